@@ -1,0 +1,69 @@
+"""The Office Portal: an intranet portal for small offices, with Data Backup."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from portal import clock, db, errors, filters, instance, security
+from portal.config import Defaults
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the portal. Settings in layers: defaults, <instance>/config.py,
+    PORTAL_* environment variables, then `test_config`."""
+    instance_path = instance.resolve_instance_path(test_config)
+    app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("PORTAL")
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    instance.prepare(app)
+    clock.init_app(app)
+    db.init_app(app)
+    db.migrate_all(app)
+    _ensure_admin(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_cli(app)
+    errors.init_app(app)
+    filters.init_app(app)
+    security.init_app(app)
+    return app
+
+
+def _ensure_admin(app: Flask) -> None:
+    from portal.users import ensure_admin
+
+    with app.app_context():
+        ensure_admin(db.get_db("system.db"), clock.now())
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind Flask-Login and CSRF protection."""
+    from portal.extensions import csrf, login_manager
+
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """The portal page, login, the three apps and System Settings."""
+    from portal.apps.bulletin.views import bp as bulletin_bp
+    from portal.apps.scheduler.views import bp as scheduler_bp
+    from portal.apps.todo.views import bp as todo_bp
+    from portal.auth.views import bp as auth_bp
+    from portal.home.views import bp as home_bp
+    from portal.settings.views import bp as settings_bp
+
+    for blueprint in (home_bp, auth_bp, scheduler_bp, bulletin_bp, todo_bp, settings_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_cli(app: Flask) -> None:
+    """The operator commands (flask --app portal ...)."""
+    from portal.cli import register
+
+    register(app)

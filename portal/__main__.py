@@ -1,0 +1,67 @@
+"""`python -m portal`: serve the portal with waitress (on Windows behind IIS too)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line of `python -m portal`."""
+    parser = argparse.ArgumentParser(prog="python -m portal", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on")
+    parser.add_argument(
+        "--instance",
+        type=Path,
+        help="instance folder (default: $PORTAL_INSTANCE_PATH or ./instance)",
+    )
+    parser.add_argument(
+        "--demo", action="store_true", help="load the sample organisation into an empty instance"
+    )
+    parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Prepare the instance, show what a new site needs to know, then serve."""
+    args = parse_args(argv)
+    if args.instance:
+        os.environ["PORTAL_INSTANCE_PATH"] = str(args.instance.resolve())
+
+    import waitress
+
+    from portal import clock, create_app
+    from portal.cli.demo import load_demo, print_demo_people
+    from portal.db import get_db
+    from portal.users import ensure_admin_password
+
+    app = create_app()
+    with app.app_context():
+        password = ensure_admin_password(get_db("system.db"), clock.now())
+        if password:
+            print(
+                f"A new admin password was made for the Administrator (login: admin): {password}\n"
+                "  It is shown only this once. Change it with: "
+                "flask --app portal set-admin-password",
+                flush=True,
+            )
+        if args.demo:
+            people = load_demo()
+            if people is None:
+                print("Demo: this instance already has people; nothing loaded.", flush=True)
+            else:
+                print_demo_people(people)
+    print(
+        f"Serving {app.config['PORTAL_NAME']} at http://{args.host}:{args.port}/ "
+        f"(instance: {app.instance_path}). Press Ctrl+C to stop.",
+        flush=True,
+    )
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="portal")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The small office apps, one package and one data file each."""

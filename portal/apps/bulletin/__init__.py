@@ -1,0 +1,1 @@
+"""Bulletin Board: posts and replies, in bulletin.db."""

@@ -1,0 +1,24 @@
+"""Bulletin Board forms."""
+
+from flask_wtf import FlaskForm
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+
+class PostForm(FlaskForm):
+    """Write a new post."""
+
+    title = StringField(
+        "Title", validators=[DataRequired("Give the post a title."), Length(max=200)]
+    )
+    body = TextAreaField(
+        "Message", validators=[DataRequired("Write a message."), Length(max=20000)]
+    )
+    submit = SubmitField("Post")
+
+
+class ReplyForm(FlaskForm):
+    """Reply to a post."""
+
+    body = TextAreaField("Reply", validators=[DataRequired("Write a reply."), Length(max=20000)])
+    submit = SubmitField("Reply")

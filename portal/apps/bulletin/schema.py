@@ -1,0 +1,22 @@
+"""Schema of bulletin.db. author_id refers to users.id in system.db."""
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE posts (
+        id INTEGER PRIMARY KEY,
+        author_id INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX posts_created ON posts(created_at);
+    CREATE TABLE replies (
+        id INTEGER PRIMARY KEY,
+        post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+        author_id INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX replies_post ON replies(post_id, created_at);
+    """,
+)

@@ -1,0 +1,118 @@
+"""Bulletin Board posts and replies in bulletin.db. Everyone reads every post."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from portal.clock import from_db, to_db
+from portal.db import transaction
+
+
+@dataclass(frozen=True)
+class Post:
+    id: int
+    author_id: int
+    title: str
+    body: str
+    created_at: datetime
+    reply_count: int = 0
+
+
+@dataclass(frozen=True)
+class Reply:
+    id: int
+    post_id: int
+    author_id: int
+    body: str
+    created_at: datetime
+
+
+def _post(row: sqlite3.Row) -> Post:
+    return Post(
+        id=row["id"],
+        author_id=row["author_id"],
+        title=row["title"],
+        body=row["body"],
+        created_at=from_db(row["created_at"]),
+        reply_count=row["reply_count"],
+    )
+
+
+_POST_SELECT = """
+    SELECT p.*, (SELECT count(*) FROM replies r WHERE r.post_id = p.id) AS reply_count
+    FROM posts p
+"""
+
+
+def add_post(conn: sqlite3.Connection, author_id: int, title: str, body: str, now: datetime) -> int:
+    """Publish a post; return its id."""
+    with transaction(conn):
+        cur = conn.execute(
+            "INSERT INTO posts (author_id, title, body, created_at) VALUES (?, ?, ?, ?)",
+            (author_id, title, body, to_db(now)),
+        )
+    return cur.lastrowid
+
+
+def get_post(conn: sqlite3.Connection, post_id: int) -> Post | None:
+    """One post, or None."""
+    row = conn.execute(_POST_SELECT + " WHERE p.id = ?", (post_id,)).fetchone()
+    return _post(row) if row else None
+
+
+def latest_posts(conn: sqlite3.Connection, limit: int, offset: int = 0) -> list[Post]:
+    """Posts newest first."""
+    rows = conn.execute(
+        _POST_SELECT + " ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?", (limit, offset)
+    )
+    return [_post(row) for row in rows]
+
+
+def count_posts(conn: sqlite3.Connection) -> int:
+    """How many posts there are."""
+    return conn.execute("SELECT count(*) FROM posts").fetchone()[0]
+
+
+def replies(conn: sqlite3.Connection, post_id: int) -> list[Reply]:
+    """A post's replies, oldest first."""
+    rows = conn.execute(
+        "SELECT * FROM replies WHERE post_id = ? ORDER BY created_at, id", (post_id,)
+    )
+    return [
+        Reply(r["id"], r["post_id"], r["author_id"], r["body"], from_db(r["created_at"]))
+        for r in rows
+    ]
+
+
+def get_reply(conn: sqlite3.Connection, reply_id: int) -> Reply | None:
+    """One reply, or None."""
+    r = conn.execute("SELECT * FROM replies WHERE id = ?", (reply_id,)).fetchone()
+    if r is None:
+        return None
+    return Reply(r["id"], r["post_id"], r["author_id"], r["body"], from_db(r["created_at"]))
+
+
+def add_reply(
+    conn: sqlite3.Connection, post_id: int, author_id: int, body: str, now: datetime
+) -> int:
+    """Reply to a post; return the reply's id."""
+    with transaction(conn):
+        cur = conn.execute(
+            "INSERT INTO replies (post_id, author_id, body, created_at) VALUES (?, ?, ?, ?)",
+            (post_id, author_id, body, to_db(now)),
+        )
+    return cur.lastrowid
+
+
+def delete_post(conn: sqlite3.Connection, post_id: int) -> None:
+    """Delete a post and its replies."""
+    with transaction(conn):
+        conn.execute("DELETE FROM posts WHERE id = ?", (post_id,))
+
+
+def delete_reply(conn: sqlite3.Connection, reply_id: int) -> None:
+    """Delete one reply."""
+    with transaction(conn):
+        conn.execute("DELETE FROM replies WHERE id = ?", (reply_id,))

@@ -1,0 +1,118 @@
+"""Bulletin Board pages: the list, a post with its replies, post, reply, delete."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from portal import clock
+from portal.apps.bulletin import store
+from portal.apps.bulletin.forms import PostForm, ReplyForm
+from portal.db import get_db
+from portal.forms import ConfirmForm
+from portal.users import names_by_id
+from portal.web import form_status, system_db
+
+bp = Blueprint("bulletin", __name__, url_prefix="/bulletin")
+PAGE_SIZE = 20
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """The board is for the office's staff only."""
+
+
+def _db():
+    return get_db("bulletin.db")
+
+
+def _may_delete(author_id: int) -> bool:
+    # Authors delete their own; the administrator moderates.
+    return author_id == current_user.id or current_user.is_admin
+
+
+@bp.get("/")
+def index():
+    """All posts, newest first, a page at a time."""
+    page = max(1, request.args.get("page", 1, type=int))
+    posts = store.latest_posts(_db(), PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    total = store.count_posts(_db())
+    return render_template(
+        "bulletin/index.html",
+        posts=posts,
+        names=names_by_id(system_db(), {p.author_id for p in posts}),
+        page=page,
+        has_next=page * PAGE_SIZE < total,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Write a post."""
+    form = PostForm()
+    if form.validate_on_submit():
+        post_id = store.add_post(
+            _db(), current_user.id, form.title.data.strip(), form.body.data, clock.now()
+        )
+        flash("Your post is on the board.", "success")
+        return redirect(url_for("bulletin.show", post_id=post_id))
+    return render_template("bulletin/new.html", form=form), form_status(form)
+
+
+def _render_post(post: store.Post, reply_form: ReplyForm):
+    replies = store.replies(_db(), post.id)
+    authors = {post.author_id} | {r.author_id for r in replies}
+    return (
+        render_template(
+            "bulletin/post.html",
+            post=post,
+            replies=replies,
+            names=names_by_id(system_db(), authors),
+            form=reply_form,
+            delete_form=ConfirmForm(),
+            may_delete=_may_delete,
+        ),
+        form_status(reply_form),
+    )
+
+
+@bp.get("/<int:post_id>")
+def show(post_id: int):
+    """A post with its replies and the reply form."""
+    post = store.get_post(_db(), post_id) or abort(404)
+    return _render_post(post, ReplyForm())
+
+
+@bp.post("/<int:post_id>/reply")
+def reply(post_id: int):
+    """Reply to a post; on bad input show the post again with the typed text kept."""
+    post = store.get_post(_db(), post_id) or abort(404)
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        return _render_post(post, form)
+    store.add_reply(_db(), post_id, current_user.id, form.body.data, clock.now())
+    flash("Your reply is posted.", "success")
+    return redirect(url_for("bulletin.show", post_id=post_id))
+
+
+@bp.post("/<int:post_id>/delete")
+def delete(post_id: int):
+    """Delete a post (your own) with its replies."""
+    post = store.get_post(_db(), post_id) or abort(404)
+    if not _may_delete(post.author_id):
+        abort(403)
+    store.delete_post(_db(), post_id)
+    flash(f"Deleted “{post.title}”.", "success")
+    return redirect(url_for("bulletin.index"))
+
+
+@bp.post("/reply/<int:reply_id>/delete")
+def delete_reply(reply_id: int):
+    """Delete a reply (your own)."""
+    found = store.get_reply(_db(), reply_id) or abort(404)
+    if not _may_delete(found.author_id):
+        abort(403)
+    store.delete_reply(_db(), reply_id)
+    flash("Reply deleted.", "success")
+    return redirect(url_for("bulletin.show", post_id=found.post_id))

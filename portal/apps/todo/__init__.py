@@ -1,0 +1,1 @@
+"""To-Do List: items with due dates, in todo.db."""

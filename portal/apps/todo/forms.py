@@ -1,0 +1,18 @@
+"""To-Do List forms."""
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+
+class TodoForm(FlaskForm):
+    """Add or edit a to-do."""
+
+    title = StringField(
+        "To-do", validators=[DataRequired("Say what is to be done."), Length(max=200)]
+    )
+    due_date = DateField(
+        "Due date", validators=[Optional()], render_kw={"placeholder": "YYYY-MM-DD"}
+    )
+    memo = TextAreaField("Memo", validators=[Length(max=4000)])
+    submit = SubmitField("Add")

@@ -1,0 +1,119 @@
+"""To-do items in todo.db. Each item belongs to one user and only they see it."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from portal.clock import from_db, to_db
+from portal.db import transaction
+
+
+@dataclass(frozen=True)
+class Todo:
+    id: int
+    owner_id: int
+    title: str
+    due_date: date | None
+    memo: str
+    done_at: datetime | None
+    created_at: datetime
+
+    def is_overdue(self, today: date) -> bool:
+        """Open and due before today."""
+        return self.done_at is None and self.due_date is not None and self.due_date < today
+
+
+def _todo(row: sqlite3.Row) -> Todo:
+    return Todo(
+        id=row["id"],
+        owner_id=row["owner_id"],
+        title=row["title"],
+        due_date=date.fromisoformat(row["due_date"]) if row["due_date"] else None,
+        memo=row["memo"],
+        done_at=from_db(row["done_at"]) if row["done_at"] else None,
+        created_at=from_db(row["created_at"]),
+    )
+
+
+def add(
+    conn: sqlite3.Connection,
+    owner_id: int,
+    title: str,
+    due_date: date | None,
+    memo: str,
+    now: datetime,
+) -> int:
+    """Create an open item; return its id."""
+    with transaction(conn):
+        cur = conn.execute(
+            "INSERT INTO todos (owner_id, title, due_date, memo, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (owner_id, title, due_date.isoformat() if due_date else None, memo, to_db(now)),
+        )
+    return cur.lastrowid
+
+
+def get(conn: sqlite3.Connection, todo_id: int, owner_id: int) -> Todo | None:
+    """The owner's item with this id, or None."""
+    row = conn.execute(
+        "SELECT * FROM todos WHERE id = ? AND owner_id = ?", (todo_id, owner_id)
+    ).fetchone()
+    return _todo(row) if row else None
+
+
+def open_items(conn: sqlite3.Connection, owner_id: int, limit: int = -1) -> list[Todo]:
+    """Open items, soonest due first, undated last."""
+    rows = conn.execute(
+        "SELECT * FROM todos WHERE owner_id = ? AND done_at IS NULL"
+        " ORDER BY due_date IS NULL, due_date, id LIMIT ?",
+        (owner_id, limit),
+    )
+    return [_todo(row) for row in rows]
+
+
+def done_items(conn: sqlite3.Connection, owner_id: int, limit: int = 20) -> list[Todo]:
+    """Recently completed items, newest first."""
+    rows = conn.execute(
+        "SELECT * FROM todos WHERE owner_id = ? AND done_at IS NOT NULL"
+        " ORDER BY done_at DESC LIMIT ?",
+        (owner_id, limit),
+    )
+    return [_todo(row) for row in rows]
+
+
+def update(
+    conn: sqlite3.Connection,
+    todo_id: int,
+    owner_id: int,
+    title: str,
+    due_date: date | None,
+    memo: str,
+) -> bool:
+    """Change an item's text and due date; False if it is not the owner's."""
+    with transaction(conn):
+        cur = conn.execute(
+            "UPDATE todos SET title = ?, due_date = ?, memo = ? WHERE id = ? AND owner_id = ?",
+            (title, due_date.isoformat() if due_date else None, memo, todo_id, owner_id),
+        )
+    return cur.rowcount == 1
+
+
+def set_done(
+    conn: sqlite3.Connection, todo_id: int, owner_id: int, done: bool, now: datetime
+) -> bool:
+    """Complete or reopen an item; False if it is not the owner's."""
+    with transaction(conn):
+        cur = conn.execute(
+            "UPDATE todos SET done_at = ? WHERE id = ? AND owner_id = ?",
+            (to_db(now) if done else None, todo_id, owner_id),
+        )
+    return cur.rowcount == 1
+
+
+def delete(conn: sqlite3.Connection, todo_id: int, owner_id: int) -> bool:
+    """Delete an item; False if it is not the owner's."""
+    with transaction(conn):
+        cur = conn.execute("DELETE FROM todos WHERE id = ? AND owner_id = ?", (todo_id, owner_id))
+    return cur.rowcount == 1

@@ -1,0 +1,111 @@
+"""Log in and Log out."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal import clock
+from portal.auth import sessions
+from portal.auth.forms import LoginForm
+from portal.auth.login import attempt
+from portal.auth.throttle import ThrottlePolicy
+from portal.extensions import login_manager
+from portal.security import safe_next
+from portal.users import get_user, list_groups, list_users
+from portal.web import form_status, log_event, system_db
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(token: str):
+    """Flask-Login's loader: the session token must name a live session row."""
+    return sessions.load(system_db(), token, clock.now())
+
+
+def _policy() -> ThrottlePolicy:
+    cfg = current_app.config
+    return ThrottlePolicy(
+        max_failures=cfg["LOGIN_MAX_FAILURES"],
+        window=timedelta(minutes=cfg["LOGIN_FAILURE_WINDOW_MINUTES"]),
+        lockout=timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"]),
+    )
+
+
+def _typed_login(form: LoginForm) -> str:
+    """The login name typed, or that of the name picked from the list."""
+    typed = (form.login.data or "").strip()
+    if typed:
+        return typed
+    try:
+        user = get_user(system_db(), int(form.user.data))
+    except (TypeError, ValueError):
+        user = None
+    # An id that names nobody still goes through the throttle under its own key.
+    return user.login if user else f"#{form.user.data}"[:65]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """The Office-style login: pick your group, pick your name, type your password."""
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    conn = system_db()
+    show_names = current_app.config["LOGIN_SHOW_NAMES"]
+    group_id = request.values.get("group", type=int)
+    groups = list_groups(conn) if show_names else []
+    people = list_users(conn, group_id) if show_names else []
+    if not show_names:
+        form.login.label.text = "Login name"
+    form.user.choices = [("", "— choose your name —")] + [(str(u.id), u.name) for u in people]
+
+    if form.validate_on_submit():
+        typed = _typed_login(form)
+        now = clock.now()
+        outcome = attempt(
+            conn, typed, form.password.data, now, _policy(), remote_addr=request.remote_addr
+        )
+        if outcome.user is not None:
+            lifetime = timedelta(hours=current_app.config["SESSION_LIFETIME_HOURS"])
+            token = sessions.start(conn, outcome.user.id, now, lifetime)
+            outcome.user.session_token = token
+            session.clear()  # nothing from before the login survives into the new session
+            login_user(outcome.user)
+            log_event("login", "logged in")
+            return redirect(safe_next(form.next.data))
+        action = "login locked" if outcome.newly_locked else "login failed"
+        log_event(action, f"login name {typed[:64]!r}", actor=typed)
+        form.password.errors = [outcome.error]
+    return (
+        render_template(
+            "auth/login.html", form=form, groups=groups, group_id=group_id, show_names=show_names
+        ),
+        form_status(form),
+    )
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """End this browser's session for good (the cookie cannot be replayed)."""
+    log_event("logout", "logged out")
+    sessions.end(system_db(), current_user.session_token)
+    logout_user()
+    session.clear()
+    flash("You have logged out.", "info")
+    return redirect(url_for("auth.login"))

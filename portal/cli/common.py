@@ -1,0 +1,32 @@
+"""Helpers the commands share: reading a password, the audit actor."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+
+from portal import audit, clock
+from portal.db import get_db
+from portal.users import UserError, validate_password
+
+ACTOR = "command line"
+
+
+def read_password(from_stdin: bool, prompt: str = "Password") -> str:
+    """A new password from standard input's first line, or typed twice at a prompt."""
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    try:
+        validate_password(password, current_app.config["PASSWORD_MIN_LENGTH"])
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return password
+
+
+def record(action: str, detail: str) -> None:
+    """An audit entry for something done on the command line."""
+    audit.record(get_db("system.db"), clock.now(), action, ACTOR, detail=detail)

@@ -1,0 +1,80 @@
+"""People on the command line: set-admin-password, user add/list/remove."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup, with_appcontext
+
+from portal import clock
+from portal.cli.common import read_password, record
+from portal.db import get_db
+from portal.users import (
+    ADMIN_LOGIN,
+    UserError,
+    add_user,
+    ensure_admin,
+    hash_password,
+    list_users,
+    remove_user,
+    set_password,
+)
+
+user_group = AppGroup("user", help="Add, list and remove the people who log in.")
+
+
+@click.command("set-admin-password")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def set_admin_password_command(password_stdin: bool) -> None:
+    """Set the admin password (the Administrator's, asked for by System Settings)."""
+    password = read_password(password_stdin, "New admin password")
+    conn = get_db("system.db")
+    admin = ensure_admin(conn, clock.now())
+    set_password(conn, admin.id, hash_password(password))
+    record("admin password set", "the admin password was changed")
+    click.echo("The admin password is set. Existing Administrator sessions were ended.")
+
+
+@user_group.command("add")
+@click.argument("login")
+@click.option("--name", required=True, help='Full name, e.g. "Alice Brown".')
+@click.option("--group", required=True, help="Group; created if it does not exist.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def add_command(login: str, name: str, group: str, password_stdin: bool) -> None:
+    """Add a person who can log in."""
+    password = read_password(password_stdin, f"Password for {login}")
+    try:
+        user = add_user(
+            get_db("system.db"), login, name, group, hash_password(password), clock.now()
+        )
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    record("user added", f"{user.login} ({user.name}) in {user.group_name}")
+    click.echo(f"Added {user.login} ({user.name}) to the group {user.group_name}.")
+
+
+@user_group.command("list")
+def list_command() -> None:
+    """List everyone: login, name, group."""
+    users = list_users(get_db("system.db"))
+    width = max([len(u.login) for u in users] + [5])
+    click.echo(f"{'LOGIN':<{width}}  {'NAME':<24}  {'GROUP':<16}  NOTE")
+    for user in users:
+        note = "administrator" if user.is_admin else ""
+        if not user.has_password:
+            note = (note + ", " if note else "") + "no password set"
+        click.echo(f"{user.login:<{width}}  {user.name:<24}  {user.group_name or '-':<16}  {note}")
+
+
+@user_group.command("remove")
+@click.argument("login")
+def remove_command(login: str) -> None:
+    """Remove a person; they are logged out at once. Their posts and events stay."""
+    if login.lower() == ADMIN_LOGIN:
+        raise click.ClickException("The built-in Administrator cannot be removed.")
+    try:
+        user = remove_user(get_db("system.db"), login)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    record("user removed", f"{user.login} ({user.name})")
+    click.echo(f"Removed {user.login} ({user.name}).")

@@ -1,0 +1,80 @@
+"""The portal's one clock and time zone. Every rule about time reads `now()` or `today()`
+from here, so tests inject a clock (config CLOCK) and check the edges."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask, current_app
+
+
+def system_clock() -> datetime:
+    """The real time, as an aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+class Clock:
+    """A source of aware datetimes in the portal's time zone."""
+
+    def __init__(self, source: Callable[[], datetime], zone: tzinfo):
+        self.source = source
+        self.zone = zone
+
+    def now(self) -> datetime:
+        """The current local time in the portal's zone."""
+        value = self.source()
+        if value.tzinfo is None:
+            raise ValueError("CLOCK must return an aware datetime")
+        return value.astimezone(self.zone)
+
+    def today(self) -> date:
+        """Today's calendar date in the portal's zone."""
+        return self.now().date()
+
+
+def resolve_zone(name: str) -> tzinfo:
+    """The zone named by the TIMEZONE setting, or the server's own zone when empty."""
+    if not name:
+        import tzlocal
+
+        return tzlocal.get_localzone()
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise RuntimeError(
+            f"TIMEZONE={name!r} is not a known time zone; use a name like 'Europe/Berlin'"
+        ) from exc
+
+
+def init_app(app: Flask) -> None:
+    """Bind the configured clock and zone to the app."""
+    app.extensions["portal.clock"] = Clock(
+        app.config["CLOCK"], resolve_zone(app.config["TIMEZONE"])
+    )
+
+
+def get_clock() -> Clock:
+    """The current app's clock."""
+    return current_app.extensions["portal.clock"]
+
+
+def now() -> datetime:
+    """The current local time in the portal's zone."""
+    return get_clock().now()
+
+
+def today() -> date:
+    """Today's date in the portal's zone."""
+    return get_clock().today()
+
+
+def to_db(moment: datetime) -> str:
+    """A timestamp as stored in the data files: UTC, ISO 8601, sortable as text."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_db(text: str) -> datetime:
+    """A stored timestamp back as an aware UTC datetime."""
+    return datetime.fromisoformat(text)

@@ -1,0 +1,39 @@
+"""Built-in default settings: the first layer, overridden by <instance>/config.py,
+then by PORTAL_* environment variables, then by create_app(test_config)."""
+
+from portal.clock import system_clock
+
+
+class Defaults:
+    PORTAL_NAME = "Office Portal"
+    # IANA zone name such as "Europe/Berlin"; empty means the server's own zone.
+    TIMEZONE = ""
+    # The one clock every time rule reads: a callable returning an aware datetime.
+    CLOCK = staticmethod(system_clock)
+
+    # Empty means <instance>/data and <instance>/backup.
+    DATA_DIR = ""
+    BACKUP_DIR = ""
+    SQLITE_BUSY_TIMEOUT_MS = 5000
+
+    # Sessions: Flask's signed cookie only carries a token; the session row in system.db
+    # is what makes a log out final (a replayed cookie finds no row).
+    SESSION_COOKIE_NAME = "portal_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set True when the portal is served over HTTPS
+    SESSION_LIFETIME_HOURS = 12
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    # Brute-force throttle per login name.
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_FAILURE_WINDOW_MINUTES = 15
+    LOGIN_LOCKOUT_MINUTES = 15
+    # The Office-style login lists groups and names; sites that prefer not to can hide them.
+    LOGIN_SHOW_NAMES = True
+    PASSWORD_MIN_LENGTH = 8
+
+    # A CSRF token that expires while someone types a long post would cost them their
+    # text; the token lives as long as the session instead.
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 1024 * 1024

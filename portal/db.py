@@ -1,0 +1,113 @@
+"""SQLite connections to the data files: one connection per data file per request,
+opened on first use and closed at teardown (flaskr's get_db/close_db, one per file)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import Flask, current_app, g
+
+from portal.datafiles import DATA_FILES, DataFile, data_file
+
+
+def connect(path: Path, busy_timeout_ms: int = 5000) -> sqlite3.Connection:
+    """Open a data file with the portal's settings: WAL, busy timeout, foreign keys."""
+    conn = sqlite3.connect(
+        path, timeout=busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False
+    )
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    # WAL lets the backup read a snapshot while everyone keeps writing. The mode is
+    # stored in the file; asking again is cheap and repairs a file copied in by hand.
+    conn.execute("PRAGMA journal_mode = WAL")
+    return conn
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction: BEGIN IMMEDIATE takes the write lock up front, so two
+    writers queue on the busy timeout instead of failing half-way."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def migrate(conn: sqlite3.Connection, spec: DataFile) -> tuple[int, int]:
+    """Apply the data file's pending migrations; return (version before, version after)."""
+    with transaction(conn):
+        # The version is read inside the write lock, so two processes starting at once
+        # apply each migration exactly once.
+        before = conn.execute("PRAGMA user_version").fetchone()[0]
+        if before > len(spec.migrations):
+            raise RuntimeError(
+                f"{spec.name} has schema version {before}, newer than this portal knows "
+                f"({len(spec.migrations)}); upgrade the portal before using this data"
+            )
+        for version, script in enumerate(spec.migrations[before:], start=before + 1):
+            for statement in _statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+    return before, len(spec.migrations)
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (executescript would commit on its own)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {buffer.strip()[:60]}")
+    return statements
+
+
+def data_dir(app: Flask | None = None) -> Path:
+    """The folder holding the data files."""
+    app = app or current_app
+    return Path(app.config["DATA_DIR"])
+
+
+def data_path(name: str, app: Flask | None = None) -> Path:
+    """The path of one data file, by its name as listed (e.g. 'todo.db')."""
+    return data_dir(app) / data_file(name).name
+
+
+def get_db(name: str) -> sqlite3.Connection:
+    """This request's connection to one data file, e.g. get_db('todo.db')."""
+    conns = g.setdefault("_portal_dbs", {})
+    if name not in conns:
+        conns[name] = connect(data_path(name), current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    return conns[name]
+
+
+def close_dbs(_exc: BaseException | None = None) -> None:
+    """Close every connection this request opened."""
+    for conn in g.pop("_portal_dbs", {}).values():
+        conn.close()
+
+
+def migrate_all(app: Flask) -> dict[str, tuple[int, int]]:
+    """Create or upgrade every data file; return each file's (before, after) version."""
+    report = {}
+    for spec in DATA_FILES:
+        conn = connect(data_path(spec.name, app), app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        try:
+            report[spec.name] = migrate(conn, spec)
+        finally:
+            conn.close()
+    return report
+
+
+def init_app(app: Flask) -> None:
+    """Close connections at the end of every request and app context."""
+    app.teardown_appcontext(close_dbs)

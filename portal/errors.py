@@ -1,0 +1,52 @@
+"""Error pages: a plain page with a clear message and a way back, never a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: "The request could not be understood.",
+    403: "You do not have access to this page.",
+    404: "There is no such page (it may have been deleted).",
+    405: "That action is not allowed here.",
+    413: "What you sent is too large.",
+    500: "Something went wrong on the server. Nothing you saved before is lost; "
+    "please try again, and tell the administrator if it happens again.",
+}
+
+
+def _page(status: int, message: str):
+    return render_template("errors.html", status=status, message=message), status
+
+
+def handle_http(exc: HTTPException):
+    """Any HTTP error, with our message unless the view gave a specific one."""
+    status = exc.code or 500
+    message = (
+        exc.description if exc.description and exc.description != type(exc).description else None
+    )
+    return _page(status, message or MESSAGES.get(status, exc.name))
+
+
+def handle_csrf(exc: CSRFError):
+    """A form whose security token is missing or stale (often: logged out meanwhile)."""
+    return _page(
+        400,
+        "This form has expired or did not come from this portal. Go back, reload the page "
+        "and send it again (your typed text is usually still in the form when you go back).",
+    )
+
+
+def handle_unexpected(exc: Exception):
+    """A bug: log it (Flask does), show a calm page."""
+    return _page(500, MESSAGES[500])
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers."""
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(HTTPException, handle_http)
+    if not app.config.get("TESTING") and not app.debug:
+        app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,1 @@
+"""The portal page: the landing page with its portlets."""

@@ -1,0 +1,1 @@
+"""System Settings (the administrator's pages)."""

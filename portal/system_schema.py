@@ -1,0 +1,56 @@
+"""Schema of system.db: people, sessions, login throttling, settings, the audit log.
+Migrations are appended, never edited: each one moves PRAGMA user_version up by one."""
+
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE groups (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        login TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name TEXT NOT NULL,
+        group_id INTEGER REFERENCES groups(id) ON DELETE SET NULL,
+        password_hash TEXT,
+        is_admin INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX users_group ON users(group_id);
+    -- One row per logged-in browser; the cookie holds only a random token whose hash
+    -- is the key. Log out deletes the row, so a replayed cookie is worthless.
+    CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX sessions_user ON sessions(user_id);
+    CREATE TABLE login_failures (
+        id INTEGER PRIMARY KEY,
+        login_key TEXT NOT NULL,
+        at TEXT NOT NULL,
+        remote_addr TEXT
+    );
+    CREATE INDEX login_failures_key_at ON login_failures(login_key, at);
+    CREATE TABLE login_lockouts (
+        login_key TEXT PRIMARY KEY,
+        until TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        user_id INTEGER,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '',
+        remote_addr TEXT
+    );
+    CREATE INDEX audit_log_at ON audit_log(at);
+    """,
+)

@@ -1,0 +1,234 @@
+"""People and groups in system.db: the users who log in, their groups, the built-in
+Administrator. Plain functions over a connection, so the web, the commands and the
+demo all share them."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.clock import to_db
+from portal.db import transaction
+
+ADMIN_LOGIN = "admin"
+LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+NAME_MAX = 100
+GROUP_MAX = 60
+
+
+class UserError(ValueError):
+    """A request about people that cannot be carried out; the message says why."""
+
+
+@dataclass(eq=False)
+class User(UserMixin):
+    """A person as the portal sees them; get_id() is this browser's session token."""
+
+    id: int
+    login: str
+    name: str
+    group_id: int | None
+    group_name: str | None
+    is_admin: bool
+    has_password: bool
+    session_token: str | None = None
+
+    def get_id(self) -> str | None:
+        return self.session_token
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    name: str
+
+
+_USER_SELECT = """
+    SELECT u.id, u.login, u.name, u.group_id, g.name AS group_name, u.is_admin,
+           u.password_hash IS NOT NULL AS has_password
+    FROM users u LEFT JOIN groups g ON g.id = u.group_id
+"""
+
+
+def user_from_row(row: sqlite3.Row, session_token: str | None = None) -> User:
+    """Build a User from a row selected with the user columns."""
+    return User(
+        id=row["id"],
+        login=row["login"],
+        name=row["name"],
+        group_id=row["group_id"],
+        group_name=row["group_name"],
+        is_admin=bool(row["is_admin"]),
+        has_password=bool(row["has_password"]),
+        session_token=session_token,
+    )
+
+
+def get_user(conn: sqlite3.Connection, user_id: int) -> User | None:
+    """The user with this id, or None."""
+    row = conn.execute(_USER_SELECT + " WHERE u.id = ?", (user_id,)).fetchone()
+    return user_from_row(row) if row else None
+
+
+def find_user(conn: sqlite3.Connection, login: str) -> User | None:
+    """The user with this login name (case-insensitive), or None."""
+    row = conn.execute(_USER_SELECT + " WHERE u.login = ?", (login.strip(),)).fetchone()
+    return user_from_row(row) if row else None
+
+
+def list_users(conn: sqlite3.Connection, group_id: int | None = None) -> list[User]:
+    """Everyone, or the members of one group (group_id 0: people in no group), by name."""
+    if group_id is None:
+        rows = conn.execute(_USER_SELECT + " ORDER BY u.name COLLATE NOCASE")
+    elif group_id == 0:
+        rows = conn.execute(
+            _USER_SELECT + " WHERE u.group_id IS NULL ORDER BY u.name COLLATE NOCASE"
+        )
+    else:
+        rows = conn.execute(
+            _USER_SELECT + " WHERE u.group_id = ? ORDER BY u.name COLLATE NOCASE", (group_id,)
+        )
+    return [user_from_row(row) for row in rows]
+
+
+def names_by_id(conn: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
+    """Display names for a set of user ids; removed users are simply absent."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = conn.execute(f"SELECT id, name FROM users WHERE id IN ({marks})", tuple(ids))  # noqa: S608
+    return {row["id"]: row["name"] for row in rows}
+
+
+def list_groups(conn: sqlite3.Connection) -> list[Group]:
+    """All groups by name."""
+    rows = conn.execute("SELECT id, name FROM groups ORDER BY name COLLATE NOCASE")
+    return [Group(row["id"], row["name"]) for row in rows]
+
+
+def ensure_group(conn: sqlite3.Connection, name: str, now: datetime) -> int:
+    """The id of the group called `name`, created if it does not exist yet."""
+    name = " ".join(name.split())
+    if not name or len(name) > GROUP_MAX:
+        raise UserError(f"A group name needs 1 to {GROUP_MAX} characters.")
+    with transaction(conn):
+        row = conn.execute("SELECT id FROM groups WHERE name = ?", (name,)).fetchone()
+        if row:
+            return row["id"]
+        cur = conn.execute(
+            "INSERT INTO groups (name, created_at) VALUES (?, ?)", (name, to_db(now))
+        )
+        return cur.lastrowid
+
+
+def validate_password(password: str, min_length: int) -> None:
+    """Raise UserError unless the password is acceptable."""
+    if len(password) < min_length:
+        raise UserError(f"A password needs at least {min_length} characters.")
+    if password != password.strip():
+        raise UserError("A password cannot start or end with a space.")
+
+
+def add_user(
+    conn: sqlite3.Connection,
+    login: str,
+    name: str,
+    group: str | None,
+    password_hash: str | None,
+    now: datetime,
+) -> User:
+    """Create a user (and their group if needed); UserError if the login is taken or invalid."""
+    login, name = login.strip(), " ".join(name.split())
+    if not LOGIN_PATTERN.match(login):
+        raise UserError(
+            "A login name has 1 to 64 letters, digits, dots, dashes or underscores, "
+            "starting with a letter or digit."
+        )
+    if not name or len(name) > NAME_MAX:
+        raise UserError(f"A full name needs 1 to {NAME_MAX} characters.")
+    group_id = ensure_group(conn, group, now) if group else None
+    try:
+        with transaction(conn):
+            cur = conn.execute(
+                "INSERT INTO users (login, name, group_id, password_hash, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (login, name, group_id, password_hash, to_db(now)),
+            )
+    except sqlite3.IntegrityError as exc:
+        raise UserError(f"The login name {login!r} is already taken.") from exc
+    return get_user(conn, cur.lastrowid)
+
+
+def remove_user(conn: sqlite3.Connection, login: str) -> User:
+    """Delete a user and end their sessions; the Administrator cannot be removed."""
+    user = find_user(conn, login)
+    if user is None:
+        raise UserError(f"There is no user with the login name {login!r}.")
+    if user.login.lower() == ADMIN_LOGIN:
+        raise UserError("The built-in Administrator cannot be removed.")
+    with transaction(conn):
+        conn.execute("DELETE FROM users WHERE id = ?", (user.id,))
+    return user
+
+
+def hash_password(password: str) -> str:
+    """A salted, slow hash of the password (werkzeug's scrypt)."""
+    return generate_password_hash(password)
+
+
+@cache
+def _dummy_hash() -> str:
+    # Checked against when no such account exists, so the answer takes as long either way.
+    return generate_password_hash("no such account")
+
+
+def password_matches(conn: sqlite3.Connection, user_id: int | None, password: str) -> bool:
+    """Whether `password` is this user's password; costs the same for unknown users."""
+    row = None
+    if user_id is not None:
+        row = conn.execute("SELECT password_hash FROM users WHERE id = ?", (user_id,)).fetchone()
+    stored = row["password_hash"] if row and row["password_hash"] else None
+    ok = check_password_hash(stored or _dummy_hash(), password)
+    return ok and stored is not None
+
+
+def set_password(conn: sqlite3.Connection, user_id: int, password_hash: str) -> None:
+    """Store a new password hash and end every session of that user."""
+    with transaction(conn):
+        conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id))
+        conn.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+
+
+def ensure_admin(conn: sqlite3.Connection, now: datetime) -> User:
+    """The built-in Administrator (login 'admin'), created without a password if missing."""
+    with transaction(conn):
+        conn.execute(
+            "INSERT OR IGNORE INTO users (login, name, is_admin, created_at)"
+            " VALUES (?, 'Administrator', 1, ?)",
+            (ADMIN_LOGIN, to_db(now)),
+        )
+    return find_user(conn, ADMIN_LOGIN)
+
+
+def ensure_admin_password(conn: sqlite3.Connection, now: datetime) -> str | None:
+    """Give the Administrator a random password if it has none; return it (to be
+    shown once), or None when a password was already set."""
+    import secrets
+
+    admin = ensure_admin(conn, now)
+    if admin.has_password:
+        return None
+    password = secrets.token_urlsafe(12)
+    with transaction(conn):
+        # Only if still unset: two processes starting at once must not both print one.
+        cur = conn.execute(
+            "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash IS NULL",
+            (hash_password(password), admin.id),
+        )
+    return password if cur.rowcount == 1 else None

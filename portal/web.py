@@ -1,0 +1,38 @@
+"""Small helpers shared by the views: the request's actor for the audit log, the
+system.db connection, and the status code of a form page."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from flask import request
+from flask_login import current_user
+
+from portal import audit, clock
+from portal.db import get_db
+
+
+def system_db() -> sqlite3.Connection:
+    """This request's connection to system.db."""
+    return get_db("system.db")
+
+
+def log_event(action: str, detail: str = "", *, actor: str | None = None) -> None:
+    """Record an audit entry for the current request's user."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    if actor is None:
+        actor = current_user.login if current_user.is_authenticated else "anonymous"
+    audit.record(
+        system_db(),
+        clock.now(),
+        action,
+        actor[:64],
+        user_id=user_id,
+        detail=detail,
+        remote_addr=request.remote_addr,
+    )
+
+
+def form_status(form) -> int:
+    """400 for a submitted form with errors, so clients and tests can tell; 200 otherwise."""
+    return 400 if form.errors else 200
