@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, SubmitField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.apps.scheduler.store import EventData
 
@@ -23,9 +23,9 @@ class EventForm(FlaskForm):
         if field.data is None:
             return
         if self.start_time.data is None:
-            raise ValueError("An end time needs a start time.")
+            raise ValidationError("An end time needs a start time.")
         if field.data <= self.start_time.data:
-            raise ValueError("The end time must be after the start time.")
+            raise ValidationError("The end time must be after the start time.")
 
     def event_data(self) -> EventData:
         """The entered event, cleaned."""

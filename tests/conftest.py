@@ -1,0 +1,78 @@
+"""Fixtures: every app is built on a temporary instance (never ./instance), with CSRF on
+and a clock the test controls."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal import create_app
+from portal.db import get_db
+from portal.users import add_user, ensure_admin, hash_password, set_password
+from tests.helpers import FakeClock, login, utc
+
+PASSWORD = "correct horse"
+ADMIN_PASSWORD = "admin password 1"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    # 27 Nov 2026, 09:00 in Berlin (UTC+1).
+    return FakeClock(utc(2026, 11, 27, 8, 0, 0))
+
+
+@pytest.fixture
+def instance_path(tmp_path):
+    return tmp_path / "instance"
+
+
+@pytest.fixture
+def app(instance_path, clock, monkeypatch):
+    monkeypatch.delenv("PORTAL_INSTANCE_PATH", raising=False)
+    app = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(instance_path),
+            "CLOCK": clock,
+            "TIMEZONE": "Europe/Berlin",
+        }
+    )
+    assert app.config["WTF_CSRF_ENABLED"] is not False
+    return app
+
+
+@pytest.fixture
+def people(app, clock):
+    """An office of three: alice and bob in Sales, carol in Accounting; admin with a password."""
+    with app.app_context():
+        conn = get_db("system.db")
+        digest = hash_password(PASSWORD)
+        made = {
+            "alice": add_user(conn, "alice", "Alice Brown", "Sales", digest, clock()),
+            "bob": add_user(conn, "bob", "Bob Clark", "Sales", digest, clock()),
+            "carol": add_user(conn, "carol", "Carol Diaz", "Accounting", digest, clock()),
+        }
+        admin = ensure_admin(conn, clock())
+        set_password(conn, admin.id, hash_password(ADMIN_PASSWORD))
+        made["admin"] = admin
+    return made
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def alice(client, people):
+    """A client logged in as alice."""
+    response = login(client, "alice", PASSWORD)
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def bob(app, people):
+    """A second browser, logged in as bob."""
+    other = app.test_client()
+    assert login(other, "bob", PASSWORD).status_code == 302
+    return other

@@ -1,0 +1,93 @@
+"""Data files: connections, transactions, migrations."""
+
+import sqlite3
+import threading
+
+import pytest
+
+from portal import db
+from portal.datafiles import DATA_FILES, DataFile, data_file
+
+
+def test_connection_settings(tmp_path):
+    conn = db.connect(tmp_path / "x.db", busy_timeout_ms=1234)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 1234
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_transaction_rolls_back_on_error(tmp_path):
+    conn = db.connect(tmp_path / "x.db")
+    conn.execute("CREATE TABLE t (v)")
+    with pytest.raises(ZeroDivisionError), db.transaction(conn):
+        conn.execute("INSERT INTO t VALUES (1)")
+        _ = 1 / 0
+    assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+
+
+SPEC = DataFile(
+    "t.db",
+    "test",
+    (
+        "CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT);\nCREATE INDEX a_v ON a(v);",
+        "ALTER TABLE a ADD COLUMN w TEXT;",
+    ),
+)
+
+
+def test_migrate_applies_each_step_once(tmp_path):
+    conn = db.connect(tmp_path / "t.db")
+    assert db.migrate(conn, DataFile("t.db", "", SPEC.migrations[:1])) == (0, 1)
+    assert db.migrate(conn, SPEC) == (1, 2)
+    assert db.migrate(conn, SPEC) == (2, 2)
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(a)")]
+    assert columns == ["id", "v", "w"]
+
+
+def test_migrations_from_two_threads_at_once(tmp_path):
+    errors = []
+
+    def run():
+        try:
+            conn = db.connect(tmp_path / "t.db")
+            db.migrate(conn, SPEC)
+            conn.close()
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    conn = sqlite3.connect(tmp_path / "t.db")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_newer_schema_is_refused(tmp_path):
+    conn = db.connect(tmp_path / "t.db")
+    conn.execute("PRAGMA user_version = 9")
+    with pytest.raises(RuntimeError, match="newer than this portal knows"):
+        db.migrate(conn, SPEC)
+
+
+def test_a_failed_migration_changes_nothing(tmp_path):
+    conn = db.connect(tmp_path / "t.db")
+    broken = DataFile("t.db", "", ("CREATE TABLE a (v);\nCREATE TABLE a (v);",))
+    with pytest.raises(sqlite3.OperationalError):
+        db.migrate(conn, broken)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+
+
+def test_registry_lists_the_four_data_files():
+    assert [spec.name for spec in DATA_FILES] == [
+        "system.db",
+        "schedule.db",
+        "bulletin.db",
+        "todo.db",
+    ]
+    assert data_file("todo.db").description
+    with pytest.raises(KeyError):
+        data_file("../etc/passwd")
