@@ -1,0 +1,48 @@
+"""Start `python -m portal` for real in a subprocess, as an operator would."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serve(instance: Path, *extra: str, env: dict | None = None):
+    """Run the portal until the block ends; yield (base URL, a function returning its output)."""
+    port = free_port()
+    log = instance.parent / f"serve-{port}.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "portal", "--instance", str(instance), "--port", str(port),
+             *extra],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    urllib.request.urlopen(url + "/login", timeout=2)  # noqa: S310 - loopback
+                    break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("the portal did not start:\n" + log.read_text()) from None
+                    time.sleep(0.1)
+            yield url, log.read_text
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)

@@ -1,0 +1,127 @@
+"""Operator commands: init, set-admin-password, user add/list/remove, demo."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from portal.db import get_db
+from portal.users import find_user, list_users, password_matches
+from tests.helpers import login
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def test_init_is_idempotent(runner, instance_path):
+    first = runner.invoke(args=["init"])
+    second = runner.invoke(args=["init"])
+    assert first.exit_code == second.exit_code == 0
+    assert str(instance_path) in first.output
+    assert "system.db: schema version 1 (up to date)" in second.output
+    assert "admin password is not set" in first.output
+
+
+def test_set_admin_password_from_stdin(runner, app, client):
+    result = runner.invoke(args=["set-admin-password", "--password-stdin"], input="s3cret-admin\n")
+    assert result.exit_code == 0, result.output
+    assert login(client, "admin", "s3cret-admin").status_code == 302
+
+
+def test_set_admin_password_refuses_a_short_one(runner, app):
+    result = runner.invoke(args=["set-admin-password", "--password-stdin"], input="short\n")
+    assert result.exit_code == 1
+    assert "at least 8 characters" in result.output
+    with app.app_context():
+        assert not find_user(get_db("system.db"), "admin").has_password
+
+
+def test_set_admin_password_prompts_twice(runner, client):
+    result = runner.invoke(args=["set-admin-password"], input="typed-password\ntyped-password\n")
+    assert result.exit_code == 0, result.output
+    assert login(client, "admin", "typed-password").status_code == 302
+
+
+def test_user_add_list_remove(runner, app, client):
+    result = runner.invoke(
+        args=["user", "add", "dave", "--name", "Dave Ng", "--group", "Support", "--password-stdin"],
+        input="dave password\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Added dave (Dave Ng) to the group Support." in result.output
+    listing = runner.invoke(args=["user", "list"]).output
+    assert "dave" in listing and "Dave Ng" in listing and "Support" in listing
+    assert login(client, "dave", "dave password").status_code == 302
+    removed = runner.invoke(args=["user", "remove", "dave"])
+    assert removed.exit_code == 0
+    assert client.get("/").status_code == 302  # logged out at once
+    assert "dave" not in runner.invoke(args=["user", "list"]).output
+
+
+def test_user_add_errors_are_clear(runner):
+    args = ["user", "add", "bad login!", "--name", "X", "--group", "G", "--password-stdin"]
+    bad = runner.invoke(args=args, input="long enough\n")
+    assert bad.exit_code == 1 and "letters, digits" in bad.output
+    ok = ["user", "add", "eve", "--name", "Eve", "--group", "G", "--password-stdin"]
+    assert runner.invoke(args=ok, input="long enough\n").exit_code == 0
+    dup = runner.invoke(args=ok, input="long enough\n")
+    assert dup.exit_code == 1 and "already taken" in dup.output
+
+
+def test_admin_cannot_be_removed(runner):
+    result = runner.invoke(args=["user", "remove", "admin"])
+    assert result.exit_code == 1
+    assert "cannot be removed" in result.output
+
+
+def test_demo_loads_an_organisation_once(runner, app):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "office-demo" in result.output
+    with app.app_context():
+        conn = get_db("system.db")
+        people = [u for u in list_users(conn) if not u.is_admin]
+        assert len(people) == 10
+        assert len({u.group_name for u in people}) == 3
+        assert password_matches(conn, people[0].id, "office-demo")
+        for name, table in (("schedule.db", "events"), ("bulletin.db", "posts"), ("todo.db", "todos")):
+            assert get_db(name).execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0  # noqa: S608
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code == 1 and "already has people" in again.output
+
+
+def run_flask(args, instance, stdin=""):
+    env = {**os.environ, "PORTAL_INSTANCE_PATH": str(instance)}
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "portal", *args],
+        cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_real_commands_honour_portal_instance_path(tmp_path):
+    instance = tmp_path / "elsewhere"
+    init = run_flask(["init"], instance)
+    assert init.returncode == 0, init.stderr
+    assert (instance / "data" / "todo.db").exists()
+    added = run_flask(
+        ["user", "add", "zoe", "--name", "Zoe Quinn", "--group", "Ops", "--password-stdin"],
+        instance, "zoe password\n",
+    )
+    assert added.returncode == 0, added.stderr
+    assert "zoe" in run_flask(["user", "list"], instance).stdout
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["init"], ["set-admin-password"], ["user", "add"], ["user", "list"], ["user", "remove"], ["demo"]],
+)
+def test_every_command_has_help(runner, command):
+    result = runner.invoke(args=[*command, "--help"])
+    assert result.exit_code == 0
+    assert "Usage:" in result.output

@@ -1,0 +1,82 @@
+"""Site-wide protections: next checks, headers, error pages, never a 500 from a form."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from portal.security import is_safe_next
+from tests.helpers import submit
+
+
+@pytest.mark.parametrize(
+    ("target", "safe"),
+    [
+        ("/", True),
+        ("/todo/?a=1#x", True),
+        ("", False),
+        (None, False),
+        ("todo", False),
+        ("//evil.example", False),
+        ("/\\evil.example", False),
+        ("https://evil.example/", False),
+        ("/\x00", False),
+        ("/\ttab", False),
+    ],
+)
+def test_is_safe_next(target, safe):
+    assert is_safe_next(target) is safe
+
+
+def test_security_headers(alice):
+    response = alice.get("/")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_unknown_page_is_a_friendly_404(alice):
+    response = alice.get("/nowhere")
+    assert response.status_code == 404
+    assert "There is no such page" in response.get_data(as_text=True)
+
+
+def test_settings_are_for_the_administrator(alice):
+    response = alice.get("/settings/")
+    assert response.status_code == 403
+    assert "System Settings are for the Administrator" in response.get_data(as_text=True)
+
+
+def test_administrator_sees_settings(client, people):
+    from tests.conftest import ADMIN_PASSWORD
+    from tests.helpers import login
+
+    login(client, "admin", ADMIN_PASSWORD)
+    page = client.get("/settings/").get_data(as_text=True)
+    assert "todo.db" in page and "Alice Brown" in page
+
+
+def test_oversized_request_is_refused_cleanly(alice):
+    response = submit(alice, "/bulletin/new", data={"title": "x", "body": "y" * 2_000_000})
+    assert response.status_code == 413
+
+
+FORMS = [
+    ("/login", "/login", ("login", "password", "user", "next")),
+    ("/todo/", "/todo/", ("title", "due_date", "memo")),
+    ("/scheduler/new", "/scheduler/new", ("day", "start_time", "end_time", "title", "memo")),
+    ("/bulletin/new", "/bulletin/new", ("title", "body")),
+]
+text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300
+) | st.sampled_from(["", " ", "2026-02-30", "24:00", "0000-00-00", "9999-12-31", "-1", "%s"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_no_form_input_gives_a_500(app, alice, data):
+    page, action, fields = data.draw(st.sampled_from(FORMS))
+    values = {name: data.draw(text) for name in fields}
+    browser = app.test_client() if page == "/login" else alice
+    response = submit(browser, page, action, data=values)
+    assert response.status_code in (200, 302, 400), (page, values)
