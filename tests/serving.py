@@ -27,9 +27,20 @@ def serve(instance: Path, *extra: str, env: dict | None = None):
     log = instance.parent / f"serve-{port}.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "portal", "--instance", str(instance), "--port", str(port),
-             *extra],
-            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+            [
+                sys.executable,
+                "-m",
+                "portal",
+                "--instance",
+                str(instance),
+                "--port",
+                str(port),
+                *extra,
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
         )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -40,7 +51,9 @@ def serve(instance: Path, *extra: str, env: dict | None = None):
                     break
                 except OSError:
                     if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError("the portal did not start:\n" + log.read_text()) from None
+                        raise RuntimeError(
+                            "the portal did not start:\n" + log.read_text()
+                        ) from None
                     time.sleep(0.1)
             yield url, log.read_text
         finally:

@@ -90,7 +90,11 @@ def test_demo_loads_an_organisation_once(runner, app):
         assert len(people) == 10
         assert len({u.group_name for u in people}) == 3
         assert password_matches(conn, people[0].id, "office-demo")
-        for name, table in (("schedule.db", "events"), ("bulletin.db", "posts"), ("todo.db", "todos")):
+        for name, table in (
+            ("schedule.db", "events"),
+            ("bulletin.db", "posts"),
+            ("todo.db", "todos"),
+        ):
             assert get_db(name).execute(f"SELECT count(*) FROM {table}").fetchone()[0] > 0  # noqa: S608
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 1 and "already has people" in again.output
@@ -100,7 +104,12 @@ def run_flask(args, instance, stdin=""):
     env = {**os.environ, "PORTAL_INSTANCE_PATH": str(instance)}
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "portal", *args],
-        cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -111,7 +120,8 @@ def test_real_commands_honour_portal_instance_path(tmp_path):
     assert (instance / "data" / "todo.db").exists()
     added = run_flask(
         ["user", "add", "zoe", "--name", "Zoe Quinn", "--group", "Ops", "--password-stdin"],
-        instance, "zoe password\n",
+        instance,
+        "zoe password\n",
     )
     assert added.returncode == 0, added.stderr
     assert "zoe" in run_flask(["user", "list"], instance).stdout
@@ -119,7 +129,14 @@ def test_real_commands_honour_portal_instance_path(tmp_path):
 
 @pytest.mark.parametrize(
     "command",
-    [["init"], ["set-admin-password"], ["user", "add"], ["user", "list"], ["user", "remove"], ["demo"]],
+    [
+        ["init"],
+        ["set-admin-password"],
+        ["user", "add"],
+        ["user", "list"],
+        ["user", "remove"],
+        ["demo"],
+    ],
 )
 def test_every_command_has_help(runner, command):
     result = runner.invoke(args=[*command, "--help"])

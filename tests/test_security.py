@@ -72,7 +72,9 @@ text = st.text(
 ) | st.sampled_from(["", " ", "2026-02-30", "24:00", "0000-00-00", "9999-12-31", "-1", "%s"])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_no_form_input_gives_a_500(app, alice, data):
     page, action, fields = data.draw(st.sampled_from(FORMS))
