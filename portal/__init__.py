@@ -6,6 +6,7 @@ from flask import Flask
 
 from portal import clock, db, errors, filters, instance, security
 from portal.config import Defaults
+from portal.web import RowIdConverter
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -13,6 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     PORTAL_* environment variables, then `test_config`."""
     instance_path = instance.resolve_instance_path(test_config)
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
+    app.url_map.converters["int"] = RowIdConverter
     app.config.from_object(Defaults)
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env("PORTAL")

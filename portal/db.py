@@ -14,16 +14,13 @@ from portal.datafiles import DATA_FILES, DataFile, data_file
 
 
 def connect(path: Path, busy_timeout_ms: int = 5000) -> sqlite3.Connection:
-    """Open a data file with the portal's settings: WAL, busy timeout, foreign keys."""
+    """Open a data file with the portal's settings: busy timeout, foreign keys."""
     conn = sqlite3.connect(
         path, timeout=busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False
     )
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA foreign_keys = ON")
-    # WAL lets the backup read a snapshot while everyone keeps writing. The mode is
-    # stored in the file; asking again is cheap and repairs a file copied in by hand.
-    conn.execute("PRAGMA journal_mode = WAL")
     return conn
 
 
@@ -102,6 +99,10 @@ def migrate_all(app: Flask) -> dict[str, tuple[int, int]]:
     for spec in DATA_FILES:
         conn = connect(data_path(spec.name, app), app.config["SQLITE_BUSY_TIMEOUT_MS"])
         try:
+            # WAL lets a backup read a snapshot while everyone keeps writing. The mode is
+            # stored in the file, so setting it at start covers every later connection
+            # (and mends a file that was copied in by hand).
+            conn.execute("PRAGMA journal_mode = WAL")
             report[spec.name] = migrate(conn, spec)
         finally:
             conn.close()

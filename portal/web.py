@@ -7,6 +7,7 @@ import sqlite3
 
 from flask import request
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from portal import audit, clock
 from portal.db import get_db
@@ -36,3 +37,24 @@ def log_event(action: str, detail: str = "", *, actor: str | None = None) -> Non
 def form_status(form) -> int:
     """400 for a submitted form with errors, so clients and tests can tell; 200 otherwise."""
     return 400 if form.errors else 200
+
+
+# SQLite integers are signed 64-bit; a larger number from a URL would overflow the driver.
+SQLITE_MAX_INT = 2**63 - 1
+
+
+def row_id(value) -> int | None:
+    """`value` as a row id, or None if it is not a whole number SQLite can hold."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 <= number <= SQLITE_MAX_INT else None
+
+
+class RowIdConverter(IntegerConverter):
+    """The `<int:...>` URL converter, bounded to SQLite's range: a bigger number is a 404."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", SQLITE_MAX_INT)
+        super().__init__(url_map, *args, **kwargs)

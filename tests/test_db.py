@@ -11,7 +11,6 @@ from portal.datafiles import DATA_FILES, DataFile, data_file
 
 def test_connection_settings(tmp_path):
     conn = db.connect(tmp_path / "x.db", busy_timeout_ms=1234)
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 1234
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
@@ -79,6 +78,13 @@ def test_a_failed_migration_changes_nothing(tmp_path):
         db.migrate(conn, broken)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+
+
+def test_start_puts_every_data_file_in_wal_mode(app):
+    for spec in DATA_FILES:
+        conn = sqlite3.connect(db.data_path(spec.name, app))
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        conn.close()
 
 
 def test_registry_lists_the_four_data_files():

@@ -90,5 +90,16 @@ def test_bad_date_in_the_address_shows_today_with_a_message(alice):
     response = alice.get("/scheduler/week?date=yesterday")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "is not a date" in page
+    assert "is not a date the calendar shows" in page
     assert "Week of 23 November 2026" in page
+
+
+def test_dates_at_the_ends_of_the_calendar(alice):
+    for url in ("/scheduler/?date=9999-12-31", "/scheduler/week?date=0001-01-01"):
+        response = alice.get(url)
+        assert response.status_code == 200
+        assert "showing today" in response.get_data(as_text=True)
+    assert alice.get("/scheduler/?date=2999-12-31").status_code == 200
+    response = add(alice, day="9999-12-31", title="Far")
+    assert response.status_code == 400
+    assert "Give a date between 1900 and 2999." in response.get_data(as_text=True)

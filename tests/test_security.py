@@ -82,3 +82,28 @@ def test_no_form_input_gives_a_500(app, alice, data):
     browser = app.test_client() if page == "/login" else alice
     response = submit(browser, page, action, data=values)
     assert response.status_code in (200, 302, 400), (page, values)
+
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        (f"/todo/{HUGE}/edit", 404),
+        (f"/scheduler/{HUGE}", 404),
+        (f"/bulletin/{HUGE}", 404),
+        (f"/bulletin/?page={HUGE}", 200),
+        ("/bulletin/?page=-3", 200),
+        (f"/scheduler/?date={HUGE}", 200),
+    ],
+)
+def test_numbers_too_big_for_sqlite_are_not_a_500(alice, url, status):
+    assert alice.get(url).status_code == status
+
+
+def test_login_with_absurd_ids_is_not_a_500(client, people):
+    assert client.get(f"/login?group={HUGE}").status_code == 200
+    response = submit(client, "/login", data={"user": HUGE, "password": "x"})
+    assert response.status_code == 400
+    assert "not correct" in response.get_data(as_text=True)

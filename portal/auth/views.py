@@ -24,7 +24,7 @@ from portal.auth.throttle import ThrottlePolicy
 from portal.extensions import login_manager
 from portal.security import safe_next
 from portal.users import get_user, list_groups, list_users
-from portal.web import form_status, log_event, system_db
+from portal.web import form_status, log_event, row_id, system_db
 
 bp = Blueprint("auth", __name__)
 
@@ -49,10 +49,8 @@ def _typed_login(form: LoginForm) -> str:
     typed = (form.login.data or "").strip()
     if typed:
         return typed
-    try:
-        user = get_user(system_db(), int(form.user.data))
-    except (TypeError, ValueError):
-        user = None
+    picked = row_id(form.user.data)
+    user = get_user(system_db(), picked) if picked is not None else None
     # An id that names nobody still goes through the throttle under its own key.
     return user.login if user else f"#{form.user.data}"[:65]
 
@@ -67,7 +65,7 @@ def login():
         form.next.data = request.args.get("next", "")
     conn = system_db()
     show_names = current_app.config["LOGIN_SHOW_NAMES"]
-    group_id = request.values.get("group", type=int)
+    group_id = row_id(request.values.get("group"))
     groups = list_groups(conn) if show_names else []
     people = list_users(conn, group_id) if show_names else []
     if not show_names:

@@ -11,10 +11,11 @@ from portal.apps.bulletin.forms import PostForm, ReplyForm
 from portal.db import get_db
 from portal.forms import ConfirmForm
 from portal.users import names_by_id
-from portal.web import form_status, system_db
+from portal.web import form_status, row_id, system_db
 
 bp = Blueprint("bulletin", __name__, url_prefix="/bulletin")
 PAGE_SIZE = 20
+MAX_PAGE = 1_000_000  # keeps the OFFSET within SQLite's range
 
 
 @bp.before_request
@@ -35,7 +36,7 @@ def _may_delete(author_id: int) -> bool:
 @bp.get("/")
 def index():
     """All posts, newest first, a page at a time."""
-    page = max(1, request.args.get("page", 1, type=int))
+    page = max(1, min(row_id(request.args.get("page")) or 1, MAX_PAGE))
     posts = store.latest_posts(_db(), PAGE_SIZE, (page - 1) * PAGE_SIZE)
     total = store.count_posts(_db())
     return render_template(

@@ -5,12 +5,15 @@ from wtforms import DateField, StringField, SubmitField, TextAreaField, TimeFiel
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.apps.scheduler.store import EventData
+from portal.forms import calendar_date
 
 
 class EventForm(FlaskForm):
     """Add or edit an event. No start time makes an all-day event."""
 
-    day = DateField("Date", validators=[InputRequired("Give the date, as YYYY-MM-DD.")])
+    day = DateField(
+        "Date", validators=[InputRequired("Give the date, as YYYY-MM-DD."), calendar_date]
+    )
     start_time = TimeField("Start", validators=[Optional()])
     end_time = TimeField("End", validators=[Optional()])
     title = StringField(

@@ -11,7 +11,7 @@ from portal import clock
 from portal.apps.scheduler import store
 from portal.apps.scheduler.forms import EventForm
 from portal.db import get_db
-from portal.forms import ConfirmForm
+from portal.forms import ConfirmForm, in_calendar_range
 from portal.web import form_status
 
 bp = Blueprint("scheduler", __name__, url_prefix="/scheduler")
@@ -32,9 +32,12 @@ def _requested_day() -> date:
     text = request.args.get("date", "")
     if text:
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
-            flash(f"“{text[:40]}” is not a date (use YYYY-MM-DD); showing today.", "error")
+            day = None
+        if day is not None and in_calendar_range(day):
+            return day
+        flash(f"“{text[:40]}” is not a date the calendar shows; showing today.", "error")
     return clock.today()
 
 

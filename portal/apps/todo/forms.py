@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.forms import calendar_date
+
 
 class TodoForm(FlaskForm):
     """Add or edit a to-do."""
@@ -12,7 +14,7 @@ class TodoForm(FlaskForm):
         "To-do", validators=[DataRequired("Say what is to be done."), Length(max=200)]
     )
     due_date = DateField(
-        "Due date", validators=[Optional()], render_kw={"placeholder": "YYYY-MM-DD"}
+        "Due date", validators=[Optional(), calendar_date], render_kw={"placeholder": "YYYY-MM-DD"}
     )
     memo = TextAreaField("Memo", validators=[Length(max=4000)])
     submit = SubmitField("Add")
