@@ -15,6 +15,9 @@ class Defaults:
     DATA_DIR = ""
     BACKUP_DIR = ""
     SQLITE_BUSY_TIMEOUT_MS = 5000
+    # Each new copy gets SQLite's full integrity_check (True) or the faster quick_check,
+    # which skips cross-checking indexes (False); `backup verify` is always thorough.
+    BACKUP_THOROUGH_CHECK = True
 
     # Sessions: Flask's signed cookie only carries a token; the session row in system.db
     # is what makes a log out final (a replayed cookie finds no row).

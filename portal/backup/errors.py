@@ -1,0 +1,13 @@
+"""What can go wrong in a backup, as exceptions whose message is meant for a person."""
+
+
+class BackupError(Exception):
+    """A backup run that could not be completed; every earlier generation is intact."""
+
+
+class BackupBusy(BackupError):
+    """Another backup or restore is running right now."""
+
+
+class RestoreError(BackupError):
+    """A restore that was refused or failed; the live data file is unchanged."""

@@ -1,0 +1,163 @@
+"""Every file-system step of a backup, in one class. It is the seam where the tests
+inject faults (a failed write, rename or delete, a full disk) and where Windows gets
+its retries (it refuses to replace a file that another process holds open)."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+# Pages per step of the online backup: 4 MB with SQLite's default page size. Small
+# enough for a smooth progress bar, large enough that stepping costs nothing.
+PAGES_PER_STEP = 1024
+
+Progress = Callable[[int, int], None]  # (pages copied, pages in all)
+
+_WINDOWS = os.name == "nt"
+
+
+def _retry(action: Callable[[], None], attempts: int = 10, delay: float = 0.05) -> None:
+    """Run `action`, retrying a PermissionError a few times on Windows, where an
+    antivirus scan or a reader can hold a file open for a moment."""
+    for attempt in range(attempts):
+        try:
+            action()
+            return
+        except PermissionError:
+            if not _WINDOWS or attempt == attempts - 1:
+                raise
+            time.sleep(delay * (attempt + 1))
+
+
+class FileOps:
+    """The engine's file-system and SQLite steps."""
+
+    def snapshot(self, source: Path, target: Path, progress: Progress | None = None) -> None:
+        """Copy a live SQLite database to `target` as one consistent snapshot.
+
+        The source connection opens a read transaction before the first page is copied
+        and keeps it until the last: in WAL mode that pins one snapshot, so the copy is
+        never torn, writers are never blocked (they append to the WAL), and the stepped
+        copy never restarts however busy the writers are. Never a byte-by-byte file copy.
+        """
+        if not source.exists():
+            raise FileNotFoundError(f"the data file {source} does not exist")
+        src = sqlite3.connect(source, isolation_level=None, timeout=30)
+        dst = sqlite3.connect(target, isolation_level=None)
+        try:
+            # The copy is made in one go and flushed by us afterwards: no journal needed.
+            dst.execute("PRAGMA journal_mode = OFF")
+            dst.execute("PRAGMA synchronous = OFF")
+            src.execute("BEGIN")
+            src.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            src.backup(
+                dst,
+                pages=PAGES_PER_STEP,
+                progress=(lambda _status, remaining, total: progress(total - remaining, total))
+                if progress
+                else None,
+            )
+            src.execute("COMMIT")
+            # A self-contained file: readable without -wal or -shm files beside it.
+            dst.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dst.close()
+            src.close()
+
+    def check(self, path: Path, thorough: bool = True) -> str | None:
+        """SQLite's integrity check of a copy; None when it is sound, else what is wrong.
+        `thorough=False` runs quick_check, which skips cross-checking indexes."""
+        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+        try:
+            conn = sqlite3.connect(uri, uri=True)
+            try:
+                pragma = "integrity_check" if thorough else "quick_check"
+                rows = [row[0] for row in conn.execute(f"PRAGMA {pragma}")]
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+        return None if rows == ["ok"] else "; ".join(rows[:5])
+
+    def sha256(self, path: Path) -> str:
+        """The SHA-256 of a file, as hex."""
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+
+    def set_taken_at(self, path: Path, timestamp: float) -> None:
+        """Stamp a copy with the moment it was taken: the folder itself then tells when
+        each copy was taken, even if backup.txt is lost."""
+        os.utime(path, (timestamp, timestamp))
+
+    def make_private(self, path: Path) -> None:
+        """Owner-only access (0600 files, 0700 folders) on POSIX; Windows uses the folder's ACL."""
+        if os.name == "posix":
+            path.chmod(0o700 if path.is_dir() else 0o600)
+
+    def fsync_file(self, path: Path) -> None:
+        """Flush a file's contents to the disk."""
+        with open(path, "rb+") as handle:
+            os.fsync(handle.fileno())
+
+    def fsync_dir(self, path: Path) -> None:
+        """Flush a folder's entries (renames, new files) to the disk. Windows has no
+        such call; NTFS journals its metadata."""
+        if _WINDOWS:
+            return
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+    def replace(self, source: Path, target: Path) -> None:
+        """Rename `source` to `target` atomically, replacing it if present."""
+        _retry(lambda: os.replace(source, target))
+
+    def unlink(self, path: Path) -> None:
+        """Delete a file if it exists."""
+        _retry(lambda: path.unlink(missing_ok=True))
+
+    def mkdir(self, path: Path) -> None:
+        """Create a private folder if missing."""
+        path.mkdir(parents=True, exist_ok=True)
+        self.make_private(path)
+
+    def write_atomic(self, path: Path, text: str) -> None:
+        """Write a text file so that readers see the old or the new one, never a mix."""
+        temp = path.with_name(f".{path.name}.{os.getpid()}{'.partial'}")
+        try:
+            with open(temp, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            self.make_private(temp)
+            self.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
+        self.fsync_dir(path.parent)
+
+    def free_space(self, path: Path) -> int:
+        """Bytes free on the disk holding `path`."""
+        return shutil.disk_usage(path).free
+
+    def restore_into(self, copy: Path, live: Path, busy_timeout: float = 30) -> None:
+        """Write a copy's pages into the live database through SQLite, so every open
+        connection sees the restored data at its next transaction (no restart)."""
+        src = sqlite3.connect(f"{copy.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+        dst = sqlite3.connect(live, isolation_level=None, timeout=busy_timeout)
+        try:
+            src.backup(dst)
+            # The copy is a rollback-journal file; the live file goes back to WAL.
+            dst.execute("PRAGMA journal_mode = WAL")
+        finally:
+            dst.close()
+            src.close()

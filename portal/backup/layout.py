@@ -1,0 +1,95 @@
+"""Where copies live under the backup folder:
+
+    backup/todo.db          the newest copy (generation 0)
+    backup/1/todo.db ...    earlier copies, 1 the most recent, 7 the oldest
+    backup/backup.txt       the ledger
+    backup/pre-restore/     safety copies of live files taken before a restore
+
+Work in progress uses names that start with a dot and end in .partial (a new copy being
+made) or .discard (a displaced copy, deleted last): nothing half-done looks like a backup."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+GENERATIONS = 7
+LEDGER_NAME = "backup.txt"
+PRE_RESTORE = "pre-restore"
+PARTIAL = ".partial"
+DISCARD = ".discard"
+
+
+def generation_label(generation: int) -> str:
+    """'newest' for generation 0, else the folder number."""
+    return "newest" if generation == 0 else str(generation)
+
+
+def generation_rank(label: str) -> int:
+    """Sort key of a ledger generation label: 'new', 'newest', '1' ... '7'."""
+    if label == "new":
+        return -1
+    return 0 if label == "newest" else int(label)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Paths under one backup folder."""
+
+    root: Path
+
+    def slot_dir(self, generation: int) -> Path:
+        """The folder of a generation (the backup folder itself for the newest)."""
+        if not 0 <= generation <= GENERATIONS:
+            raise ValueError(f"generation must be 0 to {GENERATIONS}, not {generation}")
+        return self.root if generation == 0 else self.root / str(generation)
+
+    def slot(self, name: str, generation: int) -> Path:
+        """The copy of data file `name` at `generation`."""
+        return self.slot_dir(generation) / name
+
+    def partial(self, name: str) -> Path:
+        """A fresh name for a copy being made."""
+        return self.root / f".{name}.{secrets.token_hex(4)}{PARTIAL}"
+
+    def discard(self, name: str) -> Path:
+        """A fresh name for a displaced copy that is about to be deleted."""
+        return self.root / f".{name}.{secrets.token_hex(4)}{DISCARD}"
+
+    @property
+    def ledger(self) -> Path:
+        return self.root / LEDGER_NAME
+
+    @property
+    def lock(self) -> Path:
+        return self.root / ".backup.lock"
+
+    @property
+    def running(self) -> Path:
+        """Who holds the lock, for the message a second request gets."""
+        return self.root / ".backup.running"
+
+    @property
+    def pre_restore(self) -> Path:
+        return self.root / PRE_RESTORE
+
+    def leftovers(self) -> list[Path]:
+        """Work-in-progress files an interrupted run left behind (with SQLite's side files)."""
+        if not self.root.is_dir():
+            return []
+        return sorted(
+            path
+            for path in self.root.iterdir()
+            if path.name.startswith(".") and (PARTIAL in path.name or DISCARD in path.name)
+        )
+
+    @staticmethod
+    def leftover_data_file(path: Path) -> str | None:
+        """The data file name a leftover belonged to ('.todo.db.1a2b.discard' -> 'todo.db')."""
+        stem = path.name[1:]
+        name, _, rest = stem.rpartition(".")
+        name, _, _token = name.rpartition(".")
+        if rest not in ("partial", "discard") or not name:
+            return None
+        return name

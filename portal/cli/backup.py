@@ -1,0 +1,117 @@
+"""`flask --app portal backup run/list/verify/restore`: the backup engine on the
+command line. Exit status: 0 done, 1 failed (the message says why), 2 wrong usage,
+3 another backup is running (only with --no-wait)."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from portal import data_backup
+from portal.backup import BackupBusy, BackupError
+from portal.backup.layout import generation_rank
+from portal.cli.common import ACTOR
+from portal.datafiles import DATA_FILES
+from portal.filters import filesize
+
+backup_group = AppGroup("backup", help="Back up, list, verify and restore the data files.")
+FILE_NAMES = [spec.name for spec in DATA_FILES]
+EXIT_BUSY = 3
+
+
+@backup_group.command("run")
+@click.argument("files", nargs=-1, type=click.Choice(FILE_NAMES))
+@click.option(
+    "--wait/--no-wait",
+    default=True,
+    help="If another backup is running, wait for it (default) or stop with exit status 3.",
+)
+def run_command(files: tuple[str, ...], wait: bool) -> None:
+    """Back up the data files now (default: all of them)."""
+    try:
+        result = data_backup.run_backup(list(files) or None, ACTOR, wait=None if wait else 0)
+    except BackupBusy as exc:
+        click.echo(f"Error: {exc}", err=True)
+        raise SystemExit(EXIT_BUSY) from exc
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for note in result.notes:
+        click.echo(f"Note: {note}")
+    for f in result.files:
+        rotation = {
+            "first copy": "the first copy",
+            "rotated": "a new day: earlier copies moved one generation older",
+            "replaced": "replaced today's earlier copy",
+        }[f.outcome]
+        click.echo(
+            f"{f.name:<12} {filesize(f.size):>10}  {f.seconds:6.2f} s  verified  ({rotation})"
+        )
+    click.echo(
+        f"Backup complete: {len(result.files)} file(s) in {current_app.config['BACKUP_DIR']}"
+    )
+
+
+@backup_group.command("list")
+def list_command() -> None:
+    """List every copy: file, generation, taken at, size, by whom."""
+    entries = data_backup.engine().generations()
+    if not entries:
+        click.echo("No backups yet.")
+        return
+    click.echo(f"{'FILE':<12} {'GENERATION':<10}  {'TAKEN AT':<25}  {'SIZE':>10}  BY")
+    for e in sorted(
+        entries,
+        key=lambda e: (
+            FILE_NAMES.index(e.name) if e.name in FILE_NAMES else 99,
+            generation_rank(e.generation),
+        ),
+    ):
+        click.echo(
+            f"{e.name:<12} {e.generation:<10}  {e.taken_at:%Y-%m-%d %H:%M:%S %z}  "
+            f"{filesize(e.size):>10}  {e.taken_by}"
+        )
+
+
+@backup_group.command("verify")
+def verify_command() -> None:
+    """Re-check every copy (SQLite integrity check, SHA-256 against backup.txt).
+    Exit status 1 if anything is wrong."""
+    report = data_backup.engine().verify(wait=None)
+    for note in report.notes:
+        click.echo(f"Note: {note}")
+    for problem in report.problems:
+        click.echo(f"PROBLEM: {problem}")
+    if report.problems:
+        click.echo(f"{len(report.problems)} problem(s) found.")
+        raise SystemExit(1)
+    click.echo(f"All {len(report.checked)} copies verified: integrity and SHA-256 are good.")
+
+
+@backup_group.command("restore")
+@click.argument("file", type=click.Choice(FILE_NAMES))
+@click.option(
+    "--generation",
+    "-g",
+    type=click.IntRange(0, 7),
+    required=True,
+    help="0 for the newest copy, 1 to 7 for the folders.",
+)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(file: str, generation: int, yes: bool) -> None:
+    """Replace a live data file with one of its copies. A safety copy of the current
+    data is kept in backup/pre-restore/ first."""
+    if not yes:
+        click.confirm(
+            f"Replace the live {file} with its copy at generation {generation}? "
+            "A safety copy of the current data is kept first.",
+            abort=True,
+        )
+    try:
+        result = data_backup.restore(file, generation, ACTOR)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"Restored {file} from the copy taken {result.taken_at:%Y-%m-%d %H:%M}. "
+        f"The data as it was is kept in {result.safety_copy}."
+    )
