@@ -1,0 +1,68 @@
+"""Helpers for the backup engine's tests: live data files with markers, an engine on a
+settable clock, and a fingerprint of every copy in the backup folder."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from portal.backup import BackupEngine, Source
+from portal.backup.fileops import FileOps
+from portal.backup.layout import GENERATIONS, Layout
+from tests.helpers import FakeClock
+
+ZONE = ZoneInfo("Europe/Berlin")
+NAMES = ("system.db", "todo.db")
+
+
+def local(*args) -> datetime:
+    return datetime(*args, tzinfo=ZONE)
+
+
+def make_live(folder: Path, names=NAMES) -> dict[str, Path]:
+    """Live WAL data files, each with a `marks` table."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name in names:
+        path = folder / name
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("CREATE TABLE IF NOT EXISTS marks (id INTEGER PRIMARY KEY, mark TEXT)")
+        conn.commit()
+        conn.close()
+        paths[name] = path
+    return paths
+
+
+def set_mark(path: Path, mark: str) -> None:
+    """Write a new marker row: the newest row tells which state a copy holds."""
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO marks (mark) VALUES (?)", (mark,))
+    conn.commit()
+    conn.close()
+
+
+def mark_of(path: Path) -> str | None:
+    """The newest marker in a database file (a copy or the live file)."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    try:
+        row = conn.execute("SELECT mark FROM marks ORDER BY id DESC LIMIT 1").fetchone()
+    finally:
+        conn.close()
+    return row[0] if row else None
+
+
+def make_engine(root: Path, clock: FakeClock, ops: FileOps | None = None) -> BackupEngine:
+    live = make_live(root / "data")
+    return BackupEngine(root / "backup", [Source(n, p) for n, p in live.items()], clock, ops=ops)
+
+
+def slots(engine: BackupEngine, name: str) -> list[str | None]:
+    """The marker held by each generation slot of a data file (None where empty)."""
+    layout: Layout = engine.layout
+    return [
+        mark_of(layout.slot(name, g)) if layout.slot(name, g).exists() else None
+        for g in range(GENERATIONS + 1)
+    ]
