@@ -202,9 +202,11 @@ def test_leftovers_are_removed_at_the_next_run(engine, tmp_path):
 
 
 def test_a_second_run_is_told_one_is_running(engine, clock):
-    with backup_lock.exclusive(engine.layout, "alice", clock(), wait=0):
-        with pytest.raises(BackupBusy, match="started by alice at 14:00"):
-            engine.run(who="bob")
+    with (
+        backup_lock.exclusive(engine.layout, "alice", clock(), wait=0),
+        pytest.raises(BackupBusy, match="started by alice at 14:00"),
+    ):
+        engine.run(who="bob")
     engine.run(who="bob")  # free again
 
 
