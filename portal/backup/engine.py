@@ -165,13 +165,18 @@ class BackupEngine:
             self._source(name)
         started = self._now()
         with lock.exclusive(self.layout, who, started, wait):
-            self._prepare_folders()
             result = RunResult(started_at=started)
-            if removed := self._clean_leftovers():
-                result.notes.append(
-                    f"removed {len(removed)} leftover file(s) of an interrupted run"
-                )
-            entries, notes = self._current_ledger()
+            try:
+                self._prepare_folders()
+                if removed := self._clean_leftovers():
+                    result.notes.append(
+                        f"removed {len(removed)} leftover file(s) of an interrupted run"
+                    )
+                entries, notes = self._current_ledger()
+            except OSError as exc:
+                raise BackupError(
+                    f"The backup could not start ({exc}). Nothing was changed."
+                ) from exc
             result.notes.extend(notes)
             self._check_space(names)
             for name in names:
@@ -225,12 +230,12 @@ class BackupEngine:
             ops.replace(partial, newest)
             ops.fsync_dir(layout.root)
         except OSError as exc:
-            self._drop(partial)
+            self._abandon(partial)
             raise BackupError(
                 f"{name}: the backup failed ({exc}). Earlier copies are intact."
             ) from exc
         except BaseException:
-            self._drop(partial)
+            self._abandon(partial)
             raise
 
         try:
@@ -251,9 +256,13 @@ class BackupEngine:
             entries,
         )
 
-    def _drop(self, partial: Path) -> None:
+    def _abandon(self, partial: Path) -> None:
+        """After a failure: delete the unfinished copy and, if it can be written, the
+        ledger as the disk now stands (best effort: the next run does it anyway)."""
         with contextlib.suppress(OSError):
             self.ops.unlink(partial)
+        with contextlib.suppress(OSError):
+            self._write_ledger(self._current_ledger()[0])
 
     # -- verify and restore --------------------------------------------------------
 

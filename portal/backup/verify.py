@@ -45,22 +45,33 @@ def verify(layout: Layout, names: list[str], ops, zone) -> VerifyReport:
     for copy in on_disk:
         label = ledger_mod.generation_label(copy.generation)
         entry = ledger_mod.find(recorded, copy)
-        problem = ops.check(copy.path, thorough=True)
+        try:
+            problem = ops.check(copy.path, thorough=True)
+            digest = ops.sha256(copy.path)
+        except OSError as exc:
+            report.problems.append(Problem(copy.name, label, f"could not be read ({exc})"))
+            continue
         if problem:
             report.problems.append(Problem(copy.name, label, f"integrity check failed: {problem}"))
         if entry is None:
             report.problems.append(
                 Problem(copy.name, label, "not in backup.txt, so its SHA-256 cannot be checked")
             )
-        elif ops.sha256(copy.path) != entry.sha256:
+        elif digest != entry.sha256:
             report.problems.append(
                 Problem(copy.name, label, "SHA-256 differs from backup.txt: the copy has changed")
             )
-        else:
+        elif not problem:
             report.checked.append(entry)
 
     for entry in recorded:
         if any(entry.same_copy(c.name, c.taken_at, c.size) for c in on_disk):
+            continue
+        if entry.generation == "new":
+            report.notes.append(
+                f"{entry.name}: a copy taken {entry.taken_at:%Y-%m-%d %H:%M} never reached "
+                "its place (the run was interrupted); earlier copies are not affected"
+            )
             continue
         if any(entry.same_copy(name, taken, size) for name, taken, size in leftovers):
             report.notes.append(
