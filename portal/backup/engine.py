@@ -35,8 +35,10 @@ from portal.backup.verify import verify as verify_copies
 Clock = Callable[[], datetime]  # returns an aware datetime in the portal's zone
 RunProgress = Callable[[str, int, int], None]  # (data file, pages copied, pages in all)
 
-# Room kept free beyond the copies themselves, so a run never fills the disk to the brim.
-SPACE_MARGIN = 16 * 1024 * 1024
+# Room kept free beyond the copies themselves (1 MB and a tenth more), so a run never
+# fills the disk to the brim.
+SPACE_MARGIN = 1024 * 1024
+SPACE_FACTOR = 1.1
 
 
 @dataclass(frozen=True)
@@ -134,17 +136,18 @@ class BackupEngine:
         self.ops.write_atomic(self.layout.ledger, ledger_mod.render(entries))
 
     def _check_space(self, names: list[str]) -> None:
-        needed = SPACE_MARGIN
+        needed = 0
         for name in names:
             path = self._source(name).path
             for part in (path, path.with_name(path.name + "-wal")):
                 with contextlib.suppress(FileNotFoundError):
                     needed += part.stat().st_size
+        needed = int(needed * SPACE_FACTOR) + SPACE_MARGIN
         free = self.ops.free_space(self.layout.root)
         if free < needed:
             raise BackupError(
                 f"Not enough free disk space for the backup in {self.layout.root}: "
-                f"about {needed / 1e6:.0f} MB needed, {free / 1e6:.0f} MB free. "
+                f"about {needed / 1e6:.1f} MB needed, {free / 1e6:.1f} MB free. "
                 "Nothing was changed."
             )
 

@@ -35,6 +35,11 @@ def _retry(action: Callable[[], None], attempts: int = 10, delay: float = 0.05) 
             time.sleep(delay * (attempt + 1))
 
 
+def _flush_data(fd: int) -> None:
+    """Flush a file's data (not its metadata) to the disk."""
+    (getattr(os, "fdatasync", None) or os.fsync)(fd)
+
+
 class FileOps:
     """The engine's file-system and SQLite steps."""
 
@@ -56,13 +61,16 @@ class FileOps:
             dst.execute("PRAGMA synchronous = OFF")
             src.execute("BEGIN")
             src.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            src.backup(
-                dst,
-                pages=PAGES_PER_STEP,
-                progress=(lambda _status, remaining, total: progress(total - remaining, total))
-                if progress
-                else None,
-            )
+            with open(target, "rb+") as flusher:
+
+                def step(_status: int, remaining: int, total: int) -> None:
+                    # Flush as we go: one large flush at the end would stall every
+                    # writer's commit behind it (they share the disk's journal).
+                    _flush_data(flusher.fileno())
+                    if progress:
+                        progress(total - remaining, total)
+
+                src.backup(dst, pages=PAGES_PER_STEP, progress=step)
             src.execute("COMMIT")
             # A self-contained file: readable without -wal or -shm files beside it.
             dst.execute("PRAGMA journal_mode = DELETE")
