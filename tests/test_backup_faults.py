@@ -28,6 +28,7 @@ STEPS = (
     "fsync_dir",
     "replace",
     "unlink",
+    "delete_copy",
     "write_atomic",
     "mkdir",
 )
@@ -98,15 +99,28 @@ def count_steps(prepared: Path, tmp_path: Path) -> int:
     return len(ops.calls)
 
 
+def leftover_marks(engine: BackupEngine, name: str) -> list[str | None]:
+    """The markers of a data file's .discard leftovers (copies on their way out)."""
+    layout = engine.layout
+    return [
+        mark_of(p)
+        for p in layout.leftovers()
+        if p.name.endswith(".discard") and layout.leftover_data_file(p) == name
+    ]
+
+
 def check_nothing_lost(engine: BackupEngine) -> None:
     for name in NAMES:
         before = [f"{name} day {d}" for d in range(7, -1, -1)]  # newest first
         now = slots(engine, name)
-        completed = now[0] == f"{name} today"
-        leftovers = [mark_of(p) for p in engine.layout.leftovers() if p.name.endswith(".discard")]
+        if now[0] == f"{name} today":
+            # The run put its copy in place: the oldest copy may be gone, or half
+            # deleted; every other one must be in a slot.
+            before = before[:GENERATIONS]
+            leftovers = []
+        else:
+            leftovers = leftover_marks(engine, name)
         for generation, mark in enumerate(before):
-            if generation == GENERATIONS and completed:
-                continue  # the oldest copy leaves once the new one is in place
             assert mark in now or (generation == GENERATIONS and mark in leftovers), (
                 f"{mark} lost: slots {now}"
             )

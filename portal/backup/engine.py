@@ -114,7 +114,7 @@ class BackupEngine:
         removed = []
         for path in self.layout.leftovers():
             with contextlib.suppress(OSError):
-                self.ops.unlink(path)
+                self.ops.delete_copy(path)
                 removed.append(path.name)
         return removed
 
@@ -253,7 +253,7 @@ class BackupEngine:
             # Last of all: the copy that left the rotation. If this fails, the next
             # run removes it as a leftover.
             with contextlib.suppress(OSError):
-                ops.unlink(discarded)
+                ops.delete_copy(discarded)
         return (
             FileResult(name, size, digest, time.monotonic() - began, taken_at, outcome),
             entries,

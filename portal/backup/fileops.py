@@ -5,10 +5,13 @@ its retries (it refuses to replace a file that another process holds open)."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import hashlib
 import os
 import shutil
 import sqlite3
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +19,9 @@ from pathlib import Path
 # Pages per step of the online backup: 4 MB with SQLite's default page size. Small
 # enough for a smooth progress bar, large enough that stepping costs nothing.
 PAGES_PER_STEP = 1024
+
+# How much of a discarded copy is freed at a time (see FileOps.delete_copy).
+DELETE_STEP = 32 * 1024 * 1024
 
 Progress = Callable[[int, int], None]  # (pages copied, pages in all)
 
@@ -35,8 +41,29 @@ def _retry(action: Callable[[], None], attempts: int = 10, delay: float = 0.05) 
             time.sleep(delay * (attempt + 1))
 
 
-def _flush_data(fd: int) -> None:
-    """Flush a file's data (not its metadata) to the disk."""
+def _linux_sync_file_range():
+    """libc's sync_file_range on Linux, else None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        call = libc.sync_file_range
+    except (OSError, AttributeError):
+        return None
+    call.argtypes = [ctypes.c_int, ctypes.c_longlong, ctypes.c_longlong, ctypes.c_uint]
+    return call
+
+
+_SYNC_FILE_RANGE = _linux_sync_file_range()
+_SYNC_FILE_RANGE_WRITE = 2
+
+
+def _start_writeback(fd: int) -> None:
+    """Send a file's written pages on their way to the disk. On Linux,
+    sync_file_range starts the writeback without waiting and keeps the pages cached
+    for the checks that follow; elsewhere (Windows, macOS), flush and wait."""
+    if _SYNC_FILE_RANGE is not None and _SYNC_FILE_RANGE(fd, 0, 0, _SYNC_FILE_RANGE_WRITE) == 0:
+        return
     (getattr(os, "fdatasync", None) or os.fsync)(fd)
 
 
@@ -64,9 +91,9 @@ class FileOps:
             with open(target, "rb+") as flusher:
 
                 def step(_status: int, remaining: int, total: int) -> None:
-                    # Flush as we go: one large flush at the end would stall every
-                    # writer's commit behind it (they share the disk's journal).
-                    _flush_data(flusher.fileno())
+                    # Write back as we go: one large flush at the end would stall
+                    # every writer's commit behind it (they share the disk's journal).
+                    _start_writeback(flusher.fileno())
                     if progress:
                         progress(total - remaining, total)
 
@@ -131,6 +158,20 @@ class FileOps:
     def unlink(self, path: Path) -> None:
         """Delete a file if it exists."""
         _retry(lambda: path.unlink(missing_ok=True))
+
+    def delete_copy(self, path: Path) -> None:
+        """Delete a (possibly large) copy. It is shrunk in steps first: freeing a large
+        file in one go makes the file system's journal, and so every writer's commit,
+        wait for it."""
+        try:
+            with open(path, "r+b") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                while size > 0:
+                    size = max(0, size - DELETE_STEP)
+                    handle.truncate(size)
+        except FileNotFoundError:
+            return
+        self.unlink(path)
 
     def mkdir(self, path: Path) -> None:
         """Create a private folder if missing."""
