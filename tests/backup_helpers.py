@@ -66,3 +66,24 @@ def slots(engine: BackupEngine, name: str) -> list[str | None]:
         mark_of(layout.slot(name, g)) if layout.slot(name, g).exists() else None
         for g in range(GENERATIONS + 1)
     ]
+
+
+def full_generations(root: Path, bulk_rows: int = 0) -> Path:
+    """A site whose every slot is full (the newest copy from yesterday, 26 Nov 2026) and
+    whose live data is marked '<name> today'; `bulk_rows` of 1 kB make the files larger."""
+    clock = FakeClock(local(2026, 11, 19, 10, 0))
+    engine = make_engine(root, clock)
+    for name in NAMES:
+        conn = sqlite3.connect(engine.sources[name].path)
+        conn.execute("CREATE TABLE IF NOT EXISTS bulk (b BLOB)")
+        conn.executemany("INSERT INTO bulk VALUES (randomblob(1000))", [()] * bulk_rows)
+        conn.commit()
+        conn.close()
+    for day in range(8):
+        for name in NAMES:
+            set_mark(engine.sources[name].path, f"{name} day {day}")
+        engine.run(who="setup")
+        clock.advance(days=1)
+    for name in NAMES:
+        set_mark(engine.sources[name].path, f"{name} today")
+    return root

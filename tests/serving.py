@@ -59,3 +59,16 @@ def serve(instance: Path, *extra: str, env: dict | None = None):
         finally:
             proc.terminate()
             proc.wait(timeout=10)
+
+
+def run_flask(instance: Path, *args: str, stdin: str | None = None, env: dict | None = None):
+    """Run `flask --app portal ARGS` on an instance, as an operator would."""
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "portal", *args],
+        cwd=ROOT,
+        env={**os.environ, "PORTAL_INSTANCE_PATH": str(instance), **(env or {})},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )

@@ -15,22 +15,13 @@ from portal import create_app, data_backup
 from portal.db import get_db
 from portal.users import add_user, hash_password
 from tests.http_client import Browser
-from tests.serving import serve
+from tests.serving import run_flask, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def flask(instance: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PORTAL_INSTANCE_PATH": str(instance), "PORTAL_TIMEZONE": "UTC"}
-    return subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "portal", *args],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def flask(instance: Path, *args: str) -> subprocess.CompletedProcess:
+    return run_flask(instance, *args, env={"PORTAL_TIMEZONE": "UTC"})
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import pytest
 from portal.backup import BackupEngine, BackupError
 from portal.backup.fileops import FileOps
 from portal.backup.layout import GENERATIONS
-from tests.backup_helpers import NAMES, local, make_engine, mark_of, set_mark, slots
+from tests.backup_helpers import NAMES, full_generations, local, make_engine, mark_of, slots
 from tests.helpers import FakeClock
 
 STEPS = (
@@ -70,19 +70,7 @@ for _name in STEPS:
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory):
-    """A week and a day of copies (every slot full), the newest from yesterday, and
-    today's live data marked 'today'."""
-    root = tmp_path_factory.mktemp("prepared")
-    clock = FakeClock(local(2026, 11, 19, 10, 0))
-    engine = make_engine(root, clock)
-    for day in range(8):
-        for name in NAMES:
-            set_mark(engine.sources[name].path, f"{name} day {day}")
-        engine.run(who="setup")
-        clock.advance(days=1)
-    for name in NAMES:
-        set_mark(engine.sources[name].path, f"{name} today")
-    return root
+    return full_generations(tmp_path_factory.mktemp("prepared"))
 
 
 def fresh(prepared: Path, tmp_path: Path, ops: FileOps) -> tuple[BackupEngine, FakeClock]:

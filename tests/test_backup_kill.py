@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from portal.backup.fileops import FileOps
-from tests.backup_helpers import NAMES, local, make_engine, set_mark, slots
+from tests.backup_helpers import NAMES, full_generations, local, make_engine, slots
 from tests.helpers import FakeClock
 from tests.test_backup_faults import check_nothing_lost, check_only_sound_copies
 
@@ -36,24 +36,8 @@ print("done", flush=True)
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory):
-    """Every slot full (the newest from yesterday) of data files of about 1 MB."""
-    root = tmp_path_factory.mktemp("prepared-kill")
-    clock = FakeClock(local(2026, 11, 19, 10, 0))
-    engine = make_engine(root, clock)
-    for name in NAMES:
-        conn = __import__("sqlite3").connect(engine.sources[name].path)
-        conn.execute("CREATE TABLE IF NOT EXISTS bulk (b BLOB)")
-        conn.executemany("INSERT INTO bulk VALUES (randomblob(1000))", [()] * 1000)
-        conn.commit()
-        conn.close()
-    for day in range(8):
-        for name in NAMES:
-            set_mark(engine.sources[name].path, f"{name} day {day}")
-        engine.run(who="setup")
-        clock.advance(days=1)
-    for name in NAMES:
-        set_mark(engine.sources[name].path, f"{name} today")
-    return root
+    """Every slot full, with data files of about 1 MB so that a run takes a while."""
+    return full_generations(tmp_path_factory.mktemp("prepared-kill"), bulk_rows=1000)
 
 
 def start_child(site: Path) -> subprocess.Popen:

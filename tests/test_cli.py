@@ -1,8 +1,5 @@
 """Operator commands: init, set-admin-password, user add/list/remove, demo."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +7,7 @@ import pytest
 from portal.db import get_db
 from portal.users import find_user, list_users, password_matches
 from tests.helpers import login
+from tests.serving import run_flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -100,31 +98,18 @@ def test_demo_loads_an_organisation_once(runner, app):
     assert again.exit_code == 1 and "already has people" in again.output
 
 
-def run_flask(args, instance, stdin=""):
-    env = {**os.environ, "PORTAL_INSTANCE_PATH": str(instance)}
-    return subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "portal", *args],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 def test_real_commands_honour_portal_instance_path(tmp_path):
     instance = tmp_path / "elsewhere"
-    init = run_flask(["init"], instance)
+    init = run_flask(instance, "init")
     assert init.returncode == 0, init.stderr
     assert (instance / "data" / "todo.db").exists()
     added = run_flask(
-        ["user", "add", "zoe", "--name", "Zoe Quinn", "--group", "Ops", "--password-stdin"],
         instance,
-        "zoe password\n",
+        *["user", "add", "zoe", "--name", "Zoe Quinn", "--group", "Ops", "--password-stdin"],
+        stdin="zoe password\n",
     )
     assert added.returncode == 0, added.stderr
-    assert "zoe" in run_flask(["user", "list"], instance).stdout
+    assert "zoe" in run_flask(instance, "user", "list").stdout
 
 
 @pytest.mark.parametrize(

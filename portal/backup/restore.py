@@ -4,6 +4,7 @@ SQLite so the running portal sees the restored data at once. No other file is to
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -54,7 +55,8 @@ def restore(
         ops.replace(partial, safety)
         ops.fsync_dir(layout.pre_restore)
     except Exception as exc:
-        ops.unlink(partial)
+        with contextlib.suppress(OSError):
+            ops.unlink(partial)
         raise RestoreError(
             f"The safety copy of the live {name} could not be made ({exc}); not restored."
         ) from exc
