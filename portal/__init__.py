@@ -24,7 +24,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance.prepare(app)
     clock.init_app(app)
     db.init_app(app)
-    db.migrate_all(app)
+    # What the start changed, for `flask --app portal init` to report.
+    app.extensions["portal.schema_report"] = db.migrate_all(app)
     _ensure_admin(app)
 
     register_extensions(app)
@@ -52,16 +53,21 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """The portal page, login, the three apps and System Settings."""
+    """The portal page, login, the three apps, System Settings, the Backup page and
+    the reminder's hook."""
     from portal.apps.bulletin.views import bp as bulletin_bp
     from portal.apps.scheduler.views import bp as scheduler_bp
     from portal.apps.todo.views import bp as todo_bp
     from portal.auth.views import bp as auth_bp
     from portal.home.views import bp as home_bp
+    from portal.reminder import hook
+    from portal.reminder.views import bp as reminder_bp
     from portal.settings.views import bp as settings_bp
 
-    for blueprint in (home_bp, auth_bp, scheduler_bp, bulletin_bp, todo_bp, settings_bp):
+    blueprints = (home_bp, auth_bp, scheduler_bp, bulletin_bp, todo_bp, settings_bp, reminder_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
+    hook.init_app(app)
 
 
 def register_cli(app: Flask) -> None:

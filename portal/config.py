@@ -18,6 +18,9 @@ class Defaults:
     # Each new copy gets SQLite's full integrity_check (True) or the faster quick_check,
     # which skips cross-checking indexes (False); `backup verify` is always thorough.
     BACKUP_THOROUGH_CHECK = True
+    # The afternoon reminder's page hook; off removes it entirely (the Schedule Data
+    # Backup switch in System Settings is the everyday way to turn the reminder off).
+    BACKUP_REMINDER_HOOK = True
 
     # Sessions: Flask's signed cookie only carries a token; the session row in system.db
     # is what makes a log out final (a replayed cookie finds no row).

@@ -14,6 +14,7 @@ from portal.backup.engine import RunProgress
 from portal.backup.restore import RestoreResult
 from portal.datafiles import DATA_FILES, data_file
 from portal.db import connect, data_path, migrate
+from portal.reminder import store as reminder_store
 
 
 def engine(app: Flask | None = None) -> BackupEngine:
@@ -28,7 +29,7 @@ def engine(app: Flask | None = None) -> BackupEngine:
 
 
 def _audit(app: Flask, action: str, actor: str, detail: str, user_id: int | None) -> None:
-    conn = connect(data_path("system.db", app), app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    conn = _system(app)
     try:
         now = app.extensions["portal.clock"].now()
         audit.record(conn, now, action, actor, user_id=user_id, detail=detail)
@@ -56,7 +57,29 @@ def run_backup(
         raise
     done = ", ".join(f"{f.name} ({f.size} bytes)" for f in result.files)
     _audit(app, "backup completed", who, done, user_id)
+    _record_day_if_complete(app, who)
     return result
+
+
+def _system(app: Flask):
+    return connect(data_path("system.db", app), app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def _record_day_if_complete(app: Flask, who: str) -> None:
+    """Today's backup is done once every data file has a copy taken today, whether it
+    came from the reminder, the Data Backup page, the command line or the scheduler."""
+    clock = app.extensions["portal.clock"]
+    today = clock.today()
+    backups = engine(app)
+    if all(
+        (taken := backups.newest_taken_at(spec.name)) is not None and taken.date() == today
+        for spec in DATA_FILES
+    ):
+        conn = _system(app)
+        try:
+            reminder_store.record_done(conn, today, clock.now(), who)
+        finally:
+            conn.close()
 
 
 def restore(

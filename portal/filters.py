@@ -16,6 +16,13 @@ def local_datetime(moment: datetime | None) -> str:
     return moment.astimezone(get_clock().zone).strftime("%d %b %Y %H:%M")
 
 
+def local_time(moment: datetime | None) -> str:
+    """A stored UTC time as the portal's local time of day, e.g. '14:05'."""
+    if moment is None:
+        return ""
+    return moment.astimezone(get_clock().zone).strftime("%H:%M")
+
+
 def filesize(size: int) -> str:
     """Bytes in a readable unit: '512 bytes', '1.5 MB'."""
     if size < 1024:
@@ -31,4 +38,5 @@ def filesize(size: int) -> str:
 def init_app(app: Flask) -> None:
     """Register the filters."""
     app.add_template_filter(local_datetime)
+    app.add_template_filter(local_time)
     app.add_template_filter(filesize)

@@ -53,4 +53,24 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX audit_log_at ON audit_log(at);
     """,
+    # 2: the daily backup reminder (Data Backup Group, skips, days whose backup is done).
+    """
+    CREATE TABLE backup_group_members (
+        user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        added_at TEXT NOT NULL
+    );
+    CREATE TABLE backup_skips (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        day TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (user_id, day)
+    ) WITHOUT ROWID;
+    -- A day whose backup is done: every data file has a copy taken that day. Written
+    -- by every backup run, whoever started it; read by the reminder on each page.
+    CREATE TABLE backup_days (
+        day TEXT PRIMARY KEY,
+        completed_at TEXT NOT NULL,
+        completed_by TEXT NOT NULL
+    ) WITHOUT ROWID;
+    """,
 )

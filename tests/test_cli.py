@@ -17,13 +17,36 @@ def runner(app):
     return app.test_cli_runner()
 
 
-def test_init_is_idempotent(runner, instance_path):
-    first = runner.invoke(args=["init"])
-    second = runner.invoke(args=["init"])
-    assert first.exit_code == second.exit_code == 0
-    assert str(instance_path) in first.output
-    assert "system.db: schema version 1 (up to date)" in second.output
-    assert "admin password is not set" in first.output
+def test_init_is_idempotent(tmp_path):
+    instance = tmp_path / "site"
+    first = run_flask(instance, "init")
+    second = run_flask(instance, "init")
+    assert first.returncode == second.returncode == 0
+    assert str(instance) in first.stdout
+    assert "system.db: schema version 2 (upgraded from version 0)" in first.stdout
+    assert "system.db: schema version 2 (up to date)" in second.stdout
+    assert "admin password is not set" in first.stdout
+    assert (instance / "secret_key").read_text() and (instance / "backup").is_dir()
+
+
+def test_init_upgrades_an_older_data_file(tmp_path):
+    from portal import db as portal_db
+    from portal.datafiles import DataFile, data_file
+
+    instance = tmp_path / "old"
+    (instance / "data").mkdir(parents=True)
+    spec = data_file("system.db")
+    conn = portal_db.connect(instance / "data" / "system.db")
+    portal_db.migrate(conn, DataFile(spec.name, spec.description, spec.migrations[:1]))
+    conn.execute("INSERT INTO groups (name, created_at) VALUES ('Kept', '2026-01-01')")
+    conn.close()
+    result = run_flask(instance, "init")
+    assert result.returncode == 0, result.stderr
+    assert "system.db: schema version 2 (upgraded from version 1)" in result.stdout
+    assert "todo.db: schema version 1 (upgraded from version 0)" in result.stdout
+    conn = portal_db.connect(instance / "data" / "system.db")
+    assert conn.execute("SELECT name FROM groups").fetchone()[0] == "Kept"
+    assert conn.execute("SELECT count(*) FROM backup_days").fetchone()[0] == 0
 
 
 def test_set_admin_password_from_stdin(runner, app, client):

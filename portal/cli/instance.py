@@ -15,9 +15,9 @@ from portal.users import ADMIN_LOGIN, find_user
 def init_command() -> None:
     """Create or upgrade the instance: folders, secret key, data files. Safe to repeat."""
     app = current_app
-    # create_app has already created and migrated everything; this reports it and
-    # applies any migration a concurrent upgrade left (migrate is idempotent).
-    report = db.migrate_all(app)
+    # create_app has already created and upgraded everything when the command
+    # started; this reports what it did.
+    report = app.extensions["portal.schema_report"]
     click.echo(f"Instance: {app.instance_path}")
     for name, (before, after) in report.items():
         state = "up to date" if before == after else f"upgraded from version {before}"

@@ -7,6 +7,27 @@ document.addEventListener("DOMContentLoaded", () => {
       select.addEventListener("change", () => form.submit());
     });
   });
+  // Backup progress: follow the progress endpoint, reload when the run is over.
+  const panel = document.querySelector("[data-progress-url]");
+  if (panel) {
+    const follow = async () => {
+      try {
+        const response = await fetch(panel.dataset.progressUrl, { credentials: "same-origin" });
+        const job = await response.json();
+        if (job.state !== "running") { window.location.reload(); return; }
+        panel.querySelector("progress.overall").value = job.percent;
+        panel.querySelector(".percent").textContent = job.percent + "%";
+        for (const [name, fraction] of Object.entries(job.files)) {
+          const bar = panel.querySelector(`progress[data-file="${CSS.escape(name)}"]`);
+          if (bar) bar.value = Math.round(fraction * 100);
+        }
+      } catch (error) { /* a hiccup: try again */ }
+      setTimeout(follow, 500);
+    };
+    setTimeout(follow, 500);
+  }
+  // Busy elsewhere: reload until it is done.
+  if (document.querySelector("[data-reload]")) setTimeout(() => window.location.reload(), 2000);
   // Destructive buttons ask first.
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {

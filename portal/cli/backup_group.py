@@ -1,0 +1,107 @@
+"""`flask --app portal backup-group ...`: the Data Backup Group and the Schedule Data
+Backup switch, for operators (System Settings offers the same in the browser)."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import click
+from flask.cli import AppGroup
+
+from portal import clock
+from portal.cli.common import record
+from portal.db import get_db
+from portal.reminder import store
+from portal.users import find_user
+
+backup_group = AppGroup("backup-group", help="The Data Backup Group and the daily backup reminder.")
+
+
+def _users(logins: tuple[str, ...]):
+    conn = get_db("system.db")
+    found, missing = [], []
+    for login in logins:
+        user = find_user(conn, login)
+        (found if user else missing).append(user or login)
+    if missing:
+        raise click.ClickException(f"No such user: {', '.join(missing)}.")
+    return conn, found
+
+
+@backup_group.command("add")
+@click.argument("logins", nargs=-1, required=True)
+def add_command(logins: tuple[str, ...]) -> None:
+    """Add users to the Data Backup Group."""
+    conn, users = _users(logins)
+    store.add_members(conn, [u.id for u in users], clock.now())
+    record("backup group changed", "added " + ", ".join(u.login for u in users))
+    click.echo("Added to the Data Backup Group: " + ", ".join(u.name for u in users))
+
+
+@backup_group.command("remove")
+@click.argument("logins", nargs=-1, required=True)
+def remove_command(logins: tuple[str, ...]) -> None:
+    """Take users out of the Data Backup Group."""
+    conn, users = _users(logins)
+    store.remove_members(conn, [u.id for u in users])
+    record("backup group changed", "removed " + ", ".join(u.login for u in users))
+    click.echo("Removed from the Data Backup Group: " + ", ".join(u.name for u in users))
+
+
+@backup_group.command("list")
+def list_command() -> None:
+    """Show the switch, the window and the members."""
+    conn = get_db("system.db")
+    settings = store.get_settings(conn)
+    state = "on" if settings.enabled else "off"
+    click.echo(
+        f"Schedule Data Backup: {state}; reminder window {settings.start:%H:%M} to "
+        f"{settings.end:%H:%M}"
+    )
+    members = store.members(conn)
+    if not members:
+        click.echo("The Data Backup Group is empty.")
+    for user in members:
+        click.echo(f"  {user.login:<12} {user.name}")
+
+
+def _switch(enabled: bool) -> None:
+    conn = get_db("system.db")
+    current = store.get_settings(conn)
+    store.save_settings(conn, store.ReminderSettings(enabled, current.start, current.end))
+    record("backup reminder switched", "on" if enabled else "off")
+    click.echo(f"Schedule Data Backup is {'on' if enabled else 'off'}.")
+
+
+@backup_group.command("enable")
+def enable_command() -> None:
+    """Switch the daily reminder on (Schedule Data Backup)."""
+    _switch(True)
+
+
+@backup_group.command("disable")
+def disable_command() -> None:
+    """Switch the daily reminder off."""
+    _switch(False)
+
+
+def _clock_time(_ctx, _param, value: str) -> time:
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a time like 12:00") from None
+
+
+@backup_group.command("window")
+@click.argument("start", callback=_clock_time)
+@click.argument("end", callback=_clock_time)
+def window_command(start: time, end: time) -> None:
+    """Set the reminder window, e.g. `window 12:00 18:00` (local times)."""
+    conn = get_db("system.db")
+    current = store.get_settings(conn)
+    try:
+        store.save_settings(conn, store.ReminderSettings(current.enabled, start, end))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    record("backup reminder window", f"{start:%H:%M} to {end:%H:%M}")
+    click.echo(f"Reminder window: {start:%H:%M} to {end:%H:%M}.")

@@ -1,0 +1,121 @@
+"""Backups that run in the background while the browser shows their progress, so no
+request waits minutes (IIS cuts requests off after 2 minutes). One job at a time per
+process; across processes the engine's lock keeps it to one run."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import Flask
+
+from portal import data_backup
+from portal.backup import BackupBusy, BackupError, RunResult
+
+KEEP_FINISHED = 20
+
+
+@dataclass
+class BackupJob:
+    """One backup run started from the web: its progress, then its result."""
+
+    id: str
+    who: str
+    started_at: datetime
+    next_url: str
+    state: str = "running"  # running, done, failed, busy
+    fractions: dict[str, float] = field(default_factory=dict)
+    result: RunResult | None = None
+    message: str | None = None
+
+    @property
+    def percent(self) -> int:
+        """Overall progress, each data file counting alike."""
+        if self.state == "done":
+            return 100
+        if not self.fractions:
+            return 0
+        return int(100 * sum(self.fractions.values()) / len(self.fractions))
+
+    def as_json(self) -> dict:
+        return {
+            "state": self.state,
+            "percent": self.percent,
+            "files": {name: round(f, 3) for name, f in self.fractions.items()},
+            "message": self.message,
+        }
+
+
+class JobBoard:
+    """The jobs of this process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jobs: dict[str, BackupJob] = {}
+
+    def running(self) -> BackupJob | None:
+        """The job running now, if any."""
+        with self._lock:
+            return next((j for j in self._jobs.values() if j.state == "running"), None)
+
+    def get(self, job_id: str) -> BackupJob | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def start(
+        self, app: Flask, who: str, user_id: int | None, next_url: str, names: list[str]
+    ) -> BackupJob:
+        """Start a backup of `names` in the background, or return the one already
+        running (two members pressing Backup at once share one run)."""
+        with self._lock:
+            current = next((j for j in self._jobs.values() if j.state == "running"), None)
+            if current is not None:
+                return current
+            job = BackupJob(
+                id=secrets.token_urlsafe(12),
+                who=who,
+                started_at=app.extensions["portal.clock"].now(),
+                next_url=next_url,
+                fractions=dict.fromkeys(names, 0.0),
+            )
+            self._jobs[job.id] = job
+            self._forget_old()
+        thread = threading.Thread(
+            target=self._run, args=(app, job, user_id, names), name=f"backup-{job.id}", daemon=True
+        )
+        thread.start()
+        return job
+
+    def _forget_old(self) -> None:
+        finished = [j for j in self._jobs.values() if j.state != "running"]
+        for job in sorted(finished, key=lambda j: j.started_at)[:-KEEP_FINISHED]:
+            del self._jobs[job.id]
+
+    @staticmethod
+    def _run(app: Flask, job: BackupJob, user_id: int | None, names: list[str]) -> None:
+        def progress(name: str, done: int, total: int) -> None:
+            job.fractions[name] = done / total if total else 1.0
+
+        try:
+            result = data_backup.run_backup(
+                names, job.who, user_id=user_id, progress=progress, wait=0, app=app
+            )
+        except BackupBusy as exc:
+            job.message, job.state = str(exc), "busy"
+        except BackupError as exc:
+            job.message, job.state = str(exc), "failed"
+        except Exception:  # a bug must not leave the page spinning forever
+            app.logger.exception("backup job %s failed", job.id)
+            job.message = "The backup stopped on an unexpected error; see the server log."
+            job.state = "failed"
+        else:
+            job.result = result
+            job.fractions = dict.fromkeys(job.fractions, 1.0)
+            job.state = "done"
+
+
+def board(app: Flask) -> JobBoard:
+    """This app's job board."""
+    return app.extensions.setdefault("portal.backup_jobs", JobBoard())
