@@ -20,14 +20,22 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def faketime(start: str, speed: int = 1) -> list[str]:
+    """A command prefix that runs the portal with its clock starting at `start`
+    ('2026-11-27 14:00:00', the machine's zone), optionally `speed` times as fast."""
+    return ["faketime", "-f", f"@{start}" + (f" x{speed}" if speed != 1 else "")]
+
+
 @contextmanager
-def serve(instance: Path, *extra: str, env: dict | None = None):
-    """Run the portal until the block ends; yield (base URL, a function returning its output)."""
+def serve(instance: Path, *extra: str, env: dict | None = None, prefix: list[str] = ()):
+    """Run the portal until the block ends; yield (base URL, a function returning its output).
+    `prefix` wraps the command, e.g. in faketime."""
     port = free_port()
     log = instance.parent / f"serve-{port}.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [
+                *prefix,
                 sys.executable,
                 "-m",
                 "portal",

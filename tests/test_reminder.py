@@ -123,7 +123,8 @@ def test_the_backup_page(app, office):
     assert "Today's backup is not done yet." in page
     assert "Last backup:" in page and "none yet" in page
     assert ">Backup</button>" in page and ">Skip</button>" in page
-    assert 'href="/todo/"' in page
+    assert '<input type="hidden" name="next" value="/todo/">' in page  # Backup keeps it
+    assert 'id="next" name="next" type="hidden" value="/todo/"' in page  # and Skip
 
 
 def test_the_confirmation_screen(app, office):
@@ -144,7 +145,7 @@ def test_backup_result_and_the_way_back(app, office, instance_path):
         assert f"<code>{name}</code>" in result
         assert (instance_path / "backup" / name).exists()
     assert result.count("<td>Verified</td>") == 4
-    assert 'href="/todo/"' in result
+    assert '<a href="/todo/" class="button primary">Continue to the page you wanted</a>' in result
     assert alice.get("/todo/").status_code == 200  # no longer forwarded
 
 
