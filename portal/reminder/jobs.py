@@ -27,17 +27,20 @@ class BackupJob:
     next_url: str
     state: str = "running"  # running, done, failed, busy
     fractions: dict[str, float] = field(default_factory=dict)
+    weights: dict[str, int] = field(default_factory=dict)
     result: RunResult | None = None
     message: str | None = None
 
     @property
     def percent(self) -> int:
-        """Overall progress, each data file counting alike."""
+        """Overall progress, each data file weighing as much as its size."""
         if self.state == "done":
             return 100
-        if not self.fractions:
+        total = sum(self.weights.get(name, 1) for name in self.fractions)
+        if not total:
             return 0
-        return int(100 * sum(self.fractions.values()) / len(self.fractions))
+        done = sum(f * self.weights.get(name, 1) for name, f in self.fractions.items())
+        return int(100 * done / total)
 
     def as_json(self) -> dict:
         return {
@@ -65,10 +68,15 @@ class JobBoard:
             return self._jobs.get(job_id)
 
     def start(
-        self, app: Flask, who: str, user_id: int | None, next_url: str, names: list[str]
+        self,
+        app: Flask,
+        who: str,
+        user_id: int | None,
+        next_url: str,
+        sizes: dict[str, int],
     ) -> BackupJob:
-        """Start a backup of `names` in the background, or return the one already
-        running (two members pressing Backup at once share one run)."""
+        """Start a backup of the data files in `sizes` (name: bytes) in the background,
+        or return the one already running (two members pressing Backup share one run)."""
         with self._lock:
             current = next((j for j in self._jobs.values() if j.state == "running"), None)
             if current is not None:
@@ -78,12 +86,16 @@ class JobBoard:
                 who=who,
                 started_at=app.extensions["portal.clock"].now(),
                 next_url=next_url,
-                fractions=dict.fromkeys(names, 0.0),
+                fractions=dict.fromkeys(sizes, 0.0),
+                weights=dict(sizes),
             )
             self._jobs[job.id] = job
             self._forget_old()
         thread = threading.Thread(
-            target=self._run, args=(app, job, user_id, names), name=f"backup-{job.id}", daemon=True
+            target=self._run,
+            args=(app, job, user_id, list(sizes)),
+            name=f"backup-{job.id}",
+            daemon=True,
         )
         thread.start()
         return job

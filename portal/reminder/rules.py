@@ -7,14 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from portal.reminder.store import (
-    DEFAULT_END,
-    DEFAULT_START,
-    ENABLED_KEY,
-    END_KEY,
-    START_KEY,
-    time_or_default,
-)
+from portal.reminder.store import DEFAULT_END, DEFAULT_START, SETTINGS_KEY, parse_settings
 
 
 @dataclass(frozen=True)
@@ -29,27 +22,23 @@ class ReminderState:
     end: time = DEFAULT_END
 
 
-_STATE_QUERY = f"""
+_STATE_QUERY = """
     SELECT
-        (SELECT value FROM settings WHERE key = '{ENABLED_KEY}') AS enabled,
-        (SELECT value FROM settings WHERE key = '{START_KEY}') AS start,
-        (SELECT value FROM settings WHERE key = '{END_KEY}') AS end_,
-        EXISTS (SELECT 1 FROM backup_group_members WHERE user_id = :user) AS member,
-        EXISTS (SELECT 1 FROM backup_days WHERE day = :day) AS done,
-        EXISTS (SELECT 1 FROM backup_skips WHERE user_id = :user AND day = :day) AS skipped
-"""  # noqa: S608 - the keys are constants of this package, not input
+        (SELECT value FROM settings WHERE key = :key),
+        EXISTS (SELECT 1 FROM backup_group_members WHERE user_id = :user),
+        EXISTS (SELECT 1 FROM backup_days WHERE day = :day),
+        EXISTS (SELECT 1 FROM backup_skips WHERE user_id = :user AND day = :day)
+"""
 
 
 def load_state(conn: sqlite3.Connection, user_id: int, day: date) -> ReminderState:
     """Everything the decision needs, in one query of primary-key lookups."""
-    row = conn.execute(_STATE_QUERY, {"user": user_id, "day": day.isoformat()}).fetchone()
+    settings, member, done, skipped = conn.execute(
+        _STATE_QUERY, {"key": SETTINGS_KEY, "user": user_id, "day": day.isoformat()}
+    ).fetchone()
+    window = parse_settings(settings)
     return ReminderState(
-        enabled=row["enabled"] == "1",
-        member=bool(row["member"]),
-        done_today=bool(row["done"]),
-        skipped_today=bool(row["skipped"]),
-        start=time_or_default(row["start"], DEFAULT_START),
-        end=time_or_default(row["end_"], DEFAULT_END),
+        window.enabled, bool(member), bool(done), bool(skipped), window.start, window.end
     )
 
 

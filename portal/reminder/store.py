@@ -11,9 +11,8 @@ from portal.clock import from_db, to_db
 from portal.db import transaction
 from portal.users import User, list_users
 
-ENABLED_KEY = "backup_reminder.enabled"
-START_KEY = "backup_reminder.start"
-END_KEY = "backup_reminder.end"
+# One settings row, "on 12:00 18:00", so the page hook reads it with one key lookup.
+SETTINGS_KEY = "backup_reminder"
 DEFAULT_START = time(12, 0)
 DEFAULT_END = time(18, 0)
 
@@ -36,42 +35,31 @@ class DoneDay:
     completed_by: str
 
 
-def _setting(conn: sqlite3.Connection, key: str) -> str | None:
-    row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-    return row["value"] if row else None
-
-
-def time_or_default(value: str | None, default: time) -> time:
-    """A stored 'HH:MM' as a time, or `default` if it is missing or unreadable."""
+def parse_settings(value: str | None) -> ReminderSettings:
+    """Settings from their stored form; anything unreadable falls back to the defaults."""
     try:
-        return time.fromisoformat(value) if value else default
+        switch, start, end = (value or "").split()
+        return ReminderSettings(switch == "on", time.fromisoformat(start), time.fromisoformat(end))
     except ValueError:
-        return default
+        return ReminderSettings()
 
 
 def get_settings(conn: sqlite3.Connection) -> ReminderSettings:
     """The switch and the window as stored (defaults: off, 12:00 to 18:00)."""
-    return ReminderSettings(
-        enabled=_setting(conn, ENABLED_KEY) == "1",
-        start=time_or_default(_setting(conn, START_KEY), DEFAULT_START),
-        end=time_or_default(_setting(conn, END_KEY), DEFAULT_END),
-    )
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (SETTINGS_KEY,)).fetchone()
+    return parse_settings(row["value"] if row else None)
 
 
 def save_settings(conn: sqlite3.Connection, settings: ReminderSettings) -> None:
     """Store the switch and the window; they take effect at the next page request."""
     if settings.start >= settings.end:
         raise ValueError("The reminder window must end after it starts.")
-    values = {
-        ENABLED_KEY: "1" if settings.enabled else "0",
-        START_KEY: settings.start.strftime("%H:%M"),
-        END_KEY: settings.end.strftime("%H:%M"),
-    }
+    value = f"{'on' if settings.enabled else 'off'} {settings.start:%H:%M} {settings.end:%H:%M}"
     with transaction(conn):
-        conn.executemany(
+        conn.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            values.items(),
+            (SETTINGS_KEY, value),
         )
 
 

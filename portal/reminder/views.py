@@ -16,7 +16,6 @@ from flask import (
 from flask_login import current_user, login_required
 
 from portal import clock
-from portal.datafiles import DATA_FILES
 from portal.reminder import jobs, status, store
 from portal.reminder.forms import NextForm
 from portal.security import safe_next
@@ -76,7 +75,7 @@ def start():
         current_user.login,
         current_user.id,
         safe_next(form.next.data, url_for("home.portal")),
-        [spec.name for spec in DATA_FILES],
+        {f.name: max(f.size, 1) for f in status.planned_files(current_app)},
     )
     return redirect(url_for("reminder.run", job_id=job.id))
 

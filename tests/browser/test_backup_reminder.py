@@ -131,3 +131,43 @@ def test_a_post_sent_as_the_window_opens_is_saved(chromium, tmp_path):
         expect(bob.get_by_role("heading", name="Typed before noon")).to_be_visible()
         expect(bob.get_by_text("Sent after noon, and not lost.")).to_be_visible()
         bob.close()
+
+
+def inflate(instance: Path, megabytes: int) -> None:
+    """Make bulletin.db large enough that a backup takes a few seconds."""
+    import sqlite3
+
+    conn = sqlite3.connect(instance / "data" / "bulletin.db")
+    conn.execute("CREATE TABLE IF NOT EXISTS ballast (b BLOB)")
+    conn.execute(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)"
+        " INSERT INTO ballast SELECT randomblob(4000) FROM n",
+        (megabytes * 250,),
+    )
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_long_backup_shows_its_progress(chromium, tmp_path, javascript):
+    instance = office(tmp_path / "office")
+    inflate(instance, 600)
+    env = {"PORTAL_TIMEZONE": "UTC"}
+    with serve(instance, env=env, prefix=faketime("2026-11-27 09:00:00")) as (url, _):
+        context = chromium.new_context(java_script_enabled=javascript)
+        page = context.new_page()
+        page.goto(url + "/")
+        log_in(page, "alice")
+        # In the morning nobody is forwarded; the portlet's Backup button works all day.
+        page.get_by_role("region", name="Data Backup").get_by_role("button", name="Backup").click()
+        expect(page.get_by_text("It should take")).to_contain_text("less than a minute")
+        page.get_by_role("button", name="Confirm").click()
+        expect(page.get_by_role("heading", name="Backup in progress")).to_be_visible()
+        if javascript:
+            screenshot(page, "backup-progress")
+        expect(page.get_by_role("heading", name="Backup complete")).to_be_visible(timeout=120_000)
+        page.get_by_role("link", name="Continue to the page you wanted").click()
+        expect(page.get_by_role("region", name="Data Backup")).to_contain_text(
+            "Today's backup is done: alice"
+        )
+        context.close()
