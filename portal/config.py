@@ -38,6 +38,9 @@ class Defaults:
     # The Office-style login lists groups and names; sites that prefer not to can hide them.
     LOGIN_SHOW_NAMES = True
     PASSWORD_MIN_LENGTH = 8
+    # System Settings ask for the admin password again after this many minutes without
+    # System Settings activity (the Administrator's own login counts as typing it).
+    ADMIN_REAUTH_MINUTES = 15
 
     # A CSRF token that expires while someone types a long post would cost them their
     # text; the token lives as long as the session instead.

@@ -73,4 +73,8 @@ MIGRATIONS: tuple[str, ...] = (
         completed_by TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 3: System Settings elevation, per session (it ends with the session).
+    """
+    ALTER TABLE sessions ADD COLUMN elevated_until TEXT;
+    """,
 )

@@ -38,6 +38,8 @@ class User(UserMixin):
     is_admin: bool
     has_password: bool
     session_token: str | None = None
+    # Until when this browser session may use System Settings (see settings/elevation.py).
+    elevated_until: datetime | None = None
 
     def get_id(self) -> str | None:
         return self.session_token
@@ -49,11 +51,10 @@ class Group:
     name: str
 
 
-_USER_SELECT = """
-    SELECT u.id, u.login, u.name, u.group_id, g.name AS group_name, u.is_admin,
-           u.password_hash IS NOT NULL AS has_password
-    FROM users u LEFT JOIN groups g ON g.id = u.group_id
-"""
+USER_COLUMNS = """u.id, u.login, u.name, u.group_id, g.name AS group_name, u.is_admin,
+    u.password_hash IS NOT NULL AS has_password"""
+USER_FROM = "FROM users u LEFT JOIN groups g ON g.id = u.group_id"
+_USER_SELECT = f"SELECT {USER_COLUMNS} {USER_FROM}"
 
 
 def user_from_row(row: sqlite3.Row, session_token: str | None = None) -> User:

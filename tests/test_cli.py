@@ -4,12 +4,14 @@ from pathlib import Path
 
 import pytest
 
+from portal.datafiles import data_file
 from portal.db import get_db
 from portal.users import find_user, list_users, password_matches
 from tests.helpers import login
 from tests.serving import run_flask
 
 ROOT = Path(__file__).resolve().parent.parent
+SYSTEM_VERSION = len(data_file("system.db").migrations)
 
 
 @pytest.fixture
@@ -23,15 +25,15 @@ def test_init_is_idempotent(tmp_path):
     second = run_flask(instance, "init")
     assert first.returncode == second.returncode == 0
     assert str(instance) in first.stdout
-    assert "system.db: schema version 2 (upgraded from version 0)" in first.stdout
-    assert "system.db: schema version 2 (up to date)" in second.stdout
+    assert f"system.db: schema version {SYSTEM_VERSION} (upgraded from version 0)" in first.stdout
+    assert f"system.db: schema version {SYSTEM_VERSION} (up to date)" in second.stdout
     assert "admin password is not set" in first.stdout
     assert (instance / "secret_key").read_text() and (instance / "backup").is_dir()
 
 
 def test_init_upgrades_an_older_data_file(tmp_path):
     from portal import db as portal_db
-    from portal.datafiles import DataFile, data_file
+    from portal.datafiles import DataFile
 
     instance = tmp_path / "old"
     (instance / "data").mkdir(parents=True)
@@ -42,7 +44,7 @@ def test_init_upgrades_an_older_data_file(tmp_path):
     conn.close()
     result = run_flask(instance, "init")
     assert result.returncode == 0, result.stderr
-    assert "system.db: schema version 2 (upgraded from version 1)" in result.stdout
+    assert f"system.db: schema version {SYSTEM_VERSION} (upgraded from version 1)" in result.stdout
     assert "todo.db: schema version 1 (upgraded from version 0)" in result.stdout
     conn = portal_db.connect(instance / "data" / "system.db")
     assert conn.execute("SELECT name FROM groups").fetchone()[0] == "Kept"

@@ -41,21 +41,6 @@ def test_unknown_page_is_a_friendly_404(alice):
     assert "There is no such page" in response.get_data(as_text=True)
 
 
-def test_settings_are_for_the_administrator(alice):
-    response = alice.get("/settings/")
-    assert response.status_code == 403
-    assert "System Settings are for the Administrator" in response.get_data(as_text=True)
-
-
-def test_administrator_sees_settings(client, people):
-    from tests.conftest import ADMIN_PASSWORD
-    from tests.helpers import login
-
-    login(client, "admin", ADMIN_PASSWORD)
-    page = client.get("/settings/").get_data(as_text=True)
-    assert "todo.db" in page and "Alice Brown" in page
-
-
 def test_oversized_request_is_refused_cleanly(alice):
     response = submit(alice, "/bulletin/new", data={"title": "x", "body": "y" * 2_000_000})
     assert response.status_code == 413

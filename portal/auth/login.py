@@ -23,7 +23,7 @@ def locked_message(until: datetime, now: datetime) -> str:
     """What a locked-out login is told (the same whether or not the account exists)."""
     minutes = max(1, round((until - now).total_seconds() / 60))
     return (
-        "Too many wrong passwords for this login name. Logins are refused for "
+        "Too many wrong passwords. Further tries are refused for "
         f"{minutes} more minute{'s' if minutes != 1 else ''} (until {until:%H:%M})."
     )
 

@@ -23,6 +23,7 @@ from portal.auth.login import attempt
 from portal.auth.throttle import ThrottlePolicy
 from portal.extensions import login_manager
 from portal.security import safe_next
+from portal.settings.elevation import reauth_period
 from portal.users import get_user, list_groups, list_users
 from portal.web import form_status, log_event, row_id, system_db
 
@@ -80,7 +81,10 @@ def login():
         )
         if outcome.user is not None:
             lifetime = timedelta(hours=current_app.config["SESSION_LIFETIME_HOURS"])
-            token = sessions.start(conn, outcome.user.id, now, lifetime)
+            # The Administrator has just typed the admin password: System Settings
+            # need no second prompt for the next ADMIN_REAUTH_MINUTES.
+            elevated = now + reauth_period() if outcome.user.is_admin else None
+            token = sessions.start(conn, outcome.user.id, now, lifetime, elevated)
             outcome.user.session_token = token
             session.clear()  # nothing from before the login survives into the new session
             login_user(outcome.user)

@@ -91,7 +91,13 @@ def run(job_id: str):
     """The progress of a backup, then its result with the way back."""
     job = _job(job_id)
     done = store.done_day(system_db(), clock.today())
-    return render_template("reminder/run.html", job=job, done=done)
+    return render_template(
+        "reminder/run.html",
+        job=job,
+        done=done,
+        progress_url=url_for("reminder.progress", job_id=job.id),
+        back_url=url_for("reminder.index", next=job.next_url),
+    )
 
 
 @bp.get("/run/<job_id>/progress")

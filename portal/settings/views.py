@@ -1,35 +1,77 @@
-"""System Settings. For now the administrator's overview of people and data files;
-Data Backup and Schedule Data Backup join it with admin re-authentication."""
+"""System Settings: the home page, the admin password prompt and the Backup history.
+Schedule Data Backup and Data Backup have modules of their own; importing this module
+registers them all on the blueprint."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
-from flask_login import current_user, login_required
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user
 
-from portal.datafiles import DATA_FILES
-from portal.db import data_path
+from portal import audit, clock
+from portal.auth import sessions
+from portal.security import safe_next
+from portal.settings import data_backup_page, elevation, schedule_backup  # noqa: F401 - routes
+from portal.settings.blueprint import bp
+from portal.settings.forms import ElevateForm
 from portal.users import list_groups, list_users
-from portal.web import system_db
+from portal.web import form_status, log_event, row_id, system_db
 
-bp = Blueprint("settings", __name__, url_prefix="/settings")
-
-
-@bp.before_request
-@login_required
-def require_admin():
-    """System Settings belong to the Administrator."""
-    if not current_user.is_admin:
-        abort(403, "System Settings are for the Administrator. Log in as Administrator (admin).")
+HISTORY_PAGE = 50
 
 
 @bp.get("/")
 def index():
-    """People, groups and the data files."""
+    """Links to Schedule Data Backup, Data Backup and Backup history; the people."""
     conn = system_db()
-    files = [(spec, data_path(spec.name)) for spec in DATA_FILES]
+    return render_template("settings/index.html", users=list_users(conn), groups=list_groups(conn))
+
+
+@bp.route("/elevate", methods=["GET", "POST"])
+def elevate():
+    """The admin password prompt, then the page that was asked for."""
+    form = ElevateForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    target = safe_next(form.next.data, url_for("settings.index"))
+    now = clock.now()
+    if elevation.is_elevated(current_user, now):
+        return redirect(target)
+    if form.validate_on_submit():
+        conn = system_db()
+        outcome = elevation.attempt(
+            conn, current_user, form.password.data, now, elevation.policy(), request.remote_addr
+        )
+        if outcome.granted:
+            token = sessions.elevate(
+                conn, current_user.session_token, now + elevation.reauth_period()
+            )
+            current_user.session_token = token
+            login_user(current_user._get_current_object())  # the cookie carries the new token
+            log_event("elevation granted", "admin password accepted for System Settings")
+            return redirect(target)
+        action = "elevation locked" if outcome.newly_locked else "elevation failed"
+        log_event(action, "wrong admin password for System Settings")
+        form.password.errors = [outcome.error]
+    return render_template("settings/elevate.html", form=form), form_status(form)
+
+
+@bp.get("/history")
+def history():
+    """The audit log, newest first, a page at a time."""
+    page = max(1, min(row_id(request.args.get("page")) or 1, 100_000))
+    conn = system_db()
+    entries = audit.recent(conn, HISTORY_PAGE + 1, (page - 1) * HISTORY_PAGE)
     return render_template(
-        "settings/index.html",
-        users=list_users(conn),
-        groups=list_groups(conn),
-        files=[(spec, path, path.stat().st_size if path.exists() else 0) for spec, path in files],
+        "settings/history.html",
+        entries=entries[:HISTORY_PAGE],
+        page=page,
+        has_next=len(entries) > HISTORY_PAGE,
     )
+
+
+@bp.post("/leave")
+def leave():
+    """Leave System Settings: the next visit asks for the admin password again."""
+    sessions.end_elevation(system_db(), current_user.session_token)
+    flash("You left System Settings.", "info")
+    return redirect(url_for("home.portal"))

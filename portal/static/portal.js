@@ -7,6 +7,18 @@ document.addEventListener("DOMContentLoaded", () => {
       select.addEventListener("change", () => form.submit());
     });
   });
+  // Schedule Data Backup: picking a group shows its users at once.
+  document.querySelectorAll("select[data-autosubmit-action]").forEach((select) => {
+    select.form.querySelectorAll(".js-hide").forEach((el) => { el.hidden = true; });
+    select.addEventListener("change", () => {
+      const action = document.createElement("input");
+      action.type = "hidden";
+      action.name = "action";
+      action.value = select.dataset.autosubmitAction;
+      select.form.appendChild(action);
+      select.form.submit();
+    });
+  });
   // Backup progress: follow the progress endpoint, reload when the run is over.
   const panel = document.querySelector("[data-progress-url]");
   if (panel) {

@@ -1,0 +1,31 @@
+"""The System Settings blueprint and its guard: every page and action needs an
+elevated session; anyone else is asked for the admin password first."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, request, url_for
+from flask_login import current_user, login_required
+
+from portal import clock
+from portal.auth import sessions
+from portal.settings import elevation
+from portal.web import system_db
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+
+@bp.before_request
+@login_required
+def require_elevation():
+    """Let elevated sessions through (and keep them elevated); prompt everyone else."""
+    if request.endpoint == "settings.elevate":
+        return None
+    now = clock.now()
+    if elevation.is_elevated(current_user, now):
+        sessions.extend_elevation(
+            system_db(), current_user.session_token, now + elevation.reauth_period()
+        )
+        return None
+    # A form sent after elevation ran out is not carried out; its page is asked again.
+    wanted = request.full_path.rstrip("?") if request.method == "GET" else request.referrer
+    return redirect(url_for("settings.elevate", next=wanted or url_for("settings.index")))

@@ -1,0 +1,186 @@
+"""Data Backup: each data file with its copies; Create or Update backs up one file,
+Back up all every file; Verify re-checks every copy; Restore brings back one generation
+behind a confirmation screen. No URL here ever serves a file: the file and generation
+asked for are checked against the known lists and only ever used as names."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from portal import clock, data_backup
+from portal.backup import GENERATIONS, BackupError
+from portal.backup.layout import generation_label
+from portal.datafiles import DATA_FILES
+from portal.db import transaction
+from portal.reminder import jobs, status
+from portal.settings.blueprint import bp
+from portal.settings.forms import FileForm, RestoreForm
+from portal.web import log_event, system_db
+
+VERIFY_KEY = "backup_verify"
+FILE_NAMES = [spec.name for spec in DATA_FILES]
+
+
+def _file(name: str | None) -> str:
+    """A data file name from the request, or 404: only the registered names pass."""
+    if name not in FILE_NAMES:
+        abort(404)
+    return name
+
+
+def _generation(value: str | None) -> int:
+    """A generation number 0 to 7 from the request, or 404."""
+    if value is None or not value.isdigit() or int(value) > GENERATIONS:
+        abort(404)
+    return int(value)
+
+
+def _last_verify() -> dict:
+    row = system_db().execute("SELECT value FROM settings WHERE key = ?", (VERIFY_KEY,)).fetchone()
+    try:
+        return json.loads(row["value"]) if row else {}
+    except ValueError:
+        return {}
+
+
+@bp.get("/data-backup")
+def data_backup_index():
+    """One row per data file, its copies, and the backup folder with its free space."""
+    engine = data_backup.engine()
+    entries = engine.generations()
+    live = {f.name: f for f in status.planned_files(current_app)}
+    files = []
+    for spec in DATA_FILES:
+        copies = [e for e in entries if e.name == spec.name]
+        newest = next((e for e in copies if e.generation == "newest"), None)
+        files.append({"spec": spec, "live": live[spec.name], "newest": newest, "copies": copies})
+    folder = engine.layout.root
+    return render_template(
+        "settings/data_backup.html",
+        files=files,
+        folder=folder,
+        free=shutil.disk_usage(folder).free,
+        verify=_last_verify(),
+        form=FileForm(),
+        running=jobs.board(current_app).running(),
+    )
+
+
+@bp.post("/data-backup/backup")
+def data_backup_run():
+    """Create or Update (one file) or Back up all (no file), in the background."""
+    form = FileForm()
+    if not form.validate_on_submit():
+        abort(400)
+    names = [_file(form.file.data)] if form.file.data else FILE_NAMES
+    sizes = {f.name: max(f.size, 1) for f in status.planned_files(current_app) if f.name in names}
+    job = jobs.board(current_app).start(
+        current_app._get_current_object(),
+        current_user.login,
+        current_user.id,
+        url_for("settings.data_backup_index"),
+        sizes,
+    )
+    return redirect(url_for("settings.data_backup_job", job_id=job.id))
+
+
+@bp.get("/data-backup/run/<job_id>")
+def data_backup_job(job_id: str):
+    """The progress of a backup started here, then its result."""
+    job = jobs.board(current_app).get(job_id) or abort(404)
+    return render_template(
+        "reminder/run.html",
+        job=job,
+        done=None,
+        progress_url=url_for("settings.data_backup_progress", job_id=job.id),
+        back_url=url_for("settings.data_backup_index"),
+    )
+
+
+@bp.get("/data-backup/run/<job_id>/progress")
+def data_backup_progress(job_id: str):
+    """The progress as JSON, for the page's script."""
+    job = jobs.board(current_app).get(job_id) or abort(404)
+    return jsonify(job.as_json())
+
+
+@bp.post("/data-backup/verify")
+def data_backup_verify():
+    """Re-check every copy and keep the result for the page."""
+    if not FileForm().validate_on_submit():
+        abort(400)
+    try:
+        report = data_backup.engine().verify(wait=0)
+    except BackupError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("settings.data_backup_index"))
+    now = clock.now()
+    result = {
+        "at": now.isoformat(),
+        "problems": {f"{p.name}|{p.generation}": p.message for p in report.problems},
+    }
+    conn = system_db()
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (VERIFY_KEY, json.dumps(result)),
+        )
+    summary = (
+        f"All {len(report.checked)} copies verified."
+        if report.ok
+        else f"{len(report.problems)} problem(s) found: " + "; ".join(map(str, report.problems))
+    )
+    log_event("backup verified", summary)
+    flash(summary, "success" if report.ok else "error")
+    return redirect(url_for("settings.data_backup_index"))
+
+
+@bp.get("/data-backup/restore")
+def data_backup_restore_confirm():
+    """The confirmation screen: what will be replaced, and by what."""
+    name = _file(request.args.get("file"))
+    generation = _generation(request.args.get("generation"))
+    label = generation_label(generation)
+    copy = next(
+        (e for e in data_backup.engine().generations() if e.name == name and e.generation == label),
+        None,
+    ) or abort(404, f"There is no copy of {name} at generation {label}.")
+    live = next(f for f in status.planned_files(current_app) if f.name == name)
+    form = RestoreForm(file=name, generation=str(generation))
+    return render_template(
+        "settings/restore_confirm.html", name=name, copy=copy, live=live, form=form
+    )
+
+
+@bp.post("/data-backup/restore")
+def data_backup_restore():
+    """Restore one data file from one generation (a safety copy is kept first)."""
+    form = RestoreForm()
+    if not form.validate_on_submit():
+        abort(400)
+    name, generation = _file(form.file.data), _generation(form.generation.data)
+    try:
+        result = data_backup.restore(name, generation, current_user.login, user_id=current_user.id)
+    except BackupError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(
+            f"Restored {name} from the copy taken {result.taken_at:%Y-%m-%d %H:%M}. "
+            f"The data as it was is kept in {result.safety_copy.name} (backup/pre-restore).",
+            "success",
+        )
+    return redirect(url_for("settings.data_backup_index"))
