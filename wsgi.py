@@ -1,5 +1,8 @@
-"""The WSGI entry point for any WSGI server: `waitress-serve wsgi:app`, gunicorn, ..."""
+"""The WSGI entry point for any WSGI server: `waitress-serve wsgi:app`, gunicorn, ...
+It also starts the scheduler for the automatic backup (one process leads at a time)."""
 
 from portal import create_app
+from portal.nightly import scheduler
 
 app = create_app()
+scheduler.start(app)

@@ -34,6 +34,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     filters.init_app(app)
     security.init_app(app)
+    if app.config["PROXY_COUNT"]:
+        # Behind IIS or nginx: take the client's address from X-Forwarded-For, trusting
+        # exactly as many proxies as the site has, so throttling sees real addresses.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     return app
 
 

@@ -54,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
                 print("Demo: this instance already has people; nothing loaded.", flush=True)
             else:
                 print_demo_people(people)
+    from portal.nightly import scheduler
+
+    scheduler.start(app)
     print(
         f"Serving {app.config['PORTAL_NAME']} at http://{args.host}:{args.port}/ "
         f"(instance: {app.instance_path}). Press Ctrl+C to stop.",

@@ -21,6 +21,14 @@ class Defaults:
     # The afternoon reminder's page hook; off removes it entirely (the Schedule Data
     # Backup switch in System Settings is the everyday way to turn the reminder off).
     BACKUP_REMINDER_HOOK = True
+    # The in-process scheduler for the automatic backup. Off for sites that use the
+    # operating system's scheduler with `flask --app portal backup run --if-due`.
+    SCHEDULER_ENABLED = True
+    # How often the leader checks whether the automatic backup is due.
+    SCHEDULER_TICK_SECONDS = 60
+    # How many proxies (IIS, nginx) stand in front of the portal and set X-Forwarded-For;
+    # 0 trusts no such header. Throttling and the audit log then see real client addresses.
+    PROXY_COUNT = 0
 
     # Sessions: Flask's signed cookie only carries a token; the session row in system.db
     # is what makes a log out final (a replayed cookie finds no row).

@@ -77,4 +77,13 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE sessions ADD COLUMN elevated_until TEXT;
     """,
+    # 4: the automatic (nightly) backup: one row per day it ran, with its outcome.
+    """
+    CREATE TABLE automatic_backups (
+        day TEXT PRIMARY KEY,
+        finished_at TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'failed')),
+        message TEXT NOT NULL DEFAULT ''
+    ) WITHOUT ROWID;
+    """,
 )

@@ -76,3 +76,23 @@ def bob(app, people):
     other = app.test_client()
     assert login(other, "bob", PASSWORD).status_code == 302
     return other
+
+
+@pytest.fixture
+def afternoon_member(people, clock):
+    """A function giving a browser logged in as alice, a member of the Data Backup Group,
+    with Schedule Data Backup on (12:00 to 18:00)."""
+    from datetime import time
+
+    from portal.reminder import store
+
+    def browser(app):
+        with app.app_context():
+            conn = get_db("system.db")
+            store.save_settings(conn, store.ReminderSettings(True, time(12), time(18)))
+            store.add_members(conn, [people["alice"].id], clock())
+        client = app.test_client()
+        assert login(client, "alice", PASSWORD).status_code == 302
+        return client
+
+    return browser

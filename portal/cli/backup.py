@@ -14,6 +14,7 @@ from portal.backup.layout import generation_rank
 from portal.cli.common import ACTOR
 from portal.datafiles import DATA_FILES
 from portal.filters import filesize
+from portal.nightly import job
 
 backup_group = AppGroup("backup", help="Back up, list, verify and restore the data files.")
 FILE_NAMES = [spec.name for spec in DATA_FILES]
@@ -27,8 +28,24 @@ EXIT_BUSY = 3
     default=True,
     help="If another backup is running, wait for it (default) or stop with exit status 3.",
 )
-def run_command(files: tuple[str, ...], wait: bool) -> None:
+@click.option(
+    "--if-due",
+    is_flag=True,
+    help="Only run today's automatic backup, if it is due (for Task Scheduler or cron).",
+)
+def run_command(files: tuple[str, ...], wait: bool, if_due: bool) -> None:
     """Back up the data files now (default: all of them)."""
+    if if_due:
+        if files:
+            raise click.UsageError("--if-due backs up every data file; name no files.")
+        outcome = job.run_if_due(current_app._get_current_object(), who=ACTOR)
+        if not outcome.ran:
+            click.echo(f"Nothing to do: the automatic backup is {outcome.message}.")
+            return
+        if not outcome.ok:
+            raise click.ClickException(outcome.message)
+        click.echo("The automatic backup is done.")
+        return
     try:
         result = data_backup.run_backup(list(files) or None, ACTOR, wait=None if wait else 0)
     except BackupBusy as exc:

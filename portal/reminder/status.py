@@ -11,6 +11,7 @@ from flask import Flask
 from portal import data_backup
 from portal.datafiles import DATA_FILES
 from portal.db import data_path
+from portal.nightly import store as nightly
 from portal.reminder import store
 
 # A conservative pace for the estimate on the confirmation screen (copy, integrity
@@ -30,6 +31,11 @@ class TodayStatus:
     done: store.DoneDay | None
     skipped: bool
     last: LastBackup | None
+    automatic: nightly.AutomaticRun | None = None
+
+    @property
+    def automatic_failed(self) -> bool:
+        return self.automatic is not None and self.automatic.outcome == "failed"
 
 
 def last_backup(app: Flask) -> LastBackup | None:
@@ -48,6 +54,7 @@ def today_status(app: Flask, conn: sqlite3.Connection, user_id: int, today: date
         done=store.done_day(conn, today),
         skipped=store.has_skipped(conn, user_id, today),
         last=last_backup(app),
+        automatic=nightly.run_on(conn, today),
     )
 
 

@@ -25,6 +25,7 @@ from portal.backup import GENERATIONS, BackupError
 from portal.backup.layout import generation_label
 from portal.datafiles import DATA_FILES
 from portal.db import transaction
+from portal.nightly import store as nightly
 from portal.reminder import jobs, status
 from portal.settings.blueprint import bp
 from portal.settings.forms import FileForm, RestoreForm
@@ -76,6 +77,8 @@ def data_backup_index():
         verify=_last_verify(),
         form=FileForm(),
         running=jobs.board(current_app).running(),
+        automatic=nightly.get_setting(system_db()),
+        automatic_run=nightly.run_on(system_db(), clock.today()),
     )
 
 

@@ -9,7 +9,7 @@ from wtforms import (
     SelectMultipleField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 
 class ElevateForm(FlaskForm):
@@ -32,6 +32,13 @@ class ScheduleBackupForm(FlaskForm):
     enabled = BooleanField("Schedule Data Backup")
     start = TimeField("From", validators=[InputRequired("Give the time the reminder starts.")])
     end = TimeField("Until", validators=[InputRequired("Give the time the reminder ends.")])
+
+    automatic = BooleanField("Back up automatically every day")
+    automatic_at = TimeField("at", validators=[Optional()])
+
+    def validate_automatic_at(self, field) -> None:
+        if self.automatic.data and field.data is None and not field.errors:
+            raise ValidationError("Give the time of the automatic backup.")
 
     def validate_end(self, field) -> None:
         if field.data and self.start.data and field.data <= self.start.data:

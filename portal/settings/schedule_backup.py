@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from portal import clock
+from portal.nightly import store as nightly
 from portal.reminder import store
 from portal.settings.blueprint import bp
 from portal.settings.forms import ScheduleBackupForm
@@ -32,6 +33,8 @@ def schedule_backup():
             settings.start,
             settings.end,
         )
+        automatic = nightly.get_setting(conn)
+        form.automatic.data, form.automatic_at.data = automatic.enabled, automatic.at
         members = [u.id for u in store.members(conn)]
     else:
         members = [i for i in _ids(form.members.data) if i in everyone]
@@ -75,9 +78,14 @@ def _save(conn, members: list[int], form: ScheduleBackupForm) -> None:
     store.add_members(conn, sorted(after - before), clock.now())
     settings = store.ReminderSettings(bool(form.enabled.data), form.start.data, form.end.data)
     store.save_settings(conn, settings)
+    automatic = nightly.AutomaticSetting(
+        bool(form.automatic.data), form.automatic_at.data or nightly.SUGGESTED_TIME
+    )
+    nightly.save_setting(conn, automatic)
     names = ", ".join(u.login for u in store.members(conn)) or "nobody"
     log_event(
         "backup schedule saved",
         f"Schedule Data Backup {'on' if settings.enabled else 'off'}, "
-        f"{settings.start:%H:%M} to {settings.end:%H:%M}; Data Backup Group: {names}",
+        f"{settings.start:%H:%M} to {settings.end:%H:%M}; Data Backup Group: {names}; "
+        f"automatic backup {f'at {automatic.at:%H:%M}' if automatic.enabled else 'off'}",
     )

@@ -1,0 +1,73 @@
+"""The automatic backup job: one function, called by the scheduler every minute and by
+`backup run --if-due`. A lock file around check-and-run makes it one run per day even
+when several processes (IIS recycling, a web garden, cron) try at the same moment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from flask import Flask
+
+from portal import data_backup
+from portal.backup import BackupError
+from portal.db import connect, data_path
+from portal.nightly import rules, store
+
+WHO = "scheduler"
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    ran: bool
+    ok: bool = True
+    message: str = ""
+
+
+def _system(app: Flask):
+    return connect(data_path("system.db", app), app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def run_if_due(app: Flask, who: str = WHO) -> JobOutcome:
+    """Run today's automatic backup if it is due; record how it went."""
+    lock = FileLock(
+        str(Path(app.config["BACKUP_DIR"]) / ".automatic.lock"),
+        mode=0o600,
+        thread_local=False,
+        is_singleton=False,
+    )
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return JobOutcome(False, message="being run by another process")
+    try:
+        clock = app.extensions["portal.clock"]
+        now = clock.now()
+        conn = _system(app)
+        try:
+            setting = store.get_setting(conn)
+            if not rules.is_due(setting, store.run_on(conn, now.date()), now):
+                return JobOutcome(False, message="not due")
+        finally:
+            conn.close()
+        try:
+            data_backup.run_backup(None, who, wait=None, app=app)
+        except BackupError as exc:
+            outcome = JobOutcome(True, ok=False, message=str(exc))
+        else:
+            outcome = JobOutcome(True, message="done")
+        conn = _system(app)
+        try:
+            store.record_run(
+                conn,
+                now.date(),
+                clock.now(),
+                "ok" if outcome.ok else "failed",
+                "" if outcome.ok else outcome.message,
+            )
+        finally:
+            conn.close()
+        return outcome
+    finally:
+        lock.release()

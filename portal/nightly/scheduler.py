@@ -1,0 +1,92 @@
+"""The scheduler: a thin APScheduler shell around the jobs in JOBS. It is started only by
+the serving entry points (python -m portal, wsgi.py), never in tests or flask commands,
+and only one process at a time works as leader: the one holding the leadership lock
+(released by the operating system when that process ends, so another one takes over)."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from filelock import FileLock, Timeout
+from flask import Flask
+
+from portal.nightly import job
+
+log = logging.getLogger(__name__)
+
+# The jobs, as data: (id, function, setting naming the seconds between runs). Each
+# function takes the app.
+JOBS = [("automatic-backup", job.run_if_due, "SCHEDULER_TICK_SECONDS")]
+
+
+class Leadership:
+    """A non-blocking lock held for as long as this process leads."""
+
+    def __init__(self, path: Path):
+        self._lock = FileLock(str(path), mode=0o600, thread_local=False, is_singleton=False)
+
+    @property
+    def held(self) -> bool:
+        return self._lock.is_locked
+
+    def try_take(self) -> bool:
+        """Become leader if no live process is."""
+        if self._lock.is_locked:
+            return True
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            return False
+        log.info("this process now runs the scheduled jobs")
+        return True
+
+    def release(self) -> None:
+        if self._lock.is_locked:
+            self._lock.release(force=True)
+
+
+def _as_leader(app: Flask, leadership: Leadership, function):
+    def run() -> None:
+        if not leadership.try_take():
+            return
+        try:
+            function(app)
+        except Exception:  # a failed tick must not stop the scheduler
+            log.exception("scheduled job failed")
+
+    return run
+
+
+def start(app: Flask) -> BackgroundScheduler | None:
+    """Start the scheduler for a serving process (unless SCHEDULER_ENABLED is off)."""
+    if not app.config["SCHEDULER_ENABLED"] or app.testing:
+        return None
+    if "portal.scheduler" in app.extensions:
+        return app.extensions["portal.scheduler"]
+    leadership = Leadership(Path(app.instance_path) / "scheduler.lock")
+    scheduler = BackgroundScheduler(daemon=True, timezone=app.extensions["portal.clock"].zone)
+    for job_id, function, interval_setting in JOBS:
+        # The first tick comes at once: a portal that was down at the set time catches up.
+        scheduler.add_job(
+            _as_leader(app, leadership, function),
+            "interval",
+            seconds=app.config[interval_setting],
+            id=job_id,
+            next_run_time=datetime.now(UTC),
+            max_instances=1,
+            coalesce=True,
+        )
+    scheduler.start()
+
+    def stop() -> None:
+        scheduler.shutdown(wait=False)
+        leadership.release()
+
+    atexit.register(stop)
+    app.extensions["portal.scheduler"] = scheduler
+    app.extensions["portal.leadership"] = leadership
+    return scheduler
