@@ -83,7 +83,8 @@ def start(app: Flask) -> BackgroundScheduler | None:
     scheduler.start()
 
     def stop() -> None:
-        scheduler.shutdown(wait=False)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
         leadership.release()
 
     atexit.register(stop)

@@ -1,0 +1,122 @@
+"""Exactly one automatic backup across a midnight:
+
+- two portal processes (python -m portal) on one instance, started by libfaketime just
+  after midnight (as an IIS recycle or a reboot would), alone and with the operating
+  system's scheduler calling `backup run --if-due` at the same moment;
+- two portals' schedulers ticking across the midnight itself, on the injected clock
+  (libfaketime does not drive APScheduler's timed waits, so this one runs in process)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from portal import create_app
+from portal.db import get_db
+from portal.nightly import scheduler, store
+from tests.serving import ROOT, faketime, serve
+
+EVENING = datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
+
+
+def office(instance, clock=lambda: EVENING, **config):
+    app = create_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC", "CLOCK": clock, **config})
+    with app.app_context():
+        conn = get_db("system.db")
+        store.save_setting(conn, store.AutomaticSetting(True, datetime.min.time()))
+        store.record_run(conn, EVENING.date(), EVENING, "ok")  # the 27th's already ran
+    return app
+
+
+def automatic_runs(instance):
+    conn = sqlite3.connect(instance / "data" / "system.db")
+    runs = conn.execute("SELECT day, outcome FROM automatic_backups ORDER BY day").fetchall()
+    started = conn.execute(
+        "SELECT actor FROM audit_log WHERE action = 'backup started' AND at >= '2026-11-28'"
+    ).fetchall()
+    conn.close()
+    return runs, [actor for (actor,) in started]
+
+
+@pytest.mark.skipif(shutil.which("faketime") is None, reason="needs faketime")
+@pytest.mark.parametrize("with_cron", [False, True], ids=["two-portals", "two-portals-and-cron"])
+def test_processes_starting_after_midnight_back_up_once(tmp_path, with_cron):
+    instance = tmp_path / "office"
+    office(instance)
+    env = {"PORTAL_TIMEZONE": "UTC"}
+    start = faketime("2026-11-28 00:00:01")
+    cron = None
+    with serve(instance, env=env, prefix=start), serve(instance, env=env, prefix=start):
+        if with_cron:
+            cron = subprocess.run(
+                [
+                    *start,
+                    sys.executable,
+                    "-m",
+                    "flask",
+                    "--app",
+                    "portal",
+                    "backup",
+                    "run",
+                    "--if-due",
+                ],
+                cwd=ROOT,
+                env={**os.environ, "PORTAL_INSTANCE_PATH": str(instance), **env},
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+        time.sleep(3)  # both portals have ticked
+    assert cron is None or cron.returncode == 0, cron.stderr
+    runs, started = automatic_runs(instance)
+    assert runs == [("2026-11-27", "ok"), ("2026-11-28", "ok")]
+    assert len(started) == 1, started
+
+
+class RunningClock:
+    """The injected clock, running at real speed from a given moment."""
+
+    def __init__(self, start: datetime):
+        self.start, self.began = start, time.monotonic()
+
+    def __call__(self) -> datetime:
+        return self.start + timedelta(seconds=time.monotonic() - self.began)
+
+
+def test_two_schedulers_ticking_across_midnight_back_up_once(tmp_path):
+    instance = tmp_path / "office"
+    clock = RunningClock(datetime(2026, 11, 27, 23, 59, 57, tzinfo=UTC))
+    portals = [
+        office(instance, clock, SCHEDULER_TICK_SECONDS=1),
+        create_app(
+            {
+                "INSTANCE_PATH": str(instance),
+                "TIMEZONE": "UTC",
+                "CLOCK": clock,
+                "SCHEDULER_TICK_SECONDS": 1,
+            }
+        ),
+    ]
+    for app in portals:
+        app.testing = False  # as served: the scheduler only starts outside tests
+    started = [scheduler.start(app) for app in portals]
+    try:
+        assert all(started)
+        time.sleep(6)  # past 00:00:02, several ticks of each
+    finally:
+        for app, sched in zip(portals, started, strict=True):
+            if sched:
+                sched.shutdown(wait=True)
+                app.extensions["portal.leadership"].release()
+    runs, actors = automatic_runs(instance)
+    assert runs == [("2026-11-27", "ok"), ("2026-11-28", "ok")]
+    assert actors == ["scheduler"]
+    leaders = [app.extensions["portal.leadership"] for app in portals]
+    assert not any(leader.held for leader in leaders)
