@@ -64,7 +64,7 @@ def test_the_manual_flow(chromium, tmp_path):
         log_in(carol, "carol")
         expect(carol.get_by_role("heading", name=re.compile("^Backup"))).to_be_visible()
         expect(carol.get_by_text("Today's backup is not done yet.")).to_be_visible()
-        screenshot(carol, "backup-page")
+        screenshot(carol, "backup-page", docs=True)
         carol.get_by_role("button", name="Skip").click()
         expect(carol).to_have_url(url + "/todo/")
         expect(carol.get_by_role("heading", name="To-Do List")).to_be_visible()
@@ -83,7 +83,7 @@ def test_the_manual_flow(chromium, tmp_path):
         expect(alice.get_by_role("heading", name="Confirm backup")).to_be_visible()
         expect(alice.get_by_text("It should take")).to_be_visible()
         expect(alice.get_by_text("Everyone can keep working", exact=False)).to_be_visible()
-        screenshot(alice, "backup-confirmation")
+        screenshot(alice, "backup-confirmation", docs=True)
         alice.get_by_role("button", name="Confirm").click()
         expect(alice.get_by_role("heading", name="Backup complete")).to_be_visible()
         expect(alice.get_by_role("cell", name="Verified", exact=True)).to_have_count(4)
@@ -100,7 +100,7 @@ def test_the_manual_flow(chromium, tmp_path):
         expect(bob.get_by_role("region", name="Data Backup")).to_contain_text(
             re.compile(r"Today's backup is done: alice backed up at 14:0\d")
         )
-        screenshot(bob, "portal-backup-done")
+        screenshot(bob, "portal-backup-done", docs=True)
 
         # carol, who skipped, is still not forwarded.
         carol.goto(url + "/bulletin/")
@@ -164,7 +164,7 @@ def test_a_long_backup_shows_its_progress(chromium, tmp_path, javascript):
         page.get_by_role("button", name="Confirm").click()
         expect(page.get_by_role("heading", name="Backup in progress")).to_be_visible()
         if javascript:
-            screenshot(page, "backup-progress")
+            screenshot(page, "backup-progress", docs=True)
         expect(page.get_by_role("heading", name="Backup complete")).to_be_visible(timeout=120_000)
         page.get_by_role("link", name="Continue to the page you wanted").click()
         expect(page.get_by_role("region", name="Data Backup")).to_contain_text(

@@ -94,7 +94,7 @@ def test_to_add_users_to_the_data_backup_group(chromium, portal):
     )
     # Click on the Schedule Data Backup box.
     page.get_by_role("checkbox", name="Schedule Data Backup").check()
-    screenshot(page, "schedule-data-backup")
+    screenshot(page, "schedule-data-backup", docs=True)
     # Click Save.
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Saved.")).to_be_visible()
@@ -122,7 +122,7 @@ def test_to_back_up_individual_files_and_restore_yesterdays_data(chromium, porta
     schedule_row = page.get_by_role("row").filter(has_text="schedule.db")
     expect(schedule_row.get_by_role("button")).to_have_text("Create")
     expect(schedule_row).to_contain_text("never")
-    screenshot(page, "data-backup")
+    screenshot(page, "data-backup", docs=True)
     schedule_row.get_by_role("button", name="Create schedule.db").click()
     expect(page.get_by_role("heading", name="Backup complete")).to_be_visible()
     page.get_by_role("link", name="Continue to the page you wanted").click()
