@@ -13,7 +13,7 @@ from portal.backup import BackupEngine, BackupError, RunResult, Source
 from portal.backup.engine import RunProgress
 from portal.backup.restore import RestoreResult
 from portal.datafiles import DATA_FILES, data_file
-from portal.db import connect, data_path, migrate
+from portal.db import data_path, migrate, open_data_file
 from portal.reminder import store as reminder_store
 
 
@@ -29,7 +29,7 @@ def engine(app: Flask | None = None) -> BackupEngine:
 
 
 def _audit(app: Flask, action: str, actor: str, detail: str, user_id: int | None) -> None:
-    conn = _system(app)
+    conn = open_data_file("system.db", app)
     try:
         now = app.extensions["portal.clock"].now()
         audit.record(conn, now, action, actor, user_id=user_id, detail=detail)
@@ -61,10 +61,6 @@ def run_backup(
     return result
 
 
-def _system(app: Flask):
-    return connect(data_path("system.db", app), app.config["SQLITE_BUSY_TIMEOUT_MS"])
-
-
 def _record_day_if_complete(app: Flask, who: str) -> None:
     """Today's backup is done once every data file has a copy taken today, whether it
     came from the reminder, the Data Backup page, the command line or the scheduler."""
@@ -75,7 +71,7 @@ def _record_day_if_complete(app: Flask, who: str) -> None:
         (taken := backups.newest_taken_at(spec.name)) is not None and taken.date() == today
         for spec in DATA_FILES
     ):
-        conn = _system(app)
+        conn = open_data_file("system.db", app)
         try:
             reminder_store.record_done(conn, today, clock.now(), who)
         finally:
@@ -93,7 +89,7 @@ def restore(
         _audit(app, "restore failed", who, str(exc), user_id)
         raise
     # A copy from before an upgrade has an older schema: bring it up to date at once.
-    conn = connect(data_path(name, app), app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    conn = open_data_file(name, app)
     try:
         migrate(conn, data_file(name))
     finally:

@@ -101,6 +101,12 @@ def _thread_connection(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     return conn
 
 
+def open_data_file(name: str, app: Flask) -> sqlite3.Connection:
+    """A new connection to one data file, outside any request (background jobs,
+    start-up); the caller closes it."""
+    return connect(data_path(name, app), app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
 def get_db(name: str) -> sqlite3.Connection:
     """This request's connection to one data file, e.g. get_db('todo.db')."""
     conns = g.setdefault("_portal_dbs", {})
@@ -123,7 +129,7 @@ def migrate_all(app: Flask) -> dict[str, tuple[int, int]]:
     """Create or upgrade every data file; return each file's (before, after) version."""
     report = {}
     for spec in DATA_FILES:
-        conn = connect(data_path(spec.name, app), app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        conn = open_data_file(spec.name, app)
         try:
             # WAL lets a backup read a snapshot while everyone keeps writing. The mode is
             # stored in the file, so setting it at start covers every later connection

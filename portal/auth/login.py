@@ -38,14 +38,19 @@ def attempt(
 ) -> LoginOutcome:
     """Check a login attempt against the throttle and the stored password."""
     key = throttle.login_key(typed_login)
-    until = throttle.locked_until(conn, key, now)
-    if until is not None:
-        return LoginOutcome(None, locked_message(until, now))
     user = find_user(conn, typed_login) if key else None
-    if password_matches(conn, user.id if user else None, password):
-        throttle.clear(conn, key)
+    result = throttle.check(
+        conn,
+        key,
+        now,
+        policy,
+        lambda: password_matches(conn, user.id if user else None, password),
+        remote_addr,
+    )
+    if result.passed:
         return LoginOutcome(user)
-    until = throttle.record_failure(conn, key, now, policy, remote_addr)
-    if until is not None:
-        return LoginOutcome(None, locked_message(until, now), newly_locked=True)
+    if result.locked_until is not None:
+        return LoginOutcome(
+            None, locked_message(result.locked_until, now), newly_locked=result.newly_locked
+        )
     return LoginOutcome(None, WRONG_PASSWORD)

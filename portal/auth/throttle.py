@@ -70,3 +70,33 @@ def clear(conn: sqlite3.Connection, key: str) -> None:
     with transaction(conn):
         conn.execute("DELETE FROM login_failures WHERE login_key = ?", (key,))
         conn.execute("DELETE FROM login_lockouts WHERE login_key = ?", (key,))
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """A throttled password check: whether it passed, else until when the key is locked
+    (None: a plain wrong answer) and whether this answer started the lockout."""
+
+    passed: bool
+    locked_until: datetime | None = None
+    newly_locked: bool = False
+
+
+def check(
+    conn: sqlite3.Connection,
+    key: str,
+    now: datetime,
+    policy: ThrottlePolicy,
+    verify,
+    remote_addr: str | None = None,
+) -> CheckResult:
+    """Run `verify()` (a password check) unless `key` is locked out; count a failure,
+    forget the count on success."""
+    until = locked_until(conn, key, now)
+    if until is not None:
+        return CheckResult(False, until)
+    if verify():
+        clear(conn, key)
+        return CheckResult(True)
+    until = record_failure(conn, key, now, policy, remote_addr)
+    return CheckResult(False, until, newly_locked=until is not None)

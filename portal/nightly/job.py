@@ -12,7 +12,7 @@ from flask import Flask
 
 from portal import data_backup
 from portal.backup import BackupError
-from portal.db import connect, data_path
+from portal.db import open_data_file
 from portal.nightly import rules, store
 
 WHO = "scheduler"
@@ -23,10 +23,6 @@ class JobOutcome:
     ran: bool
     ok: bool = True
     message: str = ""
-
-
-def _system(app: Flask):
-    return connect(data_path("system.db", app), app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
 
 def run_if_due(app: Flask, who: str = WHO) -> JobOutcome:
@@ -44,7 +40,7 @@ def run_if_due(app: Flask, who: str = WHO) -> JobOutcome:
     try:
         clock = app.extensions["portal.clock"]
         now = clock.now()
-        conn = _system(app)
+        conn = open_data_file("system.db", app)
         try:
             setting = store.get_setting(conn)
             if not rules.is_due(setting, store.run_on(conn, now.date()), now):
@@ -57,7 +53,7 @@ def run_if_due(app: Flask, who: str = WHO) -> JobOutcome:
             outcome = JobOutcome(True, ok=False, message=str(exc))
         else:
             outcome = JobOutcome(True, message="done")
-        conn = _system(app)
+        conn = open_data_file("system.db", app)
         try:
             store.record_run(
                 conn,

@@ -55,15 +55,19 @@ def attempt(
     remote_addr: str | None = None,
 ) -> Outcome:
     """Check an answer to the admin password prompt, under its own throttle per user."""
-    key = f"elevation:{user.id}"
-    until = throttle.locked_until(conn, key, now)
-    if until is not None:
-        return Outcome(False, locked_message(until, now))
     admin = find_user(conn, ADMIN_LOGIN)
-    if password_matches(conn, admin.id if admin else None, password):
-        throttle.clear(conn, key)
+    result = throttle.check(
+        conn,
+        f"elevation:{user.id}",
+        now,
+        rules,
+        lambda: password_matches(conn, admin.id if admin else None, password),
+        remote_addr,
+    )
+    if result.passed:
         return Outcome(True)
-    until = throttle.record_failure(conn, key, now, rules, remote_addr)
-    if until is not None:
-        return Outcome(False, locked_message(until, now), newly_locked=True)
+    if result.locked_until is not None:
+        return Outcome(
+            False, locked_message(result.locked_until, now), newly_locked=result.newly_locked
+        )
     return Outcome(False, WRONG)
