@@ -3,6 +3,8 @@ elevated session; anyone else is asked for the admin password first."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user, login_required
 
@@ -22,9 +24,11 @@ def require_elevation():
         return None
     now = clock.now()
     if elevation.is_elevated(current_user, now):
-        sessions.extend_elevation(
-            system_db(), current_user.session_token, now + elevation.reauth_period()
-        )
+        period = elevation.reauth_period()
+        # Activity keeps elevation alive; writing it down once a minute is enough (the
+        # progress page polls twice a second).
+        if current_user.elevated_until - now < period - timedelta(minutes=1):
+            sessions.extend_elevation(system_db(), current_user.session_token, now + period)
         return None
     # A form sent after elevation ran out is not carried out; its page is asked again.
     wanted = request.full_path.rstrip("?") if request.method == "GET" else request.referrer
