@@ -33,6 +33,7 @@ from portal.web import log_event, system_db
 
 VERIFY_KEY = "backup_verify"
 FILE_NAMES = [spec.name for spec in DATA_FILES]
+GENERATION_VALUES = {str(g) for g in range(GENERATIONS + 1)}
 
 
 def _file(name: str | None) -> str:
@@ -44,7 +45,8 @@ def _file(name: str | None) -> str:
 
 def _generation(value: str | None) -> int:
     """A generation number 0 to 7 from the request, or 404."""
-    if value is None or not value.isdigit() or int(value) > GENERATIONS:
+    # Compared as text: isdigit() would also let through digits of other scripts.
+    if value not in GENERATION_VALUES:
         abort(404)
     return int(value)
 
