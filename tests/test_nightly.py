@@ -79,8 +79,11 @@ def test_a_failed_run_is_shown_and_the_reminder_goes_on(app, afternoon_member, c
     assert outcome.ran and not outcome.ok and "Not enough free disk space" in outcome.message
     assert recorded(app).outcome == "failed"
     assert not job.run_if_due(app).ran  # not repeated every minute
-    clock.set(utc(2026, 11, 27, 13, 0))
+    clock.set(utc(2026, 11, 27, 7, 0))  # 08:00: the member's portlet says so
     member = afternoon_member(app)
+    portlet = member.get("/").get_data(as_text=True)
+    assert "automatic backup failed: Not enough free disk space" in portlet
+    clock.set(utc(2026, 11, 27, 13, 0))
     response = member.get("/")
     assert response.headers["Location"].startswith("/backup/")  # reminded as usual
     page = member.get("/backup/").get_data(as_text=True)
