@@ -8,6 +8,7 @@ from datetime import date, datetime, time
 
 from portal.clock import from_db, to_db
 from portal.db import transaction
+from portal.settings_store import get_value, put_value
 
 SETTING_KEY = "backup_automatic"  # "off" or "on HH:MM"
 SUGGESTED_TIME = time(0, 0)
@@ -29,23 +30,16 @@ class AutomaticRun:
 
 def get_setting(conn: sqlite3.Connection) -> AutomaticSetting:
     """Whether the automatic backup is on, and at what time (default: off, 00:00)."""
-    row = conn.execute("SELECT value FROM settings WHERE key = ?", (SETTING_KEY,)).fetchone()
     try:
-        switch, at = row["value"].split()
+        switch, at = (get_value(conn, SETTING_KEY) or "").split()
         return AutomaticSetting(switch == "on", time.fromisoformat(at))
-    except (TypeError, ValueError):
+    except ValueError:
         return AutomaticSetting()
 
 
 def save_setting(conn: sqlite3.Connection, setting: AutomaticSetting) -> None:
     """Store the automatic backup's switch and time."""
-    value = f"{'on' if setting.enabled else 'off'} {setting.at:%H:%M}"
-    with transaction(conn):
-        conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (SETTING_KEY, value),
-        )
+    put_value(conn, SETTING_KEY, f"{'on' if setting.enabled else 'off'} {setting.at:%H:%M}")
 
 
 def run_on(conn: sqlite3.Connection, day: date) -> AutomaticRun | None:

@@ -77,6 +77,12 @@ def planned_files(app: Flask) -> list[PlannedFile]:
     return planned
 
 
+def job_weights(app: Flask, names: list[str] | None = None) -> dict[str, int]:
+    """The data files to back up (default: all), each weighing its size (at least 1) in
+    the progress of a background job."""
+    return {f.name: max(f.size, 1) for f in planned_files(app) if names is None or f.name in names}
+
+
 def estimate_text(total_bytes: int) -> str:
     """How long a backup of this size should take, in words."""
     seconds = total_bytes / ESTIMATE_BYTES_PER_SECOND

@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 
 from portal.clock import from_db, to_db
 from portal.db import transaction
+from portal.settings_store import get_value, put_value
 from portal.users import User, list_users
 
 # One settings row, "on 12:00 18:00", so the page hook reads it with one key lookup.
@@ -46,8 +47,7 @@ def parse_settings(value: str | None) -> ReminderSettings:
 
 def get_settings(conn: sqlite3.Connection) -> ReminderSettings:
     """The switch and the window as stored (defaults: off, 12:00 to 18:00)."""
-    row = conn.execute("SELECT value FROM settings WHERE key = ?", (SETTINGS_KEY,)).fetchone()
-    return parse_settings(row["value"] if row else None)
+    return parse_settings(get_value(conn, SETTINGS_KEY))
 
 
 def save_settings(conn: sqlite3.Connection, settings: ReminderSettings) -> None:
@@ -55,12 +55,7 @@ def save_settings(conn: sqlite3.Connection, settings: ReminderSettings) -> None:
     if settings.start >= settings.end:
         raise ValueError("The reminder window must end after it starts.")
     value = f"{'on' if settings.enabled else 'off'} {settings.start:%H:%M} {settings.end:%H:%M}"
-    with transaction(conn):
-        conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (SETTINGS_KEY, value),
-        )
+    put_value(conn, SETTINGS_KEY, value)
 
 
 def members(conn: sqlite3.Connection) -> list[User]:

@@ -75,7 +75,7 @@ def start():
         current_user.login,
         current_user.id,
         safe_next(form.next.data, url_for("home.portal")),
-        {f.name: max(f.size, 1) for f in status.planned_files(current_app)},
+        status.job_weights(current_app),
     )
     return redirect(url_for("reminder.run", job_id=job.id))
 

@@ -24,11 +24,11 @@ from portal import clock, data_backup
 from portal.backup import GENERATIONS, BackupError
 from portal.backup.layout import generation_label
 from portal.datafiles import DATA_FILES
-from portal.db import transaction
 from portal.nightly import store as nightly
 from portal.reminder import jobs, status
 from portal.settings.blueprint import bp
 from portal.settings.forms import FileForm, RestoreForm
+from portal.settings_store import get_value, put_value
 from portal.web import log_event, system_db
 
 VERIFY_KEY = "backup_verify"
@@ -52,9 +52,9 @@ def _generation(value: str | None) -> int:
 
 
 def _last_verify() -> dict:
-    row = system_db().execute("SELECT value FROM settings WHERE key = ?", (VERIFY_KEY,)).fetchone()
+    stored = get_value(system_db(), VERIFY_KEY)
     try:
-        return json.loads(row["value"]) if row else {}
+        return json.loads(stored) if stored else {}
     except ValueError:
         return {}
 
@@ -91,13 +91,12 @@ def data_backup_run():
     if not form.validate_on_submit():
         abort(400)
     names = [_file(form.file.data)] if form.file.data else FILE_NAMES
-    sizes = {f.name: max(f.size, 1) for f in status.planned_files(current_app) if f.name in names}
     job = jobs.board(current_app).start(
         current_app._get_current_object(),
         current_user.login,
         current_user.id,
         url_for("settings.data_backup_index"),
-        sizes,
+        status.job_weights(current_app, names),
     )
     return redirect(url_for("settings.data_backup_job", job_id=job.id))
 
@@ -137,13 +136,7 @@ def data_backup_verify():
         "at": now.isoformat(),
         "problems": {f"{p.name}|{p.generation}": p.message for p in report.problems},
     }
-    conn = system_db()
-    with transaction(conn):
-        conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (VERIFY_KEY, json.dumps(result)),
-        )
+    put_value(system_db(), VERIFY_KEY, json.dumps(result))
     summary = (
         f"All {len(report.checked)} copies verified."
         if report.ok
