@@ -25,7 +25,7 @@ from portal.backup import ledger as ledger_mod
 from portal.backup import lock, rotation
 from portal.backup.errors import BackupError, RestoreError
 from portal.backup.fileops import FileOps
-from portal.backup.layout import GENERATIONS, Layout, generation_label, generation_rank
+from portal.backup.layout import GENERATIONS, Layout, generation_rank
 from portal.backup.ledger import Entry
 from portal.backup.restore import RestoreResult
 from portal.backup.restore import restore as restore_copy
@@ -299,8 +299,3 @@ class BackupEngine:
             return datetime.fromtimestamp(int(newest.stat().st_mtime), self.clock().tzinfo)
         except FileNotFoundError:
             return None
-
-
-def describe_generation(generation: int) -> str:
-    """How a person names a generation: 'the newest copy', 'generation 3'."""
-    return "the newest copy" if generation == 0 else f"generation {generation_label(generation)}"
