@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from flask import Flask
 
-from portal import clock, db, errors, filters, instance, security
+from portal import clock, data_health, db, errors, filters, instance, security
 from portal.config import Defaults
 from portal.web import RowIdConverter
 
@@ -24,8 +27,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance.prepare(app)
     clock.init_app(app)
     db.init_app(app)
-    # What the start changed, for `flask --app portal init` to report.
-    app.extensions["portal.schema_report"] = db.migrate_all(app)
+    # Data files are made once: on the very first start (neither data files nor
+    # copies), or by `flask --app portal init`. What the start changed is kept for
+    # `init` to report.
+    new = data_health.is_new_instance(Path(app.config["DATA_DIR"]), Path(app.config["BACKUP_DIR"]))
+    app.extensions["portal.schema_report"] = db.migrate_all(app, create=new)
     _ensure_admin(app)
 
     register_extensions(app)
@@ -47,8 +53,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _ensure_admin(app: Flask) -> None:
     from portal.users import ensure_admin
 
+    if "system.db" in data_health.problems(app):
+        return  # the portal starts and says what is wrong with system.db
     with app.app_context():
-        ensure_admin(db.get_db("system.db"), clock.now())
+        try:
+            ensure_admin(db.get_db("system.db"), clock.now())
+        except sqlite3.DatabaseError as exc:
+            app.logger.error("system.db could not be prepared: %s", exc)
 
 
 def register_extensions(app: Flask) -> None:

@@ -4,11 +4,14 @@ and the commands all come through here."""
 
 from __future__ import annotations
 
+import os
+import sqlite3
+from functools import partial
 from pathlib import Path
 
 from flask import Flask, current_app
 
-from portal import audit
+from portal import audit, data_health
 from portal.backup import BackupEngine, BackupError, RunResult, Source
 from portal.backup.engine import RunProgress
 from portal.backup.restore import RestoreResult
@@ -22,19 +25,71 @@ def engine(app: Flask | None = None) -> BackupEngine:
     app = app or current_app
     return BackupEngine(
         backup_dir=Path(app.config["BACKUP_DIR"]),
-        sources=[Source(spec.name, data_path(spec.name, app)) for spec in DATA_FILES],
+        sources=[
+            Source(spec.name, data_path(spec.name, app), partial(data_health.wrong_kind, spec))
+            for spec in DATA_FILES
+        ],
         clock=app.extensions["portal.clock"].now,
         thorough_check=app.config["BACKUP_THOROUGH_CHECK"],
     )
 
 
+def folder_problems(app: Flask | None = None) -> list[str]:
+    """What keeps the backup folder from being used, in words (none when all is well)."""
+    app = app or current_app
+    root = Path(app.config["BACKUP_DIR"])
+    if problem := engine(app).folder_problem():
+        return [problem]
+    if not root.exists():
+        if not root.parent.is_dir():
+            return [f"The backup folder {root} does not exist, nor does the folder above it."]
+        return []  # made by the next backup
+    found = []
+    if not os.access(root, os.W_OK | os.X_OK):
+        found.append(f"The portal's account cannot write to the backup folder {root}.")
+    ledger = root / "backup.txt"
+    if ledger.exists() and not os.access(ledger, os.R_OK):
+        found.append(f"{ledger} cannot be read by the portal's account.")
+    return found
+
+
+def folder_warnings(app: Flask | None = None) -> list[str]:
+    """A backup folder that other accounts on this machine may open: reported, never
+    changed (the folder may not be the portal's to change)."""
+    app = app or current_app
+    root = Path(app.config["BACKUP_DIR"])
+    if os.name != "posix" or not root.is_dir():
+        return []
+    mode = root.stat().st_mode & 0o777
+    if not mode & 0o077:
+        return []
+    return [
+        f"The backup folder {root} can be opened by other accounts on this machine "
+        f"(mode {mode:04o}); 0700 keeps the office's records private. The portal does not "
+        "change it."
+    ]
+
+
 def _audit(app: Flask, action: str, actor: str, detail: str, user_id: int | None) -> None:
-    conn = open_data_file("system.db", app)
+    """Write an audit entry if system.db takes it: a full disk or a missing system.db
+    must not turn a backup (or its failure) into a crash; the log says what was lost."""
     try:
-        now = app.extensions["portal.clock"].now()
-        audit.record(conn, now, action, actor, user_id=user_id, detail=detail)
-    finally:
-        conn.close()
+        conn = open_data_file("system.db", app)
+        try:
+            now = app.extensions["portal.clock"].now()
+            audit.record(conn, now, action, actor, user_id=user_id, detail=detail)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        app.logger.error("audit entry %r (%s) not written: %s", action, detail, exc)
+
+
+def _refuse_broken_files(app: Flask, names: list[str] | None) -> None:
+    """A data file that is missing or not a database is never backed up: its copy
+    would replace a good one."""
+    broken = {n: m for n, m in data_health.problems(app).items() if names is None or n in names}
+    if broken:
+        raise BackupError(" ".join(map(str, broken.values())) + " Nothing was backed up.")
 
 
 def run_backup(
@@ -51,6 +106,7 @@ def run_backup(
     what = ", ".join(names) if names else "all data files"
     _audit(app, "backup started", who, what, user_id)
     try:
+        _refuse_broken_files(app, names)
         result = engine(app).run(names, who=who, progress=progress, wait=wait)
     except BackupError as exc:
         _audit(app, "backup failed", who, str(exc), user_id)
@@ -71,35 +127,54 @@ def _record_day_if_complete(app: Flask, who: str) -> None:
         (taken := backups.newest_taken_at(spec.name)) is not None and taken.date() == today
         for spec in DATA_FILES
     ):
-        conn = open_data_file("system.db", app)
         try:
-            reminder_store.record_done(conn, today, clock.now(), who)
-        finally:
-            conn.close()
+            conn = open_data_file("system.db", app)
+            try:
+                reminder_store.record_done(conn, today, clock.now(), who)
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            app.logger.error("today's backup not recorded as done: %s", exc)
 
 
 def restore(
-    name: str, generation: int, who: str, *, user_id: int | None = None, app: Flask | None = None
+    name: str,
+    generation: int,
+    who: str,
+    *,
+    force: bool = False,
+    user_id: int | None = None,
+    app: Flask | None = None,
 ) -> RestoreResult:
-    """Restore one data file, bring its schema up to date, and audit it."""
+    """Restore one data file, bring its schema up to date, and audit it. `force`
+    restores a copy that cannot be proven (unrecorded, or changed since it was made)."""
     app = app or current_app
     try:
-        result = engine(app).restore(name, generation, who=who)
+        result = engine(app).restore(name, generation, who=who, force=force)
     except BackupError as exc:
         _audit(app, "restore failed", who, str(exc), user_id)
         raise
     # A copy from before an upgrade has an older schema: bring it up to date at once.
-    conn = open_data_file(name, app)
     try:
-        migrate(conn, data_file(name))
-    finally:
-        conn.close()
+        conn = open_data_file(name, app)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            migrate(conn, data_file(name))
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise BackupError(
+            f"{name} was restored, but its schema could not be brought up to date ({exc}); "
+            "the next start of the portal tries again."
+        ) from exc
+    kept = result.safety_copy.name if result.safety_copy else "none (there was no live file)"
     _audit(
         app,
         "restore completed",
         who,
-        f"{name} from generation {generation} taken {result.taken_at:%Y-%m-%d %H:%M}; "
-        f"safety copy {result.safety_copy.name}",
+        f"{name} from generation {generation} taken {result.taken_at:%Y-%m-%d %H:%M}"
+        f"{' (forced: the copy could not be proven)' if result.forced else ''}; "
+        f"safety copy {kept}",
         user_id,
     )
     return result

@@ -12,15 +12,30 @@ from pathlib import Path
 
 from flask import Flask, current_app, g
 
+from portal.data_health import live_problem
 from portal.datafiles import DATA_FILES, DataFile, data_file
 
 
-def connect(path: Path, busy_timeout_ms: int = 5000) -> sqlite3.Connection:
-    """Open a data file with the portal's settings: busy timeout, foreign keys."""
+def _decode(value: bytes) -> str:
+    # A text damaged on disk (or written by another program) shows with replacement
+    # characters instead of failing the whole page.
+    return value.decode("utf-8", errors="replace")
+
+
+def connect(path: Path, busy_timeout_ms: int = 5000, create: bool = False) -> sqlite3.Connection:
+    """Open a data file with the portal's settings: busy timeout, foreign keys. A missing
+    file is an error (sqlite3.OperationalError), never silently made empty, unless
+    `create` (init and the very first start)."""
+    mode = "rwc" if create else "rw"
     conn = sqlite3.connect(
-        path, timeout=busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False
+        f"{Path(path).resolve().as_uri()}?mode={mode}",
+        uri=True,
+        timeout=busy_timeout_ms / 1000,
+        isolation_level=None,
+        check_same_thread=False,
     )
     conn.row_factory = sqlite3.Row
+    conn.text_factory = _decode
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
@@ -51,13 +66,13 @@ def migrate(conn: sqlite3.Connection, spec: DataFile) -> tuple[int, int]:
                 f"({len(spec.migrations)}); upgrade the portal before using this data"
             )
         for version, script in enumerate(spec.migrations[before:], start=before + 1):
-            for statement in _statements(script):
+            for statement in split_statements(script):
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version}")
     return before, len(spec.migrations)
 
 
-def _statements(script: str) -> list[str]:
+def split_statements(script: str) -> list[str]:
     """Split a migration script into statements (executescript would commit on its own)."""
     statements, buffer = [], ""
     for line in script.splitlines(keepends=True):
@@ -89,15 +104,30 @@ _threads = threading.local()
 KEPT_CONNECTIONS = 16
 
 
+def _file_id(path: Path) -> tuple[int, int]:
+    stat = path.stat()  # FileNotFoundError when the data file has gone
+    return stat.st_dev, stat.st_ino
+
+
 def _thread_connection(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     kept = getattr(_threads, "connections", None)
     if kept is None:
         kept = _threads.connections = OrderedDict()
     key = str(path)
-    conn = kept.pop(key, None) or connect(path, busy_timeout_ms)
-    kept[key] = conn
+    try:
+        file_id = _file_id(path)
+    except FileNotFoundError:
+        file_id = None
+    held = kept.pop(key, None)
+    if held is not None and held[1] != file_id:
+        # The file was deleted or replaced (a restore by hand): a kept connection would
+        # go on reading and writing the old one.
+        held[0].close()
+        held = None
+    conn = held[0] if held else connect(path, busy_timeout_ms)
+    kept[key] = (conn, file_id)
     while len(kept) > KEPT_CONNECTIONS:
-        kept.popitem(last=False)[1].close()
+        kept.popitem(last=False)[1][0].close()
     return conn
 
 
@@ -125,17 +155,32 @@ def close_dbs(_exc: BaseException | None = None) -> None:
             conn.execute("ROLLBACK")
 
 
-def migrate_all(app: Flask) -> dict[str, tuple[int, int]]:
-    """Create or upgrade every data file; return each file's (before, after) version."""
+def migrate_all(
+    app: Flask, create: bool = False, only: list[str] | None = None
+) -> dict[str, tuple[int, int]]:
+    """Upgrade every data file that is sound (and with `create`, make the missing ones);
+    return each upgraded file's (before, after) version. A file that is missing or not
+    a database is left alone: data_health reports it, with the way to bring it back."""
     report = {}
     for spec in DATA_FILES:
-        conn = open_data_file(spec.name, app)
+        if only is not None and spec.name not in only:
+            continue
+        path = data_path(spec.name, app)
+        if live_problem(path) and not (create and not path.exists()):
+            continue
+        try:
+            conn = connect(path, app.config["SQLITE_BUSY_TIMEOUT_MS"], create=create)
+        except sqlite3.Error:
+            continue  # reported by data_health
         try:
             # WAL lets a backup read a snapshot while everyone keeps writing. The mode is
             # stored in the file, so setting it at start covers every later connection
             # (and mends a file that was copied in by hand).
             conn.execute("PRAGMA journal_mode = WAL")
             report[spec.name] = migrate(conn, spec)
+        except sqlite3.DatabaseError as exc:
+            # A full disk or a read-only folder: the portal still starts and says so.
+            app.logger.error("%s could not be opened for writing: %s", spec.name, exc)
         finally:
             conn.close()
     return report

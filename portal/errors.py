@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import sqlite3
+
+from flask import Flask, current_app, g, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from portal import data_health
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -44,9 +48,23 @@ def handle_unexpected(exc: Exception):
     return _page(500, MESSAGES[500])
 
 
+def handle_data_file(exc: sqlite3.DatabaseError):
+    """A data file that is missing or damaged: say which, and that the administrator can
+    bring it back, instead of a 500 (a plain page: it cannot rely on the login, which
+    lives in system.db). Any other database error is a bug and goes on as one."""
+    problems = data_health.problems(current_app)
+    if not problems:
+        raise exc
+    # Flask-Login would load the user (from system.db) to draw any template: draw this
+    # one for an anonymous visitor.
+    g._login_user = current_app.login_manager.anonymous_user()
+    return render_template("unavailable.html", problems=list(problems.values())), 503
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(sqlite3.DatabaseError, handle_data_file)
     app.register_error_handler(HTTPException, handle_http)
     if not app.config.get("TESTING") and not app.debug:
         app.register_error_handler(Exception, handle_unexpected)

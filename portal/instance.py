@@ -20,10 +20,13 @@ def resolve_instance_path(test_config: dict | None) -> Path:
 
 
 def _private_dir(path: Path) -> None:
-    path.mkdir(parents=True, exist_ok=True)
-    if os.name == "posix":
-        # Data and backups are the office's records: not for other users of the machine.
-        path.chmod(0o700)
+    """Make a folder owner-only (0700) if it is missing. An existing folder keeps the
+    mode and owner its administrator gave it: the portal may not own it, and the Data
+    Backup page reports a mode that lets others read instead of changing it."""
+    if path.is_dir():
+        return
+    # Data and backups are the office's records: not for other users of the machine.
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _read_secret(path: Path) -> str:
@@ -58,6 +61,11 @@ def prepare(app: Flask) -> None:
     app.config["DATA_DIR"] = str(Path(app.config["DATA_DIR"] or instance / "data").resolve())
     app.config["BACKUP_DIR"] = str(Path(app.config["BACKUP_DIR"] or instance / "backup").resolve())
     _private_dir(Path(app.config["DATA_DIR"]))
-    _private_dir(Path(app.config["BACKUP_DIR"]))
+    try:
+        _private_dir(Path(app.config["BACKUP_DIR"]))
+    except OSError as exc:
+        # A backup folder that cannot be made (a file of that name, a missing drive)
+        # must not keep the portal from serving: Data Backup reports it.
+        app.logger.warning("backup folder %s: %s", app.config["BACKUP_DIR"], exc)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _load_or_create_secret(instance)

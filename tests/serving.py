@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -49,6 +51,9 @@ def serve(instance: Path, *extra: str, env: dict | None = None, prefix: list[str
             stdout=out,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},
+            # Its own process group: a faketime wrapper forks the portal as its child,
+            # and stopping only the wrapper would leave the portal serving.
+            start_new_session=True,
         )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -65,8 +70,20 @@ def serve(instance: Path, *extra: str, env: dict | None = None, prefix: list[str
                     time.sleep(0.1)
             yield url, log.read_text
         finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+            stop(proc)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a served portal and everything it started, gently (SIGTERM to its group):
+    a faketime wrapper killed hard leaves its semaphore behind in /dev/shm."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
 
 
 def run_flask(instance: Path, *args: str, stdin: str | None = None, env: dict | None = None):

@@ -41,7 +41,7 @@ def test_run_list_verify(runner, app, instance_path):
     assert "todo.db      newest" in listing and "command line" in listing
     verified = runner.invoke(args=["backup", "verify"])
     assert verified.exit_code == 0
-    assert "All 4 copies verified" in verified.output
+    assert "All 4 recorded copies verified" in verified.output
 
 
 def test_run_one_file(runner, instance_path):

@@ -51,8 +51,9 @@ def test_first_run_lays_out_the_backup_folder(engine, tmp_path):
     assert (backup / "todo.db").is_file() and mark_of(backup / "todo.db") == "first"
     for g in range(1, 8):
         assert (backup / str(g)).is_dir()
-    entries, damaged = parse((backup / "backup.txt").read_text())
-    assert not damaged
+    ledger = parse((backup / "backup.txt").read_text())
+    entries = ledger.entries
+    assert not ledger.damage
     assert {(e.name, e.generation, e.taken_by) for e in entries} == {
         ("system.db", "newest", "alice"),
         ("todo.db", "newest", "alice"),
@@ -146,10 +147,11 @@ def test_missing_ledger_is_rebuilt_and_work_goes_on(engine, clock, tmp_path):
     clock.advance(days=1)
     result = engine.run(["todo.db"], who="bob")
     assert any("backup.txt was missing" in note for note in result.notes)
-    entries, _ = parse((tmp_path / "backup" / "backup.txt").read_text())
+    entries = parse((tmp_path / "backup" / "backup.txt").read_text()).entries
     by_gen = {e.generation: e for e in entries if e.name == "todo.db"}
-    assert by_gen["newest"].taken_by == "bob"
-    assert by_gen["1"].taken_by == UNKNOWN
+    assert by_gen["newest"].taken_by == "bob" and by_gen["newest"].recorded
+    # The rebuild never writes down a hash for bytes it did not make.
+    assert by_gen["1"].taken_by == UNKNOWN and not by_gen["1"].recorded
     assert by_gen["3"].taken_at.date() == local(2026, 11, 27).date()
     assert engine.verify().ok
 
@@ -167,8 +169,9 @@ def test_damaged_ledger_is_rebuilt(engine, clock, tmp_path):
     result = engine.run(["todo.db"], who="t")
     assert any("damaged" in note for note in result.notes)
     assert slots(engine, "todo.db")[:4] == ["today", "day 1", "day 0", None]
-    entries, damaged = parse(ledger.read_text())
-    assert not damaged
+    rewritten = parse(ledger.read_text())
+    entries = rewritten.entries
+    assert not rewritten.damage
     assert len([e for e in entries if e.name == "todo.db"]) == 3
     assert engine.verify().ok
 

@@ -38,7 +38,7 @@ def test_init_upgrades_an_older_data_file(tmp_path):
     instance = tmp_path / "old"
     (instance / "data").mkdir(parents=True)
     spec = data_file("system.db")
-    conn = portal_db.connect(instance / "data" / "system.db")
+    conn = portal_db.connect(instance / "data" / "system.db", create=True)
     portal_db.migrate(conn, DataFile(spec.name, spec.description, spec.migrations[:1]))
     conn.execute("INSERT INTO groups (name, created_at) VALUES ('Kept', '2026-01-01')")
     conn.close()

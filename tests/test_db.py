@@ -10,13 +10,26 @@ from portal.datafiles import DATA_FILES, DataFile, data_file
 
 
 def test_connection_settings(tmp_path):
-    conn = db.connect(tmp_path / "x.db", busy_timeout_ms=1234)
+    conn = db.connect(tmp_path / "x.db", busy_timeout_ms=1234, create=True)
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 1234
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
+def test_a_missing_data_file_is_never_made_by_a_plain_connection(tmp_path):
+    with pytest.raises(sqlite3.OperationalError):
+        db.connect(tmp_path / "gone.db")
+    assert not (tmp_path / "gone.db").exists()
+
+
+def test_text_that_is_not_utf8_is_read_with_replacement_characters(tmp_path):
+    conn = db.connect(tmp_path / "x.db", create=True)
+    conn.execute("CREATE TABLE t (v TEXT)")
+    conn.execute("INSERT INTO t VALUES (CAST(X'41FF42' AS TEXT))")
+    assert conn.execute("SELECT v FROM t").fetchone()[0] == "A\ufffdB"
+
+
 def test_transaction_rolls_back_on_error(tmp_path):
-    conn = db.connect(tmp_path / "x.db")
+    conn = db.connect(tmp_path / "x.db", create=True)
     conn.execute("CREATE TABLE t (v)")
     with pytest.raises(ZeroDivisionError), db.transaction(conn):
         conn.execute("INSERT INTO t VALUES (1)")
@@ -35,7 +48,7 @@ SPEC = DataFile(
 
 
 def test_migrate_applies_each_step_once(tmp_path):
-    conn = db.connect(tmp_path / "t.db")
+    conn = db.connect(tmp_path / "t.db", create=True)
     assert db.migrate(conn, DataFile("t.db", "", SPEC.migrations[:1])) == (0, 1)
     assert db.migrate(conn, SPEC) == (1, 2)
     assert db.migrate(conn, SPEC) == (2, 2)
@@ -48,7 +61,7 @@ def test_migrations_from_two_threads_at_once(tmp_path):
 
     def run():
         try:
-            conn = db.connect(tmp_path / "t.db")
+            conn = db.connect(tmp_path / "t.db", create=True)
             db.migrate(conn, SPEC)
             conn.close()
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
@@ -65,14 +78,14 @@ def test_migrations_from_two_threads_at_once(tmp_path):
 
 
 def test_newer_schema_is_refused(tmp_path):
-    conn = db.connect(tmp_path / "t.db")
+    conn = db.connect(tmp_path / "t.db", create=True)
     conn.execute("PRAGMA user_version = 9")
     with pytest.raises(RuntimeError, match="newer than this portal knows"):
         db.migrate(conn, SPEC)
 
 
 def test_a_failed_migration_changes_nothing(tmp_path):
-    conn = db.connect(tmp_path / "t.db")
+    conn = db.connect(tmp_path / "t.db", create=True)
     broken = DataFile("t.db", "", ("CREATE TABLE a (v);\nCREATE TABLE a (v);",))
     with pytest.raises(sqlite3.OperationalError):
         db.migrate(conn, broken)

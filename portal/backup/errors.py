@@ -11,3 +11,12 @@ class BackupBusy(BackupError):
 
 class RestoreError(BackupError):
     """A restore that was refused or failed; the live data file is unchanged."""
+
+
+class UnprovenCopy(RestoreError):
+    """A restore refused because the copy cannot be proven to be the one that was made
+    (unrecorded, or its SHA-256 differs from its record); `force` overrides it."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason

@@ -26,6 +26,7 @@ DELETE_STEP = 32 * 1024 * 1024
 Progress = Callable[[int, int], None]  # (pages copied, pages in all)
 
 _WINDOWS = os.name == "nt"
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _retry(action: Callable[[], None], attempts: int = 10, delay: float = 0.05) -> None:
@@ -174,9 +175,58 @@ class FileOps:
         self.unlink(path)
 
     def mkdir(self, path: Path) -> None:
-        """Create a private folder if missing."""
-        path.mkdir(parents=True, exist_ok=True)
-        self.make_private(path)
+        """Create a private folder (0700) if missing. An existing folder keeps the mode
+        its administrator gave it: it may belong to another account, and changing it
+        is not ours to do (a mode that lets others read is reported instead)."""
+        if path.is_dir():
+            return
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    def copy_file(self, source: Path, target: Path) -> None:
+        """Copy a file that nobody writes to (a backup copy, a damaged live file) byte
+        for byte, readable by the owner only."""
+        shutil.copyfile(source, target)
+        self.make_private(target)
+
+    def is_database(self, path: Path) -> bool:
+        """Whether `path` exists and starts like an SQLite database."""
+        try:
+            with open(path, "rb") as handle:
+                return handle.read(16) == SQLITE_HEADER
+        except (FileNotFoundError, IsADirectoryError):
+            return False
+
+    def put_live(self, copy: Path, live: Path) -> None:
+        """Make a checked copy the live data file: through SQLite into a live database
+        (every open connection sees it at its next transaction), or, when the live file
+        is missing or not a database, by an atomic rename beside it."""
+        if self.is_database(live):
+            try:
+                self.restore_into(copy, live)
+                return
+            except sqlite3.DatabaseError as exc:
+                if "not a database" not in str(exc) and "malformed" not in str(exc):
+                    raise
+        self.install(copy, live)
+
+    def install(self, copy: Path, live: Path) -> None:
+        """Replace a missing or damaged live file with a copy, in one rename."""
+        temp = live.with_name(f".{live.name}.{os.getpid()}.partial")
+        try:
+            self.copy_file(copy, temp)
+            with sqlite3.connect(temp) as conn:
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.close()
+            self.fsync_file(temp)
+            # A damaged file's journal or WAL belongs to it, not to the copy.
+            for side in ("-wal", "-shm", "-journal"):
+                self.unlink(live.with_name(live.name + side))
+            self.replace(temp, live)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
+        self.fsync_dir(live.parent)
 
     def write_atomic(self, path: Path, text: str) -> None:
         """Write a text file so that readers see the old or the new one, never a mix."""

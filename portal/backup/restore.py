@@ -1,17 +1,23 @@
-"""Restore one data file from one generation: verify the copy, keep a safety copy of
-the live file in backup/pre-restore/, then write the copy into the live database through
-SQLite so the running portal sees the restored data at once. No other file is touched."""
+"""Restore one data file from one generation. Only the bytes that were made go live:
+the copy is first copied aside, and that private copy is hashed, checked and restored,
+so nothing can change it between the check and the restore. It must match the SHA-256
+recorded when it was made (unless forced), pass SQLite's integrity check and be a
+database of that data file's kind (never forced). A safety copy of the live file goes
+to backup/pre-restore/ first. A live database is written through SQLite, so the running
+portal sees the restored data at once; a missing or damaged live file is replaced."""
 
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from portal.backup import ledger as ledger_mod
-from portal.backup.errors import RestoreError
-from portal.backup.layout import Layout, generation_label
+from portal.backup import safety
+from portal.backup.errors import RestoreError, UnprovenCopy
+from portal.backup.layout import Layout
+from portal.backup.ledger import Copy
 
 
 @dataclass(frozen=True)
@@ -19,40 +25,84 @@ class RestoreResult:
     name: str
     generation: int
     taken_at: datetime
-    safety_copy: Path
+    safety_copy: Path | None  # None when there was no live file to keep
+    forced: bool = False
 
 
-def restore(
-    layout: Layout, ops, name: str, live: Path, generation: int, now: datetime
-) -> RestoreResult:
-    """Restore `name` from `generation` (0 = newest); on RestoreError the live file is as it was."""
-    copy = layout.slot(name, generation)
-    label = generation_label(generation)
-    if not copy.exists():
-        raise RestoreError(f"There is no copy of {name} at generation {label}.")
-    problem = ops.check(copy, thorough=True)
-    if problem:
-        raise RestoreError(f"The copy of {name} at {label} is damaged ({problem}); not restored.")
-    entries, _note = ledger_mod.read(layout.ledger)
-    stat = copy.stat()
-    on_disk = ledger_mod.OnDisk(
-        name, generation, copy, datetime.fromtimestamp(int(stat.st_mtime), now.tzinfo), stat.st_size
-    )
-    entry = ledger_mod.find(entries, on_disk)
-    if entry is not None and ops.sha256(copy) != entry.sha256:
-        raise RestoreError(
-            f"The copy of {name} at {label} does not match its SHA-256 in backup.txt; not restored."
+def describe(name: str, generation: int) -> str:
+    """'the newest copy of todo.db' / 'the copy of todo.db at generation 3'."""
+    if generation == 0:
+        return f"the newest copy of {name} (generation 0)"
+    return f"the copy of {name} at generation {generation}"
+
+
+def provenance_problem(copy: Copy, digest: str) -> str | None:
+    """Why these bytes cannot be proven to be the copy the portal made, or None."""
+    if not copy.recorded:
+        return (
+            "is unrecorded: backup.txt has no record of it (the ledger was lost or damaged, "
+            "or the copy was put there by hand), so it cannot be proven to be the copy the "
+            "portal made"
         )
+    if digest != copy.record.sha256:
+        return (
+            "does not match the SHA-256 recorded in backup.txt when it was made: it was "
+            "changed or damaged since"
+        )
+    return None
 
-    ops.mkdir(layout.pre_restore)
-    stem, dot, suffix = name.rpartition(".")
-    safety = layout.pre_restore / f"{stem}-{now:%Y%m%d-%H%M%S}{dot}{suffix}"
+
+def restore(layout: Layout, ops, source, copy: Copy, now: datetime, force: bool) -> RestoreResult:
+    """Restore `source` from `copy`; on RestoreError the live file is as it was."""
+    name, generation = source.name, copy.disk.generation
+    what = describe(name, generation)
+    staging = layout.partial(name)
+    try:
+        try:
+            ops.copy_file(copy.disk.path, staging)
+            digest = ops.sha256(staging)
+        except OSError as exc:
+            raise RestoreError(f"{what} could not be read ({exc}); not restored.") from exc
+        reason = provenance_problem(copy, digest)
+        if reason and not force:
+            raise UnprovenCopy(f"{what[0].upper()}{what[1:]} {reason}; not restored.", reason)
+        problem = ops.check(staging, thorough=True)
+        if problem:
+            raise RestoreError(f"{what[0].upper()}{what[1:]} is damaged ({problem}); not restored.")
+        if wrong := source.wrong_kind(staging):
+            raise RestoreError(
+                f"{what[0].upper()}{what[1:]} is not a copy of {name} ({wrong}); not restored."
+            )
+        kept = _safety_copy(layout, ops, source.path, name, now)
+        try:
+            ops.put_live(staging, source.path)
+        except (OSError, sqlite3.Error) as exc:
+            where = f" The data as it was is kept in {kept}." if kept else ""
+            raise RestoreError(f"Restoring {name} failed ({exc}).{where}") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            ops.unlink(staging)
+    taken_at = copy.record.taken_at if copy.recorded else copy.disk.taken_at
+    return RestoreResult(name, generation, taken_at, kept, forced=bool(reason))
+
+
+def _safety_copy(layout: Layout, ops, live: Path, name: str, now: datetime) -> Path | None:
+    """Keep the live file as it is now under a new name in pre-restore/; None if missing."""
+    if not live.exists():
+        return None
     partial = layout.partial(name)
     try:
-        ops.snapshot(live, partial)
+        ops.mkdir(layout.pre_restore)
+        try:
+            ops.snapshot(live, partial)
+        except sqlite3.DatabaseError:
+            # Not a readable database (that may be why it is being restored): keep its bytes.
+            ops.unlink(partial)
+            ops.copy_file(live, partial)
         ops.make_private(partial)
         ops.fsync_file(partial)
-        ops.replace(partial, safety)
+        target = safety.new_path(layout, name, now)
+        ops.replace(partial, target)
         ops.fsync_dir(layout.pre_restore)
     except Exception as exc:
         with contextlib.suppress(OSError):
@@ -60,10 +110,4 @@ def restore(
         raise RestoreError(
             f"The safety copy of the live {name} could not be made ({exc}); not restored."
         ) from exc
-    try:
-        ops.restore_into(copy, live)
-    except Exception as exc:
-        raise RestoreError(
-            f"Restoring {name} failed ({exc}). The data as it was is kept in {safety}."
-        ) from exc
-    return RestoreResult(name, generation, on_disk.taken_at, safety)
+    return target

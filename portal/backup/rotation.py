@@ -1,6 +1,7 @@
 """The day rule and the rotation of generations, per data file.
 
-The first backup of a file on a new calendar day shifts its copies one place older
+The first backup of a file on a new calendar day (later than any day a copy of it was
+taken) shifts its copies one place older
 (newest -> 1 -> 2 ... -> 7) before the new copy becomes the newest; a later backup the
 same day replaces the newest copy and moves nothing. The copy displaced from 7 (or the
 newest, on a same-day backup) is renamed to a .discard name and deleted last, by the
@@ -15,9 +16,11 @@ from portal.backup.fileops import FileOps
 from portal.backup.layout import GENERATIONS, Layout
 
 
-def is_new_day(newest_taken_on: date | None, today: date) -> bool:
-    """Whether a backup today starts a new generation (True) or replaces the newest."""
-    return newest_taken_on is not None and newest_taken_on != today
+def is_new_day(latest_day: date | None, today: date) -> bool:
+    """Whether a backup today starts a new generation (True) or replaces the newest.
+    Only a day later than every day a copy was taken is new: a clock stepped back
+    (corrected around midnight, or a wrong date for a while) never rotates."""
+    return latest_day is not None and today > latest_day
 
 
 def first_gap(layout: Layout, name: str) -> int | None:

@@ -1,11 +1,11 @@
 """Verify: re-check every copy of every data file (SQLite integrity check, SHA-256
-against the ledger) and report each problem by file and generation."""
+against the record made with it) and report each problem by file and generation.
+A copy without a record is named as unrecorded: it is never counted as verified."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from portal.backup import ledger as ledger_mod
 from portal.backup.layout import Layout
 from portal.backup.ledger import Entry
 
@@ -23,79 +23,100 @@ class Problem:
 
 @dataclass
 class VerifyReport:
-    checked: list[Entry] = field(default_factory=list)
+    checked: list[Entry] = field(default_factory=list)  # verified: as recorded, and sound
     problems: list[Problem] = field(default_factory=list)
+    unrecorded: list[Problem] = field(default_factory=list)
+    ledger_problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        """Nothing differs from its record, nothing is damaged or missing. Unrecorded
+        copies do not make a report fail, but they are not verified either."""
+        return not self.problems and not self.ledger_problems
 
 
-def verify(layout: Layout, names: list[str], ops, zone) -> VerifyReport:
-    """Check every copy on disk against SQLite and the ledger; read-only."""
-    report = VerifyReport()
-    recorded, note = ledger_mod.read(layout.ledger)
-    if note:
-        report.notes.append(note + "; the next backup rebuilds it")
-    names = sorted(set(names) | {e.name for e in recorded})
-    on_disk = ledger_mod.scan(layout, names, zone)
-    leftovers = _leftover_copies(layout, zone)
+UNRECORDED_MESSAGE = (
+    "unrecorded: backup.txt has no record of this copy, so it cannot be verified "
+    "(restoring it needs --force)"
+)
 
-    for copy in on_disk:
-        label = ledger_mod.generation_label(copy.generation)
-        entry = ledger_mod.find(recorded, copy)
+
+def verify(state, layout: Layout, ops) -> VerifyReport:
+    """Check every copy on disk against SQLite and its record; read-only."""
+    report = VerifyReport(ledger_problems=list(state.ledger.damage))
+    if state.ledger.missing and state.copies:
+        report.notes.append(
+            "backup.txt is missing: every copy is unrecorded until it leaves the rotation"
+        )
+    report.notes.extend(state.ledger.notes if not state.ledger.missing else [])
+
+    for copy in state.copies:
+        disk, record, label = copy.disk, copy.record, copy.label
         try:
-            problem = ops.check(copy.path, thorough=True)
-            digest = ops.sha256(copy.path)
+            problem = ops.check(disk.path, thorough=True)
+            digest = ops.sha256(disk.path)
         except OSError as exc:
-            report.problems.append(Problem(copy.name, label, f"could not be read ({exc})"))
+            report.problems.append(Problem(disk.name, label, f"could not be read ({exc})"))
             continue
         if problem:
-            report.problems.append(Problem(copy.name, label, f"integrity check failed: {problem}"))
-        if entry is None:
-            report.problems.append(
-                Problem(copy.name, label, "not in backup.txt, so its SHA-256 cannot be checked")
+            report.problems.append(Problem(disk.name, label, f"integrity check failed: {problem}"))
+        if not copy.recorded:
+            report.unrecorded.append(Problem(disk.name, label, UNRECORDED_MESSAGE))
+        elif digest != record.sha256:
+            sizes = (
+                f" (recorded {record.size} bytes, now {disk.size})"
+                if record.size != disk.size
+                else ""
             )
-        elif digest != entry.sha256:
             report.problems.append(
-                Problem(copy.name, label, "SHA-256 differs from backup.txt: the copy has changed")
+                Problem(
+                    disk.name,
+                    label,
+                    "SHA-256 differs from the one recorded in backup.txt when it was made: "
+                    f"the copy has changed{sizes}",
+                )
+            )
+        elif record.size != disk.size:
+            report.problems.append(
+                Problem(
+                    disk.name,
+                    label,
+                    f"backup.txt gives its size as {record.size} bytes, the copy has "
+                    f"{disk.size}; its SHA-256 is as recorded, so the line was changed",
+                )
             )
         elif not problem:
-            report.checked.append(entry)
+            report.checked.append(record)
 
-    for entry in recorded:
-        if any(entry.same_copy(c.name, c.taken_at, c.size) for c in on_disk):
-            continue
+    leftovers = _leftover_times(layout)
+    for entry in state.unmatched:
         if entry.generation == "new":
             report.notes.append(
                 f"{entry.name}: a copy taken {entry.taken_at:%Y-%m-%d %H:%M} never reached "
                 "its place (the run was interrupted); earlier copies are not affected"
             )
-            continue
-        if any(entry.same_copy(name, taken, size) for name, taken, size in leftovers):
+        elif (entry.name, int(entry.taken_at.timestamp())) in leftovers:
             report.notes.append(
                 f"{entry.name} ({entry.generation}): left by an interrupted run, on its way "
                 "in or out; the next backup tidies up"
             )
-            continue
-        report.problems.append(
-            Problem(entry.name, entry.generation, "listed in backup.txt but missing on disk")
-        )
+        else:
+            report.problems.append(
+                Problem(entry.name, entry.generation, "listed in backup.txt but missing on disk")
+            )
     return report
 
 
-def _leftover_copies(layout: Layout, zone):
-    from datetime import datetime
-
-    found = []
+def _leftover_times(layout: Layout) -> set[tuple[str, int]]:
+    """(data file, time stamp) of each copy an interrupted run left on its way in or out."""
+    found = set()
     for path in layout.leftovers():
         name = layout.leftover_data_file(path)
-        if name is None:
-            continue
         try:
-            stat = path.stat()
+            stamp = int(path.stat().st_mtime)
         except FileNotFoundError:
             continue
-        found.append((name, datetime.fromtimestamp(int(stat.st_mtime), zone), stat.st_size))
+        if name is not None:
+            found.add((name, stamp))
     return found

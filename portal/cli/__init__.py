@@ -1,7 +1,14 @@
 """Operator commands: `flask --app portal ...`. Each is a thin door onto the same
 functions the web pages use."""
 
+from __future__ import annotations
+
+import functools
+import sqlite3
+
+import click
 from flask import Flask
+from flask.cli import ScriptInfo
 
 
 def register(app: Flask) -> None:
@@ -20,4 +27,36 @@ def register(app: Flask) -> None:
         backup_group,
         backup_group_group,
     ):
+        _guard(command)
         app.cli.add_command(command)
+
+
+def _guard(command: click.Command) -> None:
+    """Every command first says which data file is missing or damaged and how to bring
+    it back, and ends a data file or disk problem with `Error: ...`, never a traceback."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _guard(sub)
+        return
+    if getattr(command.callback, "_portal_guarded", False):
+        return
+    callback = command.callback
+
+    @functools.wraps(callback)
+    def guarded(*args, **kwargs):
+        from portal import data_health
+
+        # The app this command runs on, loaded the way with_appcontext loads it.
+        app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+        problems = data_health.problems(app)
+        if command.name != "init":  # init says it in its own words
+            for message in problems.values():
+                click.echo(f"Warning: {message}", err=True)
+        try:
+            return callback(*args, **kwargs)
+        except (sqlite3.Error, OSError) as exc:
+            hint = " ".join(map(str, problems.values())) or "Check the disk and the data folder."
+            raise click.ClickException(f"{exc}. {hint}") from exc
+
+    guarded._portal_guarded = True
+    command.callback = guarded

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from portal import data_backup
 from portal.backup import BackupBusy, BackupError
+from portal.backup.errors import UnprovenCopy
 from portal.backup.layout import generation_rank
 from portal.cli.common import ACTOR
 from portal.datafiles import DATA_FILES
@@ -71,38 +72,76 @@ def run_command(files: tuple[str, ...], wait: bool, if_due: bool) -> None:
 
 @backup_group.command("list")
 def list_command() -> None:
-    """List every copy: file, generation, taken at, size, by whom."""
-    entries = data_backup.engine().generations()
+    """List every copy: file, generation, taken at, size, by whom; then the safety copies."""
+    backups = _engine()
+    try:
+        entries, safety = backups.generations(), backups.safety_copies()
+    except (BackupError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
     if not entries:
         click.echo("No backups yet.")
-        return
-    click.echo(f"{'FILE':<12} {'GENERATION':<10}  {'TAKEN AT':<25}  {'SIZE':>10}  BY")
-    for e in sorted(
-        entries,
-        key=lambda e: (
-            FILE_NAMES.index(e.name) if e.name in FILE_NAMES else 99,
-            generation_rank(e.generation),
-        ),
-    ):
+    else:
+        click.echo(f"{'FILE':<12} {'GENERATION':<10}  {'TAKEN AT':<25}  {'SIZE':>10}  BY")
+        for e in sorted(
+            entries,
+            key=lambda e: (
+                FILE_NAMES.index(e.name) if e.name in FILE_NAMES else 99,
+                generation_rank(e.generation),
+            ),
+        ):
+            by = e.taken_by if e.recorded else f"{e.taken_by} - UNRECORDED, not verifiable"
+            click.echo(
+                f"{e.name:<12} {e.generation:<10}  {e.taken_at:%Y-%m-%d %H:%M:%S %z}  "
+                f"{filesize(e.size):>10}  {by}"
+            )
+    if safety:
         click.echo(
-            f"{e.name:<12} {e.generation:<10}  {e.taken_at:%Y-%m-%d %H:%M:%S %z}  "
-            f"{filesize(e.size):>10}  {e.taken_by}"
+            "\nSafety copies (the live file as it was before a restore), in backup/pre-restore:"
         )
+        for c in safety:
+            click.echo(
+                f"{c.name:<12} {c.taken_at:%Y-%m-%d %H:%M:%S}  "
+                f"{filesize(c.size):>10}  {c.path.name}"
+            )
+
+
+def _engine():
+    """The engine, with the backup folder's problems as `Error: ...`."""
+    for problem in data_backup.folder_warnings():
+        click.echo(f"Warning: {problem}", err=True)
+    return data_backup.engine()
 
 
 @backup_group.command("verify")
 def verify_command() -> None:
     """Re-check every copy (SQLite integrity check, SHA-256 against backup.txt).
-    Exit status 1 if anything is wrong."""
-    report = data_backup.engine().verify(wait=None)
+    Exit status 1 if anything is wrong. Unrecorded copies are named on their own lines."""
+    try:
+        report = _engine().verify(wait=None)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
     for note in report.notes:
         click.echo(f"Note: {note}")
+    for problem in report.ledger_problems:
+        click.echo(f"PROBLEM: {problem}")
     for problem in report.problems:
         click.echo(f"PROBLEM: {problem}")
-    if report.problems:
-        click.echo(f"{len(report.problems)} problem(s) found.")
+    for copy in report.unrecorded:
+        click.echo(f"UNRECORDED: {copy}")
+    unrecorded = (
+        f" {len(report.unrecorded)} unrecorded cop{'y' if len(report.unrecorded) == 1 else 'ies'} "
+        "could not be verified."
+        if report.unrecorded
+        else ""
+    )
+    if not report.ok:
+        count = len(report.problems) + len(report.ledger_problems)
+        click.echo(f"{count} problem(s) found.{unrecorded}")
         raise SystemExit(1)
-    click.echo(f"All {len(report.checked)} copies verified: integrity and SHA-256 are good.")
+    click.echo(
+        f"All {len(report.checked)} recorded copies verified: integrity and SHA-256 are good."
+        + unrecorded
+    )
 
 
 @backup_group.command("restore")
@@ -115,9 +154,16 @@ def verify_command() -> None:
     help="0 for the newest copy, 1 to 7 for the folders.",
 )
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-def restore_command(file: str, generation: int, yes: bool) -> None:
-    """Replace a live data file with one of its copies. A safety copy of the current
-    data is kept in backup/pre-restore/ first."""
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Restore a copy that cannot be proven to be the one the portal made (unrecorded "
+    "in backup.txt, or changed since). A copy of another kind is never restored.",
+)
+def restore_command(file: str, generation: int, yes: bool, force: bool) -> None:
+    """Replace a live data file with one of its copies. Only a copy whose SHA-256 matches
+    the one recorded when it was made is restored (unless --force). A safety copy of the
+    current data is kept in backup/pre-restore/ first."""
     if not yes:
         click.confirm(
             f"Replace the live {file} with its copy at generation {generation}? "
@@ -125,10 +171,24 @@ def restore_command(file: str, generation: int, yes: bool) -> None:
             abort=True,
         )
     try:
-        result = data_backup.restore(file, generation, ACTOR)
+        result = data_backup.restore(file, generation, ACTOR, force=force)
+    except UnprovenCopy as exc:
+        raise click.ClickException(
+            f"{exc} Restore it anyway only if you know where it came from: "
+            f"flask --app portal backup restore {file} --generation {generation} --force"
+        ) from exc
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(
-        f"Restored {file} from the copy taken {result.taken_at:%Y-%m-%d %H:%M}. "
+    kept = (
         f"The data as it was is kept in {result.safety_copy}."
+        if result.safety_copy
+        else "There was no live file to keep."
+    )
+    forced = (
+        " The copy could not be proven; it was restored because of --force."
+        if result.forced
+        else ""
+    )
+    click.echo(
+        f"Restored {file} from the copy taken {result.taken_at:%Y-%m-%d %H:%M}. {kept}{forced}"
     )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+import sqlite3
+
+from flask import Blueprint, current_app, g, render_template
 from flask_login import current_user, login_required
 
-from portal import clock
+from portal import clock, data_health
 from portal.apps.bulletin import store as bulletin
 from portal.apps.scheduler import store as scheduler
 from portal.apps.todo import store as todo
@@ -24,18 +26,36 @@ OPEN_TODOS = 8
 @bp.get("/")
 @login_required
 def portal():
-    """The portal page."""
+    """The portal page. A portlet whose data file is missing or damaged says so; the
+    others, and the Data Backup portlet that tells members about it, still show."""
     today = clock.today()
-    posts = bulletin.latest_posts(get_db("bulletin.db"), LATEST_POSTS)
+    posts = _portlet("bulletin.db", lambda db: bulletin.latest_posts(db, LATEST_POSTS))
     return render_template(
         "home/portal.html",
         today=today,
-        events=scheduler.between(get_db("schedule.db"), current_user.id, today, today),
+        events=_portlet(
+            "schedule.db", lambda db: scheduler.between(db, current_user.id, today, today)
+        ),
         posts=posts,
-        post_authors=names_by_id(system_db(), {p.author_id for p in posts}),
-        todos=todo.open_items(get_db("todo.db"), current_user.id, OPEN_TODOS),
+        post_authors=names_by_id(system_db(), {p.author_id for p in posts or ()}),
+        todos=_portlet("todo.db", lambda db: todo.open_items(db, current_user.id, OPEN_TODOS)),
         backup=_backup_portlet(today),
     )
+
+
+UNAVAILABLE = None  # what a portlet gets when its data file cannot be read
+
+
+def _portlet(name: str, read):
+    """A portlet's rows, or UNAVAILABLE when its data file is missing or damaged (asked
+    only after a failure: the portal page is the busiest page)."""
+    try:
+        return read(get_db(name))
+    except sqlite3.DatabaseError:
+        if name in data_health.problems(current_app):
+            g.pop("_portal_dbs", {}).pop(name, None)
+            return UNAVAILABLE
+        raise
 
 
 def _backup_portlet(today):

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import Flask
 
-from portal import data_backup
+from portal import data_backup, data_health
+from portal.backup import BackupError
 from portal.datafiles import DATA_FILES
 from portal.db import data_path
 from portal.nightly import store as nightly
@@ -32,6 +34,7 @@ class TodayStatus:
     skipped: bool
     last: LastBackup | None
     automatic: nightly.AutomaticRun | None = None
+    problems: tuple[str, ...] = ()  # what keeps Data Backup from working right now
 
     @property
     def automatic_failed(self) -> bool:
@@ -39,12 +42,27 @@ class TodayStatus:
 
 
 def last_backup(app: Flask) -> LastBackup | None:
-    """The most recent copy of any data file: when, and by whom."""
-    newest = [e for e in data_backup.engine(app).generations() if e.generation == "newest"]
+    """The most recent copy of any data file: when, and by whom (None if none, or if
+    the backup folder cannot be read: problems() says so)."""
+    try:
+        copies = data_backup.engine(app).generations()
+    except BackupError:
+        return None
+    newest = [e for e in copies if e.generation == "newest"]
     if not newest:
         return None
     latest = max(newest, key=lambda e: e.taken_at)
     return LastBackup(latest.taken_at, latest.taken_by)
+
+
+def problems(app: Flask) -> tuple[str, ...]:
+    """What keeps a backup from working now, in words a member can pass on: a data file
+    missing or damaged, a backup folder the portal cannot use."""
+    found = [
+        f"{p.name} {p.what}: it cannot be backed up until the administrator brings it back."
+        for p in data_health.problems(app).values()
+    ]
+    return (*found, *data_backup.folder_problems(app))
 
 
 def today_status(app: Flask, conn: sqlite3.Connection, user_id: int, today: date) -> TodayStatus:
@@ -55,6 +73,7 @@ def today_status(app: Flask, conn: sqlite3.Connection, user_id: int, today: date
         skipped=store.has_skipped(conn, user_id, today),
         last=last_backup(app),
         automatic=nightly.run_on(conn, today),
+        problems=problems(app),
     )
 
 
@@ -70,9 +89,10 @@ def planned_files(app: Flask) -> list[PlannedFile]:
     planned = []
     for spec in DATA_FILES:
         path = data_path(spec.name, app)
-        size = sum(
-            p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists()
-        )
+        size = 0
+        for part in (path, path.with_name(path.name + "-wal")):
+            with contextlib.suppress(OSError):
+                size += part.stat().st_size
         planned.append(PlannedFile(spec.name, spec.description, size))
     return planned
 

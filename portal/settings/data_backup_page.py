@@ -20,9 +20,11 @@ from flask import (
 )
 from flask_login import current_user
 
-from portal import clock, data_backup
+from portal import clock, data_backup, data_health
 from portal.backup import GENERATIONS, BackupError
+from portal.backup.errors import UnprovenCopy
 from portal.backup.layout import generation_label
+from portal.backup.safety import KEEP, KEEP_DAYS
 from portal.datafiles import DATA_FILES
 from portal.nightly import store as nightly
 from portal.reminder import jobs, status
@@ -61,9 +63,20 @@ def _last_verify() -> dict:
 
 @bp.get("/data-backup")
 def data_backup_index():
-    """One row per data file, its copies, and the backup folder with its free space."""
+    """One row per data file, its copies, the safety copies, and the backup folder with
+    its free space; first of all, anything that keeps Data Backup from working."""
     engine = data_backup.engine()
-    entries = engine.generations()
+    problems = [str(p) for p in data_health.problems(current_app).values()]
+    problems += data_backup.folder_problems()
+    try:
+        entries, safety = engine.generations(), engine.safety_copies()
+    except (BackupError, OSError) as exc:
+        entries, safety = [], []
+        problems.append(str(exc))
+    try:
+        free = shutil.disk_usage(engine.layout.root).free
+    except OSError:
+        free = None
     live = {f.name: f for f in status.planned_files(current_app)}
     files = []
     for spec in DATA_FILES:
@@ -75,7 +88,12 @@ def data_backup_index():
         "settings/data_backup.html",
         files=files,
         folder=folder,
-        free=shutil.disk_usage(folder).free,
+        free=free,
+        problems=problems,
+        warnings=data_backup.folder_warnings(),
+        safety=safety,
+        safety_keep=KEEP,
+        safety_days=KEEP_DAYS,
         verify=_last_verify(),
         form=FileForm(),
         running=jobs.board(current_app).running(),
@@ -153,14 +171,33 @@ def data_backup_restore_confirm():
     name = _file(request.args.get("file"))
     generation = _generation(request.args.get("generation"))
     label = generation_label(generation)
-    copy = next(
-        (e for e in data_backup.engine().generations() if e.name == name and e.generation == label),
-        None,
-    ) or abort(404, f"There is no copy of {name} at generation {label}.")
+    try:
+        copies = data_backup.engine().generations()
+    except BackupError as exc:
+        abort(503, str(exc))
+    copy = next((e for e in copies if e.name == name and e.generation == label), None) or abort(
+        404, f"There is no copy of {name} at generation {label}."
+    )
+    return _confirm_page(name, generation, copy)
+
+
+def _confirm_page(name: str, generation: int, copy, unproven: str | None = None):
+    """The confirmation screen; with `unproven`, the second one, for a copy that cannot
+    be proven to be the one that was made."""
     live = next(f for f in status.planned_files(current_app) if f.name == name)
-    form = RestoreForm(file=name, generation=str(generation))
+    # formdata=None: the second confirmation is drawn after a POST, whose fields must
+    # not override the ones set here.
+    form = RestoreForm(
+        formdata=None, file=name, generation=str(generation), force="1" if unproven else ""
+    )
     return render_template(
-        "settings/restore_confirm.html", name=name, copy=copy, live=live, form=form
+        "settings/restore_confirm.html",
+        name=name,
+        copy=copy,
+        live=live,
+        form=form,
+        unproven=unproven,
+        live_problem=data_health.problems(current_app).get(name),
     )
 
 
@@ -171,14 +208,32 @@ def data_backup_restore():
     if not form.validate_on_submit():
         abort(400)
     name, generation = _file(form.file.data), _generation(form.generation.data)
+    force = form.force.data == "1"
     try:
-        result = data_backup.restore(name, generation, current_user.login, user_id=current_user.id)
+        result = data_backup.restore(
+            name, generation, current_user.login, force=force, user_id=current_user.id
+        )
+    except UnprovenCopy as exc:
+        copy = next(
+            (
+                e
+                for e in data_backup.engine().generations()
+                if e.name == name and e.generation == generation_label(generation)
+            ),
+            None,
+        ) or abort(404)
+        return _confirm_page(name, generation, copy, unproven=exc.reason), 409
     except BackupError as exc:
         flash(str(exc), "error")
     else:
+        kept = (
+            f"The data as it was is kept in backup/pre-restore/{result.safety_copy.name}."
+            if result.safety_copy
+            else "There was no live file to keep."
+        )
+        forced = " The copy could not be proven; you chose to restore it." if result.forced else ""
         flash(
-            f"Restored {name} from the copy taken {result.taken_at:%Y-%m-%d %H:%M}. "
-            f"The data as it was is kept in {result.safety_copy.name} (backup/pre-restore).",
+            f"Restored {name} from the copy taken {result.taken_at:%Y-%m-%d %H:%M}. {kept}{forced}",
             "success",
         )
     return redirect(url_for("settings.data_backup_index"))

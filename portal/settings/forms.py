@@ -52,7 +52,9 @@ class FileForm(FlaskForm):
 
 
 class RestoreForm(FlaskForm):
-    """Restore: which data file, which generation."""
+    """Restore: which data file, which generation; `force` ("1") only on the second
+    confirmation, for a copy that cannot be proven to be the one that was made."""
 
     file = HiddenField()
     generation = HiddenField()
+    force = HiddenField()

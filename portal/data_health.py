@@ -1,0 +1,157 @@
+"""Whether the data files are there and are what they should be. A data file is made
+once (by `init`, or the very first start); one that goes missing or stops being a
+database later is a problem to report, with the way to bring it back, never a reason
+to make an empty one. The backup engine also asks here whether a copy is of the right
+kind (its tables, a schema version the portal can migrate) before restoring it."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from flask import Flask
+
+from portal.backup.fileops import SQLITE_HEADER
+from portal.backup.layout import GENERATIONS
+from portal.datafiles import DATA_FILES, DataFile
+
+
+def live_problem(path: Path) -> str | None:
+    """What is wrong with a live data file ('is missing', 'is not a database'), or None.
+    Cheap (one small read): the portal page and every command may ask."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return "is missing"
+    except IsADirectoryError:
+        return "is a folder, not a database"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if header != SQLITE_HEADER:
+        return "is not a database (it may be damaged)"
+    return None
+
+
+def has_copies(backup_dir: Path, name: str) -> bool:
+    """Whether the backup folder holds any copy of data file `name`."""
+    try:
+        return any(
+            (backup_dir if g == 0 else backup_dir / str(g)).joinpath(name).is_file()
+            for g in range(GENERATIONS + 1)
+        )
+    except OSError:
+        return False
+
+
+def how_to_fix(name: str, backup_dir: Path) -> str:
+    """The command that brings a data file back."""
+    if has_copies(backup_dir, name):
+        return (
+            f"Bring it back from its newest copy with: "
+            f"flask --app portal backup restore {name} --generation 0"
+        )
+    return "It has no copies; `flask --app portal init` creates it empty."
+
+
+@dataclass(frozen=True)
+class DataProblem:
+    """A data file that is missing or not a database, and how to bring it back."""
+
+    name: str
+    path: Path
+    what: str  # "is missing", "is not a database (it may be damaged)"
+    fix: str
+
+    def __str__(self) -> str:
+        return f"The data file {self.path} {self.what}. {self.fix}"
+
+
+def problems(app: Flask) -> dict[str, DataProblem]:
+    """Every data file with a problem, by name."""
+    data_dir, backup_dir = Path(app.config["DATA_DIR"]), Path(app.config["BACKUP_DIR"])
+    found = {}
+    for spec in DATA_FILES:
+        path = data_dir / spec.name
+        if problem := live_problem(path):
+            found[spec.name] = DataProblem(
+                spec.name, path, problem, how_to_fix(spec.name, backup_dir)
+            )
+    return found
+
+
+def is_new_instance(data_dir: Path, backup_dir: Path) -> bool:
+    """Neither data files nor copies: the very first start, which makes the data files."""
+    return not any((data_dir / spec.name).exists() for spec in DATA_FILES) and not any(
+        has_copies(backup_dir, spec.name) for spec in DATA_FILES
+    )
+
+
+# -- the right kind of copy ------------------------------------------------------------
+
+
+def _shape(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    tables = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {
+        table: tuple(col[1] for col in conn.execute(f'PRAGMA table_info("{table}")'))  # noqa: S608 - names from sqlite_master
+        for table in sorted(tables)
+    }
+
+
+@cache
+def expected_shape(spec: DataFile, version: int) -> dict[str, tuple[str, ...]]:
+    """The tables and columns a data file has at a schema version."""
+    from portal.db import split_statements  # the migration runner's own splitter
+
+    conn = sqlite3.connect(":memory:")
+    try:
+        for script in spec.migrations[:version]:
+            for statement in split_statements(script):
+                conn.execute(statement)
+        return _shape(conn)
+    finally:
+        conn.close()
+
+
+def wrong_kind(spec: DataFile, path: Path) -> str | None:
+    """What makes the database at `path` not a copy of data file `spec`, or None."""
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            shape = _shape(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return f"it cannot be read as a database: {exc}"
+    if version == 0:
+        return (
+            "it is an empty database without the portal's schema"
+            if not shape
+            else ("it is a database the portal did not make (no schema version)")
+        )
+    if version > len(spec.migrations):
+        return (
+            f"its schema version {version} is newer than this portal knows ({len(spec.migrations)})"
+        )
+    expected = expected_shape(spec, version)
+    # Its own tables with their columns; a table added beside them does no harm.
+    missing = [
+        table
+        for table, columns in expected.items()
+        if table not in shape or not set(columns) <= set(shape[table])
+    ]
+    if missing:
+        return (
+            f"it lacks the tables of {spec.name} at schema version {version} "
+            f"({', '.join(missing)}); its tables are: {', '.join(shape) or 'none'}"
+        )
+    return None
