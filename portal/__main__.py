@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -33,27 +34,15 @@ def main(argv: list[str] | None = None) -> int:
 
     import waitress
 
-    from portal import clock, create_app
-    from portal.cli.demo import load_demo, print_demo_people
-    from portal.db import get_db
-    from portal.users import ensure_admin_password
+    from portal import create_app
 
     app = create_app()
-    with app.app_context():
-        password = ensure_admin_password(get_db("system.db"), clock.now())
-        if password:
-            print(
-                f"A new admin password was made for the Administrator (login: admin): {password}\n"
-                "  It is shown only this once. Change it with: "
-                "flask --app portal set-admin-password",
-                flush=True,
-            )
-        if args.demo:
-            people = load_demo()
-            if people is None:
-                print("Demo: this instance already has people; nothing loaded.", flush=True)
-            else:
-                print_demo_people(people)
+    try:
+        _prepare_site(app, args.demo)
+    except sqlite3.Error as exc:
+        # A full disk or a missing system.db must not keep the portal from serving: its
+        # pages say what is wrong, and the administrator can restore from a copy.
+        print(f"Warning: the data could not be prepared ({exc}); serving anyway.", flush=True)
     from portal.nightly import scheduler
 
     scheduler.start(app)
@@ -64,6 +53,36 @@ def main(argv: list[str] | None = None) -> int:
     )
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="portal")
     return 0
+
+
+def _prepare_site(app, demo: bool) -> None:
+    """A new admin password shown once, and the demo organisation if asked for."""
+    from portal import clock
+    from portal.cli.demo import load_demo, print_demo_people
+    from portal.data_health import problems
+    from portal.db import get_db
+    from portal.users import ensure_admin_password
+
+    found = problems(app)
+    for problem in found.values():
+        print(f"Warning: {problem}", flush=True)
+    if "system.db" in found:
+        return
+    with app.app_context():
+        password = ensure_admin_password(get_db("system.db"), clock.now())
+        if password:
+            print(
+                f"A new admin password was made for the Administrator (login: admin): {password}\n"
+                "  It is shown only this once. Change it with: "
+                "flask --app portal set-admin-password",
+                flush=True,
+            )
+        if demo:
+            people = load_demo()
+            if people is None:
+                print("Demo: this instance already has people; nothing loaded.", flush=True)
+            else:
+                print_demo_people(people)
 
 
 if __name__ == "__main__":

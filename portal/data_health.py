@@ -6,6 +6,7 @@ kind (its tables, a schema version the portal can migrate) before restoring it."
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from dataclasses import dataclass
 from functools import cache
@@ -80,6 +81,26 @@ def problems(app: Flask) -> dict[str, DataProblem]:
                 spec.name, path, problem, how_to_fix(spec.name, backup_dir)
             )
     return found
+
+
+# Below this, SQLite cannot even open a data file to read it (WAL mode makes its -shm
+# file at the first connection), so pages say the disk is full instead of failing.
+FULL_DISK_BYTES = 1024 * 1024
+
+
+def disk_problem(app: Flask) -> str | None:
+    """'The disk holding the data files ... is full', or None."""
+    data_dir = Path(app.config["DATA_DIR"])
+    try:
+        free = shutil.disk_usage(data_dir).free
+    except OSError:
+        return None
+    if free >= FULL_DISK_BYTES:
+        return None
+    return (
+        f"The disk holding the data files ({data_dir}) is full ({free // 1024} KB free): "
+        "the portal cannot read or save anything until room is made on it."
+    )
 
 
 def is_new_instance(data_dir: Path, backup_dir: Path) -> bool:

@@ -131,6 +131,13 @@ def _thread_connection(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     return conn
 
 
+def close_kept_connections() -> None:
+    """Close the connections this thread keeps (a test about to unmount a disk)."""
+    kept = getattr(_threads, "connections", None) or {}
+    while kept:
+        kept.popitem()[1][0].close()
+
+
 def open_data_file(name: str, app: Flask) -> sqlite3.Connection:
     """A new connection to one data file, outside any request (background jobs,
     start-up); the caller closes it."""

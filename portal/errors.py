@@ -53,12 +53,13 @@ def handle_data_file(exc: sqlite3.DatabaseError):
     bring it back, instead of a 500 (a plain page: it cannot rely on the login, which
     lives in system.db). Any other database error is a bug and goes on as one."""
     problems = data_health.problems(current_app)
-    if not problems:
+    disk = data_health.disk_problem(current_app)
+    if not problems and not disk:
         raise exc
     # Flask-Login would load the user (from system.db) to draw any template: draw this
     # one for an anonymous visitor.
     g._login_user = current_app.login_manager.anonymous_user()
-    return render_template("unavailable.html", problems=list(problems.values())), 503
+    return render_template("unavailable.html", problems=list(problems.values()), disk=disk), 503
 
 
 def init_app(app: Flask) -> None:

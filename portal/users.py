@@ -211,7 +211,11 @@ def set_password(conn: sqlite3.Connection, user_id: int, password_hash: str) -> 
 
 
 def ensure_admin(conn: sqlite3.Connection, now: datetime) -> User:
-    """The built-in Administrator (login 'admin'), created without a password if missing."""
+    """The built-in Administrator (login 'admin'), created without a password if missing.
+    Read first: every start asks, and a start must not need to write (a full disk)."""
+    admin = find_user(conn, ADMIN_LOGIN)
+    if admin is not None:
+        return admin
     with transaction(conn):
         conn.execute(
             "INSERT OR IGNORE INTO users (login, name, is_admin, created_at)"

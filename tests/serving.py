@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,9 +30,16 @@ def faketime(start: str, speed: int = 1) -> list[str]:
 
 
 @contextmanager
-def serve(instance: Path, *extra: str, env: dict | None = None, prefix: list[str] = ()):
+def serve(
+    instance: Path,
+    *extra: str,
+    env: dict | None = None,
+    prefix: list[str] = (),
+    ready_status: int = 200,
+):
     """Run the portal until the block ends; yield (base URL, a function returning its output).
-    `prefix` wraps the command, e.g. in faketime."""
+    `prefix` wraps the command, e.g. in faketime. It is up once /login answers with
+    `ready_status` (503 for a portal that serves only the page saying what is wrong)."""
     port = free_port()
     log = instance.parent / f"serve-{port}.log"
     with open(log, "w") as out:
@@ -62,12 +70,14 @@ def serve(instance: Path, *extra: str, env: dict | None = None, prefix: list[str
                 try:
                     urllib.request.urlopen(url + "/login", timeout=2)  # noqa: S310 - loopback
                     break
+                except urllib.error.HTTPError as answer:
+                    if answer.code == ready_status:
+                        break
                 except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(
-                            "the portal did not start:\n" + log.read_text()
-                        ) from None
-                    time.sleep(0.1)
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the portal did not start:\n" + log.read_text())
+                time.sleep(0.1)
             yield url, log.read_text
         finally:
             stop(proc)

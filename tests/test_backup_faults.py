@@ -158,3 +158,52 @@ def test_a_fault_at_any_step_loses_nothing(prepared, tmp_path, for_good, after):
             assert engine.layout.leftovers() == []
         except AssertionError as exc:
             raise AssertionError(f"{context}: {exc}") from exc
+
+
+# -- restore ------------------------------------------------------------------------------
+
+RESTORE_STEPS = ("copy_file", "is_database", "put_live", "install", "restore_into")
+for _name in RESTORE_STEPS:
+    setattr(FaultyOps, _name, _wrap(_name))
+
+
+def count_restore_steps(prepared: Path, tmp_path: Path) -> int:
+    ops = FaultyOps()
+    engine, _ = fresh(prepared, tmp_path / "count-restore", ops)
+    engine.restore("todo.db", 3, who="count")
+    return len(ops.calls)
+
+
+def safety_marks(engine: BackupEngine) -> list[str | None]:
+    return [mark_of(c.path) for c in engine.safety_copies()]
+
+
+@pytest.mark.parametrize("for_good", [False, True], ids=["once", "for-good"])
+@pytest.mark.parametrize("after", [False, True], ids=["before-step", "after-step"])
+def test_a_fault_at_any_step_of_a_restore(prepared, tmp_path, for_good, after):
+    """The live file is always as it was or the restored copy, and once it is the
+    restored copy, a safety copy of what it was exists. No generation is touched."""
+    total = count_restore_steps(prepared, tmp_path)
+    assert total > 10
+    for fail_at in range(total):
+        ops = FaultyOps(fail_at, for_good=for_good, after=after)
+        engine, _clock = fresh(prepared, tmp_path / f"restore{fail_at}", ops)
+        live = engine.sources["todo.db"].path
+        generations_before = slots(engine, "todo.db")
+        with contextlib.suppress(BackupError):
+            engine.restore("todo.db", 3, who="faulty")
+        context = f"fault at restore step {fail_at} ({ops.calls[fail_at]})"
+        try:
+            now = mark_of(live)
+            assert now in ("todo.db today", "todo.db day 4"), now
+            if now == "todo.db day 4":
+                assert "todo.db today" in safety_marks(engine)
+            assert slots(engine, "todo.db") == generations_before
+            assert FileOps().check(live) is None
+            # The disk is healthy again: the restore goes through.
+            engine.ops = FileOps()
+            engine.restore("todo.db", 3, who="next")
+            assert mark_of(live) == "todo.db day 4"
+            assert engine.verify().ok
+        except AssertionError as exc:
+            raise AssertionError(f"{context}: {exc}") from exc

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from portal.backup import lock, rotation, safety
 from portal.backup.errors import BackupError, RestoreError
 from portal.backup.fileops import FileOps
 from portal.backup.layout import GENERATIONS, Layout, generation_label, generation_rank
-from portal.backup.ledger import Copy, Entry, Ledger
+from portal.backup.ledger import Copy, Entry, Ledger, OnDisk
 from portal.backup.restore import RestoreResult
 from portal.backup.restore import restore as restore_copy
 from portal.backup.verify import VerifyReport
@@ -336,11 +336,14 @@ class BackupEngine:
                 notes.append(note)
             newest = layout.slot(name, 0)
             if outcome == "rotated":
+                gap = rotation.first_gap(layout, name) or GENERATIONS + 1
+                moves = {g: (g + 1 if g + 1 <= GENERATIONS else None) for g in range(gap)}
                 discarded = rotation.shift(ops, layout, name)
             elif outcome == "replaced":
+                moves = {0: None}
                 discarded = rotation.displace_newest(ops, layout, name)
             else:
-                discarded = None
+                moves, discarded = {}, None
             ops.replace(partial, newest)
             ops.fsync_dir(layout.root)
         except OSError as exc:
@@ -352,9 +355,10 @@ class BackupEngine:
             self._abandon(partial)
             raise
 
+        state = self._after(state, name, moves, new)
         try:
-            state = self._rewrite_ledger((name, taken_at.date()))
-        except (OSError, BackupError) as exc:
+            self._write_ledger(ledger_mod.entries_for(state.copies), state.ledger.latest_day)
+        except OSError as exc:
             raise BackupError(
                 f"{name}: the copy is in place, but {layout.ledger.name} could not be "
                 f"written ({exc}); the next run records it."
@@ -368,6 +372,26 @@ class BackupEngine:
             FileResult(name, size, digest, time.monotonic() - began, taken_at, outcome),
             state,
         )
+
+    def _after(self, state: State, name: str, moves: dict[int, int | None], new: Entry) -> State:
+        """The state once the copies of `name` moved as `moves` says (None: out of the
+        rotation) and the new copy took the newest place. Records travel with their
+        copies: a copy whose file time was touched keeps its record through a rotation."""
+        copies = []
+        for copy in state.copies:
+            generation = copy.disk.generation
+            if copy.disk.name == name and generation in moves:
+                target = moves[generation]
+                if target is None:
+                    continue
+                moved = replace(copy.disk, generation=target, path=self.layout.slot(name, target))
+                copy = replace(copy, disk=moved)
+            copies.append(copy)
+        disk = OnDisk(name, 0, self.layout.slot(name, 0), new.taken_at, new.size)
+        copies.append(Copy(disk, replace(new, generation="newest")))
+        days = ledger_mod.latest_days(state.ledger, state.copies)
+        days[name] = max(new.taken_at.date(), days.get(name, new.taken_at.date()))
+        return State(replace(state.ledger, latest_day=days), copies, [])
 
     def _abandon(self, partial: Path) -> None:
         """After a failure: delete the unfinished copy and, if it can be written, the

@@ -61,18 +61,19 @@ def restore(layout: Layout, ops, source, copy: Copy, now: datetime, force: bool)
         try:
             ops.copy_file(copy.disk.path, staging)
             digest = ops.sha256(staging)
+            reason = provenance_problem(copy, digest)
+            if reason and not force:
+                raise UnprovenCopy(f"{_capital(what)} {reason}; not restored.", reason)
+            if problem := ops.check(staging, thorough=True):
+                raise RestoreError(f"{_capital(what)} is damaged ({problem}); not restored.")
+            if wrong := source.wrong_kind(staging):
+                raise RestoreError(
+                    f"{_capital(what)} is not a copy of {name} ({wrong}); not restored."
+                )
         except OSError as exc:
-            raise RestoreError(f"{what} could not be read ({exc}); not restored.") from exc
-        reason = provenance_problem(copy, digest)
-        if reason and not force:
-            raise UnprovenCopy(f"{what[0].upper()}{what[1:]} {reason}; not restored.", reason)
-        problem = ops.check(staging, thorough=True)
-        if problem:
-            raise RestoreError(f"{what[0].upper()}{what[1:]} is damaged ({problem}); not restored.")
-        if wrong := source.wrong_kind(staging):
             raise RestoreError(
-                f"{what[0].upper()}{what[1:]} is not a copy of {name} ({wrong}); not restored."
-            )
+                f"{_capital(what)} could not be read ({exc}); not restored."
+            ) from exc
         kept = _safety_copy(layout, ops, source.path, name, now)
         try:
             ops.put_live(staging, source.path)
@@ -84,6 +85,10 @@ def restore(layout: Layout, ops, source, copy: Copy, now: datetime, force: bool)
             ops.unlink(staging)
     taken_at = copy.record.taken_at if copy.recorded else copy.disk.taken_at
     return RestoreResult(name, generation, taken_at, kept, forced=bool(reason))
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _safety_copy(layout: Layout, ops, live: Path, name: str, now: datetime) -> Path | None:

@@ -151,3 +151,35 @@ def test_to_back_up_individual_files_and_restore_yesterdays_data(chromium, porta
     alice.get_by_role("link", name="To-Do List", exact=True).click()
     expect(alice.get_by_text("Written yesterday")).to_be_visible()
     expect(alice.get_by_text("Written today")).to_have_count(0)
+
+
+def test_a_copy_that_cannot_be_proven_is_restored_only_when_asked_twice(chromium, portal, tmp_path):
+    # backup.txt is lost: yesterday's copy is still there, but nothing proves it is the
+    # copy the portal made.
+    (tmp_path / "office" / "backup" / "backup.txt").unlink()
+    page = chromium.new_page()
+    log_in(page, portal, "admin", ADMIN_PASSWORD)
+    page.get_by_role("link", name="System Settings").click()
+    page.get_by_role("link", name="Data Backup", exact=True).click()
+    copies = page.get_by_role("region", name="Copies of todo.db")
+    expect(copies).to_contain_text("unrecorded: no record in backup.txt, cannot be verified")
+    copies.get_by_role("link", name="Restore todo.db generation newest").click()
+    expect(page.get_by_text("This copy is unrecorded")).to_be_visible()
+    page.get_by_role("button", name="Restore").click()
+    # The second confirmation says why, plainly; nothing has been touched yet.
+    expect(page.get_by_role("heading", name="This copy cannot be proven")).to_be_visible()
+    expect(page.get_by_text("It was not restored.", exact=False)).to_be_visible()
+    screenshot(page, "restore-unproven", docs=True)
+    page.get_by_role("button", name="Restore anyway").click()
+    expect(
+        page.get_by_text(re.compile(r"Restored todo.db from the copy taken 2026-11-26 17:00"))
+    ).to_be_visible()
+    expect(page.get_by_text("could not be proven", exact=False)).to_be_visible()
+    safety = page.get_by_role("region", name="Safety copies")
+    expect(safety).to_contain_text("todo-20261127-14")
+
+    alice = chromium.new_page()
+    log_in(alice, portal, "alice")
+    alice.get_by_role("link", name="To-Do List", exact=True).click()
+    expect(alice.get_by_text("Written yesterday")).to_be_visible()
+    expect(alice.get_by_text("Written today")).to_have_count(0)
