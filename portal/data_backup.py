@@ -48,7 +48,9 @@ def folder_problems(app: Flask | None = None) -> list[str]:
     if not os.access(root, os.W_OK | os.X_OK):
         found.append(f"The portal's account cannot write to the backup folder {root}.")
     ledger = root / "backup.txt"
-    if ledger.exists() and not os.access(ledger, os.R_OK):
+    if ledger.exists() and not ledger.is_file():
+        found.append(f"{ledger} is not a file: the record of the copies cannot be read.")
+    elif ledger.exists() and not os.access(ledger, os.R_OK):
         found.append(f"{ledger} cannot be read by the portal's account.")
     return found
 

@@ -304,3 +304,46 @@ def test_a_run_that_fails_midway_says_which_files_were_backed_up(tmp_path):
     message = str(failed.value)
     assert "todo.db" in message and "injected read error" in message
     assert "Backed up: system.db" in message and "Not backed up: todo.db" in message
+
+
+def test_init_makes_a_missing_data_file_only_when_it_has_no_copies(tmp_path):
+    instance = site(tmp_path, days=1)
+    for part in instance.glob("data/bulletin.db*"):
+        part.unlink()
+    refused = flask(instance, "init")
+    assert refused.returncode == 1, output(refused)
+    assert "backup restore bulletin.db --generation 0" in refused.stderr
+    assert not (instance / "data" / "bulletin.db").exists()
+
+    for copy in instance.glob("backup/**/bulletin.db"):
+        copy.unlink()
+    made = flask(instance, "init")
+    assert made.returncode == 0, output(made)
+    assert "bulletin.db: created empty (it was missing and has no copies)" in made.stdout
+    conn = sqlite3.connect(instance / "data" / "bulletin.db")
+    assert conn.execute("SELECT count(*) FROM posts").fetchone()[0] == 0
+    conn.close()
+
+
+def test_every_command_says_which_data_file_is_missing(tmp_path):
+    instance = site(tmp_path, days=1)
+    for part in instance.glob("data/todo.db*"):
+        part.unlink()
+    for command in (("user", "list"), ("backup", "list"), ("backup-group", "list")):
+        result = flask(instance, *command)
+        assert "Warning: The data file" in result.stderr, command
+        assert "todo.db is missing" in result.stderr
+        assert "backup restore todo.db --generation 0" in result.stderr
+    assert not (instance / "data" / "todo.db").exists()
+
+
+def test_backup_list_shows_unrecorded_copies_and_safety_copies(tmp_path):
+    instance = site(tmp_path, days=2)
+    restored = flask(instance, "backup", "restore", "todo.db", "--generation", "1", "--yes")
+    assert restored.returncode == 0, output(restored)
+    kept = next((instance / "backup" / "pre-restore").iterdir())
+    assert str(kept) in restored.stdout  # the message names the real file
+    (instance / "backup" / "backup.txt").unlink()
+    listing = flask(instance, "backup", "list").stdout
+    assert "todo.db      1" in listing and "UNRECORDED, not verifiable" in listing
+    assert "Safety copies" in listing and kept.name in listing

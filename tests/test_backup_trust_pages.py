@@ -8,7 +8,7 @@ from pathlib import Path
 
 from portal.db import get_db
 from tests.conftest import PASSWORD
-from tests.helpers import csrf_token, login
+from tests.helpers import csrf_token, login, submit
 from tests.settings_helpers import elevated
 from tests.test_settings_pages import press
 
@@ -169,3 +169,20 @@ def test_a_data_file_that_is_not_a_database_is_never_made_again(app, people, ins
     assert alice.get("/todo/").status_code == 503
     # The file stays as found, for the administrator to look at or restore over.
     assert live.read_bytes() == b"garbage" * 500
+
+
+def test_verify_on_the_page_names_a_damaged_line_and_the_unrecorded_copy(
+    app, people, clock, instance_path
+):
+    backed_up_twice(app, clock)
+    ledger = instance_path / "backup" / "backup.txt"
+    lines = [
+        line.replace("\t", "\t?", 1) if line.startswith("todo.db\tnewest\t") else line
+        for line in ledger.read_text().splitlines()
+    ]
+    ledger.write_text("\n".join(lines) + "\n")
+    admin = elevated(app, "admin")
+    done = submit(admin, "/settings/data-backup", "/settings/data-backup/verify")
+    text = admin.get(done.headers["Location"]).get_data(as_text=True)
+    assert "1 problem(s) found: backup.txt is damaged: line" in text
+    assert "1 unrecorded copy could not be verified." in text

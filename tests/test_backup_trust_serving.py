@@ -49,7 +49,9 @@ def no_traceback(instance: Path, env: dict | None = None) -> dict[tuple, int]:
         done = run_flask(instance, *command, env={**ENV, **(env or {})})
         assert "Traceback" not in done.stdout + done.stderr, (command, done.stderr)
         if done.returncode:
-            assert done.returncode == 1 and "Error: " in done.stderr, (command, done.stderr)
+            # Status 1 with Error: ..., or verify's own report of what it found.
+            said = "Error: " in done.stderr or "problem(s) found" in done.stdout
+            assert done.returncode == 1 and said, (command, done.stdout, done.stderr)
         codes[command] = done.returncode
     return codes
 
@@ -103,3 +105,44 @@ def test_a_full_data_disk_gives_errors_not_tracebacks(small_disk, tmp_path):  # 
         page = answer.value.read().decode()
         assert answer.value.code == 503
         assert "The disk holding the data files" in page and "is full" in page
+
+
+def test_a_ledger_that_cannot_be_read(tmp_path):
+    instance = office(tmp_path / "site")
+    ledger = instance / "backup" / "backup.txt"
+    ledger.unlink()
+    ledger.mkdir()  # a folder where backup.txt should be: it cannot be read nor written
+    codes = no_traceback(instance)
+    assert codes[("backup", "run")] == 1 and codes[("backup", "verify")] == 1
+    listed = run_flask(instance, "backup", "list", env=ENV)
+    assert "UNRECORDED" in listed.stdout
+    with serve(instance, env=ENV) as (url, _output):
+        assert "backup.txt is not a file" in data_backup_page(url)
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """An empty folder on a read-only file system (root only)."""
+    import subprocess
+
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield folder
+    finally:
+        if subprocess.run(["umount", str(folder)], capture_output=True).returncode:
+            subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def test_a_read_only_backup_folder(tmp_path, read_only_folder):
+    instance = office(tmp_path / "site")
+    env = {"PORTAL_BACKUP_DIR": str(read_only_folder)}
+    codes = no_traceback(instance, env)
+    assert codes[("backup", "run")] == 1 and codes[("user", "list")] == 0
+    with serve(instance, env={**ENV, **env}) as (url, _output):
+        assert "cannot write to the backup folder" in data_backup_page(url)

@@ -155,10 +155,17 @@ def data_backup_verify():
         "problems": {f"{p.name}|{p.generation}": p.message for p in report.problems},
     }
     put_value(system_db(), VERIFY_KEY, json.dumps(result))
+    problems = [*report.ledger_problems, *map(str, report.problems)]
+    unrecorded = (
+        f" {len(report.unrecorded)} unrecorded cop{'y' if len(report.unrecorded) == 1 else 'ies'}"
+        " could not be verified."
+        if report.unrecorded
+        else ""
+    )
     summary = (
-        f"All {len(report.checked)} copies verified."
+        f"All {len(report.checked)} recorded copies verified.{unrecorded}"
         if report.ok
-        else f"{len(report.problems)} problem(s) found: " + "; ".join(map(str, report.problems))
+        else f"{len(problems)} problem(s) found: " + "; ".join(problems) + "." + unrecorded
     )
     log_event("backup verified", summary)
     flash(summary, "success" if report.ok else "error")
