@@ -3,10 +3,16 @@ settable clock, and a fingerprint of every copy in the backup folder."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import sqlite3
+import subprocess
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from portal.backup import BackupEngine, Source
 from portal.backup.fileops import FileOps
@@ -87,3 +93,22 @@ def full_generations(root: Path, bulk_rows: int = 0) -> Path:
     for name in NAMES:
         set_mark(engine.sources[name].path, f"{name} today")
     return root
+
+
+@contextlib.contextmanager
+def tmpfs(mount_point: Path, options: str):
+    """A tmpfs mounted at `mount_point` for the block (root only; the test is skipped
+    where mounting is refused). Always unmounted: detached if a file is still held."""
+    if os.name != "posix" or shutil.which("mount") is None:
+        pytest.skip("needs mount")
+    mount_point.mkdir(exist_ok=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(mount_point)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount_point
+    finally:
+        if subprocess.run(["umount", str(mount_point)], capture_output=True).returncode:
+            subprocess.run(["umount", "-l", str(mount_point)], check=False)

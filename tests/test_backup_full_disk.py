@@ -5,10 +5,7 @@ a clear error, every earlier copy intact, nothing half-written left."""
 from __future__ import annotations
 
 import errno
-import os
-import shutil
 import sqlite3
-import subprocess
 import uuid
 from pathlib import Path
 
@@ -16,7 +13,7 @@ import pytest
 
 from portal.backup import BackupEngine, BackupError, Source
 from portal.backup.fileops import FileOps
-from tests.backup_helpers import local, make_live, mark_of, set_mark
+from tests.backup_helpers import local, make_live, mark_of, set_mark, tmpfs
 from tests.helpers import FakeClock
 
 
@@ -38,22 +35,8 @@ class IgnoreFreeSpace(FileOps):
 @pytest.fixture
 def small_disk(tmp_path):
     """A 6 MB tmpfs, mounted for this test (root only); skipped where mounting is refused."""
-    mount_point = tmp_path / f"disk-{uuid.uuid4().hex[:6]}"
-    mount_point.mkdir()
-    if os.name != "posix" or shutil.which("mount") is None:
-        pytest.skip("needs mount")
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mount_point)],
-        capture_output=True,
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    try:
+    with tmpfs(tmp_path / f"disk-{uuid.uuid4().hex[:6]}", "size=6m") as mount_point:
         yield mount_point
-    finally:
-        if subprocess.run(["umount", str(mount_point)], capture_output=True).returncode:
-            # Something still holds a file there: detach it anyway, never leave a mount.
-            subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
 def assert_clean(backup: Path) -> None:

@@ -16,6 +16,7 @@ import pytest
 from portal import create_app, data_backup
 from portal.db import close_kept_connections, get_db
 from portal.users import ensure_admin, hash_password, set_password
+from tests.backup_helpers import tmpfs
 from tests.http_client import Browser
 from tests.serving import run_flask, serve
 from tests.test_backup_full_disk import small_disk  # noqa: F401 - a fixture
@@ -79,6 +80,8 @@ def test_a_backup_folder_of_another_account_is_left_as_it_is(tmp_path):
         page = data_backup_page(url)
         assert "can be opened by other accounts on this machine (mode 0770)" in page
     assert no_traceback(instance) == dict.fromkeys(COMMANDS, 0)
+    run = run_flask(instance, "backup", "run", env=ENV)
+    assert "Warning: The backup folder" in run.stderr and "(mode 0770)" in run.stderr
     stat = backup.stat()
     assert (stat.st_uid, stat.st_mode & 0o777) == (65534, 0o770)
 
@@ -123,20 +126,8 @@ def test_a_ledger_that_cannot_be_read(tmp_path):
 @pytest.fixture
 def read_only_folder(tmp_path):
     """An empty folder on a read-only file system (root only)."""
-    import subprocess
-
-    folder = tmp_path / "read-only"
-    folder.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)], capture_output=True
-    )
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    try:
+    with tmpfs(tmp_path / "read-only", "ro,size=1m") as folder:
         yield folder
-    finally:
-        if subprocess.run(["umount", str(folder)], capture_output=True).returncode:
-            subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 def test_a_read_only_backup_folder(tmp_path, read_only_folder):

@@ -47,6 +47,7 @@ def run_command(files: tuple[str, ...], wait: bool, if_due: bool) -> None:
             raise click.ClickException(outcome.message)
         click.echo("The automatic backup is done.")
         return
+    _warn_about_the_folder()
     try:
         result = data_backup.run_backup(list(files) or None, ACTOR, wait=None if wait else 0)
     except BackupBusy as exc:
@@ -105,10 +106,16 @@ def list_command() -> None:
             )
 
 
-def _engine():
-    """The engine, with the backup folder's problems as `Error: ...`."""
+def _warn_about_the_folder() -> None:
+    """A backup folder that other accounts may open: said by every backup command,
+    never changed by the portal."""
     for problem in data_backup.folder_warnings():
         click.echo(f"Warning: {problem}", err=True)
+
+
+def _engine():
+    """The engine, after the warnings about its folder."""
+    _warn_about_the_folder()
     return data_backup.engine()
 
 

@@ -1,0 +1,198 @@
+"""A backup run, for each data file:
+  1. snapshot the live file to a .partial name in the backup folder;
+  2. check it (SQLite integrity check, the data file's kind), stamp its time, hash it
+     (SHA-256), flush it;
+  3. record it in the ledger as "new" (so a crash from here on leaves a copy with its
+     record);
+  4. on a day later than every day a copy was taken, shift the generations
+     (rotation.shift); otherwise move the newest aside; the displaced copy gets a
+     .discard name;
+  5. rename the new copy into place and flush the folder;
+  6. write the ledger (the records moved with their copies), then delete the .discard
+     copy: the oldest copy goes last.
+A failure or a kill at any point leaves every earlier copy where it was or where it was
+going; the next run deletes the leftovers."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from portal.backup import rotation
+from portal.backup import state as state_mod
+from portal.backup.errors import BackupError
+from portal.backup.layout import GENERATIONS
+from portal.backup.ledger import Entry
+from portal.backup.state import State
+
+RunProgress = Callable[[str, int, int], None]  # (data file, pages copied, pages in all)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One data file backed up."""
+
+    name: str
+    size: int
+    sha256: str
+    seconds: float
+    taken_at: datetime
+    # "first copy", "rotated" (a new day) or "replaced" (the same day, or the clock behind)
+    outcome: str
+    verified: bool = True
+
+    @property
+    def rotated(self) -> bool:
+        return self.outcome == "rotated"
+
+
+@dataclass
+class RunResult:
+    """A completed run."""
+
+    started_at: datetime
+    files: list[FileResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class Run:
+    """One run of the engine's steps over some data files, under the engine's lock."""
+
+    def __init__(self, engine, who: str, progress: RunProgress | None):
+        self.engine, self.ops, self.layout = engine, engine.ops, engine.layout
+        self.who, self.progress = who, progress
+
+    def back_up(self, names: list[str], started: datetime) -> RunResult:
+        """Back up `names` in order; a failure says which were backed up before it."""
+        result = RunResult(started_at=started)
+        try:
+            for generation in range(1, GENERATIONS + 1):
+                self.ops.mkdir(self.layout.slot_dir(generation))
+            if removed := self._clean_leftovers():
+                result.notes.append(
+                    f"removed {len(removed)} leftover file(s) of an interrupted run"
+                )
+            state = self.engine.state()
+        except OSError as exc:
+            raise BackupError(f"The backup could not start ({exc}). Nothing was changed.") from exc
+        result.notes.extend(state_mod.notes(state))
+        self.engine.check_space(sum(self.engine.live_size(n) for n in names), "the backup")
+        for index, name in enumerate(names):
+            try:
+                file_result, state = self._one(name, state, result.notes)
+            except BackupError as exc:
+                done = [f.name for f in result.files]
+                raise BackupError(
+                    f"{exc} Backed up: {', '.join(done) or 'none'}. "
+                    f"Not backed up: {', '.join(names[index:])}."
+                ) from exc
+            result.files.append(file_result)
+        return result
+
+    def _clean_leftovers(self) -> list[str]:
+        removed = []
+        for path in self.layout.leftovers():
+            with contextlib.suppress(OSError):
+                self.ops.delete_copy(path)
+                removed.append(path.name)
+        return removed
+
+    def _outcome(self, name: str, state: State, today: date) -> tuple[str, str | None]:
+        """Rotate, replace, or first copy; and a note when the clock is behind.
+        Rotation only moves forward: a date later than every day a copy was taken."""
+        if not self.layout.slot(name, 0).exists():
+            return "first copy", None
+        latest = state.latest_days().get(name)
+        if rotation.is_new_day(latest, today):
+            return "rotated", None
+        if latest is not None and today < latest:
+            return "replaced", (
+                f"{name}: the clock is behind (today is {today}, but a copy was already taken "
+                f"on {latest}): today's copy replaced the newest instead of starting a new "
+                "generation"
+            )
+        return "replaced", None
+
+    def _one(self, name: str, state: State, notes: list[str]) -> tuple[FileResult, State]:
+        ops, layout, progress = self.ops, self.layout, self.progress
+        source = self.engine.source(name)
+        began = time.monotonic()
+        partial = layout.partial(name)
+        try:
+            try:
+                ops.snapshot(
+                    source.path,
+                    partial,
+                    (lambda done, total: progress(name, done, total)) if progress else None,
+                )
+            except OSError as exc:
+                raise BackupError(f"{name}: the copy could not be written ({exc}).") from exc
+            except Exception as exc:  # sqlite3 errors, e.g. a full disk or a damaged source
+                raise BackupError(f"{name}: the copy failed ({exc}).") from exc
+            problem = ops.check(partial, thorough=self.engine.thorough_check)
+            if problem:
+                raise BackupError(f"{name}: the new copy failed its integrity check: {problem}.")
+            if wrong := source.wrong_kind(partial):
+                raise BackupError(f"{name}: the live file is not a {name} data file ({wrong}).")
+            taken_at = self.engine.now()
+            ops.set_taken_at(partial, taken_at.timestamp())
+            ops.make_private(partial)
+            digest = ops.sha256(partial)
+            size = partial.stat().st_size
+            ops.fsync_file(partial)
+            ops.fsync_dir(layout.root)
+
+            # Recorded before it moves: a crash from here on leaves a copy with its record.
+            new = Entry(name, "new", taken_at, size, digest, self.who)
+            self.engine.write_ledger(state, extra=[new])
+
+            outcome, note = self._outcome(name, state, taken_at.date())
+            if note:
+                notes.append(note)
+            if outcome == "rotated":
+                gap = rotation.first_gap(layout, name) or GENERATIONS + 1
+                moves = {g: (g + 1 if g + 1 <= GENERATIONS else None) for g in range(gap)}
+                discarded = rotation.shift(ops, layout, name)
+            elif outcome == "replaced":
+                moves = {0: None}
+                discarded = rotation.displace_newest(ops, layout, name)
+            else:
+                moves, discarded = {}, None
+            ops.replace(partial, layout.slot(name, 0))
+            ops.fsync_dir(layout.root)
+        except OSError as exc:
+            self._abandon(partial)
+            raise BackupError(
+                f"{name}: the backup failed ({exc}). Earlier copies are intact."
+            ) from exc
+        except BaseException:
+            self._abandon(partial)
+            raise
+
+        state = state_mod.after_backup(state, layout, name, moves, new)
+        try:
+            self.engine.write_ledger(state)
+        except OSError as exc:
+            raise BackupError(
+                f"{name}: the copy is in place, but {layout.ledger.name} could not be "
+                f"written ({exc}); the next run records it."
+            ) from exc
+        if discarded is not None:
+            # Last of all: the copy that left the rotation. If this fails, the next
+            # run removes it as a leftover.
+            with contextlib.suppress(OSError):
+                ops.delete_copy(discarded)
+        seconds = time.monotonic() - began
+        return FileResult(name, size, digest, seconds, taken_at, outcome), state
+
+    def _abandon(self, partial: Path) -> None:
+        """After a failure: delete the unfinished copy and, if it can be written, the
+        ledger as the disk now stands (best effort: the next run does it anyway)."""
+        with contextlib.suppress(OSError):
+            self.ops.unlink(partial)
+        with contextlib.suppress(OSError, BackupError):
+            self.engine.write_ledger(self.engine.state())
