@@ -3,7 +3,9 @@
 - the engine's backup beside plain `cp` of the same file and the sqlite3 CLI's .backup;
 - peak memory growth of a backup run (a fresh process, against a baseline process);
 - rotation time with 7 full generations;
-- the longest wait of a writer committing every 10 ms during a backup.
+- the longest wait of a writer committing every 10 ms during a backup;
+- a restore of the newest copy (copied aside, hashed, checked, a safety copy of the live
+  file made, then written into the live file) beside the same `cp` references.
 
 Usage: python bench/backup_bench.py [--size-mb 512] [--dir /tmp/bench] [--keep]
 Prints a Markdown table for docs/performance.md."""
@@ -235,6 +237,13 @@ def main() -> None:
         window = time.perf_counter() - began
         idle_wait, idle_writes = writer_waits(live, lambda: time.sleep(max(0.1, window - 0.6)))
 
+        restores = []
+        for _ in range(3):
+            settle()
+            restores.append(timed(lambda: engine.restore(live.name, 0, who="bench")))
+            shutil.rmtree(work / "backup" / "pre-restore")  # room for the next round
+        restore = statistics.median(restores)
+
         cp, snap, cli = copy["cp"], copy["snapshot"], copy.get("cli")
         print(f"\n### Backup engine, {size / 1e6:.0f} MB data file\n")
         print(
@@ -287,6 +296,11 @@ def main() -> None:
         print(
             f"| longest commit of that writer during a full run ({writes} commits) | "
             f"{wait * 1000:.1f} ms | | | < 100 ms: {verdict(wait < 0.1)} |"
+        )
+        print(
+            f"| restore of the newest copy: copy aside, SHA-256, integrity_check, safety "
+            f"copy, write into the live file (median of 3) | {restore:.2f} s | "
+            f"{restore / cp:.2f} | {restore / cp_sync:.2f} | |"
         )
     finally:
         if not args.keep:

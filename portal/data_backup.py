@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from portal import audit, data_health
 from portal.backup import BackupEngine, BackupError, RunResult, Source
 from portal.backup.engine import RunProgress
+from portal.backup.layout import Layout
 from portal.backup.restore import RestoreResult
 from portal.datafiles import DATA_FILES, data_file
 from portal.db import data_path, migrate, open_data_file
@@ -38,7 +39,7 @@ def folder_problems(app: Flask | None = None) -> list[str]:
     """What keeps the backup folder from being used, in words (none when all is well)."""
     app = app or current_app
     root = Path(app.config["BACKUP_DIR"])
-    if problem := engine(app).folder_problem():
+    if problem := Layout(root).folder_problem():
         return [problem]
     if not root.exists():
         if not root.parent.is_dir():
@@ -160,7 +161,6 @@ def restore(
     try:
         conn = open_data_file(name, app)
         try:
-            conn.execute("PRAGMA journal_mode = WAL")
             migrate(conn, data_file(name))
         finally:
             conn.close()

@@ -80,16 +80,9 @@ class BackupEngine:
             known = ", ".join(self.sources)
             raise BackupError(f"There is no data file called {name!r} (known: {known}).") from None
 
-    def folder_problem(self) -> str | None:
-        """What keeps the backup folder from being used, in words, or None."""
-        root = self.layout.root
-        if root.exists() and not root.is_dir():
-            return f"The backup folder {root} is not a folder (a file has that name)."
-        return None
-
     def state(self) -> State:
         """The ledger matched with the copies on disk (reads only)."""
-        if problem := self.folder_problem():
+        if problem := self.layout.folder_problem():
             raise BackupError(problem)
         try:
             return state_mod.read(self.layout, list(self.sources), self.clock().tzinfo)
@@ -119,14 +112,14 @@ class BackupEngine:
         path = self.source(name).path
         size = 0
         for part in (path, path.with_name(path.name + "-wal")):
-            with contextlib.suppress(FileNotFoundError):
+            with contextlib.suppress(OSError):  # missing, or on a disk that cannot be read
                 size += part.stat().st_size
         return size
 
     @contextlib.contextmanager
     def _locked(self, who: str, now: datetime, wait: float | None) -> Iterator[None]:
         """The one-at-a-time lock, with the backup folder's problems as BackupError."""
-        if problem := self.folder_problem():
+        if problem := self.layout.folder_problem():
             raise BackupError(problem + " Nothing was changed.")
         try:
             self.ops.mkdir(self.layout.root)

@@ -74,6 +74,12 @@ class Layout:
     def pre_restore(self) -> Path:
         return self.root / PRE_RESTORE
 
+    def folder_problem(self) -> str | None:
+        """What keeps the backup folder from being used at all, in words, or None."""
+        if self.root.exists() and not self.root.is_dir():
+            return f"The backup folder {self.root} is not a folder (a file has that name)."
+        return None
+
     def leftovers(self) -> list[Path]:
         """Work-in-progress files an interrupted run left behind (with SQLite's side files)."""
         if not self.root.is_dir():

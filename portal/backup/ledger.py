@@ -10,6 +10,7 @@ and restoring it needs --force."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
@@ -129,7 +130,16 @@ def _parse_entry(fields: list[str]) -> Entry:
         raise ValueError("the SHA-256 is not 64 hexadecimal digits")
     if not size.isascii() or not size.isdigit():
         raise ValueError(f"the size {size!r} is not a number")
-    return Entry(name, generation, datetime.strptime(taken, TIME_FORMAT), int(size), sha, by)
+    return Entry(name, generation, _parse_time(taken), int(size), sha, by)
+
+
+def _parse_time(text: str) -> datetime:
+    """A time written with TIME_FORMAT. fromisoformat reads it forty times faster than
+    strptime (the portal page reads the ledger for its Data Backup portlet)."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"the time {text!r} has no UTC offset")
+    return moment
 
 
 def parse(text: str) -> Ledger:
@@ -189,23 +199,21 @@ def read(path: Path) -> Ledger:
 
 def scan(layout: Layout, names: list[str], zone: tzinfo) -> list[OnDisk]:
     """Every copy of the named data files found in the generation slots."""
+    # Plain strings and os.stat: pathlib's joins were most of the portal page's cost of
+    # its Data Backup portlet (32 slots looked at, most of them empty on a young site).
+    folders = [
+        os.path.join(layout.root, str(g)) if g else str(layout.root) for g in range(GENERATIONS + 1)
+    ]
     found = []
     for name in names:
-        for generation in range(GENERATIONS + 1):
-            path = layout.slot(name, generation)
+        for generation, folder in enumerate(folders):
+            path = os.path.join(folder, name)
             try:
-                stat = path.stat()
+                stat = os.stat(path)
             except (FileNotFoundError, NotADirectoryError):
                 continue
-            found.append(
-                OnDisk(
-                    name,
-                    generation,
-                    path,
-                    datetime.fromtimestamp(int(stat.st_mtime), zone),
-                    stat.st_size,
-                )
-            )
+            taken_at = datetime.fromtimestamp(int(stat.st_mtime), zone)
+            found.append(OnDisk(name, generation, Path(path), taken_at, stat.st_size))
     return found
 
 

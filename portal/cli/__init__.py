@@ -10,6 +10,8 @@ import click
 from flask import Flask
 from flask.cli import ScriptInfo
 
+from portal import data_health
+
 
 def register(app: Flask) -> None:
     """Add the commands to `flask --app portal`."""
@@ -44,8 +46,6 @@ def _guard(command: click.Command) -> None:
 
     @functools.wraps(callback)
     def guarded(*args, **kwargs):
-        from portal import data_health
-
         # The app this command runs on, loaded the way with_appcontext loads it.
         app = click.get_current_context().ensure_object(ScriptInfo).load_app()
         problems = data_health.problems(app)

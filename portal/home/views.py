@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import Blueprint, current_app, g, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 
 from portal import clock, data_health
@@ -53,7 +53,6 @@ def _portlet(name: str, read):
         return read(get_db(name))
     except sqlite3.DatabaseError:
         if name in data_health.problems(current_app):
-            g.pop("_portal_dbs", {}).pop(name, None)
             return UNAVAILABLE
         raise
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,7 +11,6 @@ from flask import Flask
 from portal import data_backup, data_health
 from portal.backup import BackupError
 from portal.datafiles import DATA_FILES
-from portal.db import data_path
 from portal.nightly import store as nightly
 from portal.reminder import store
 
@@ -86,15 +84,11 @@ class PlannedFile:
 
 def planned_files(app: Flask) -> list[PlannedFile]:
     """The data files a backup will copy, with their live sizes (file and WAL)."""
-    planned = []
-    for spec in DATA_FILES:
-        path = data_path(spec.name, app)
-        size = 0
-        for part in (path, path.with_name(path.name + "-wal")):
-            with contextlib.suppress(OSError):
-                size += part.stat().st_size
-        planned.append(PlannedFile(spec.name, spec.description, size))
-    return planned
+    backups = data_backup.engine(app)
+    return [
+        PlannedFile(spec.name, spec.description, backups.live_size(spec.name))
+        for spec in DATA_FILES
+    ]
 
 
 def job_weights(app: Flask, names: list[str] | None = None) -> dict[str, int]:
