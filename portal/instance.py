@@ -10,6 +10,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from portal.backup.fileops import make_private_dir
+
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a key
 
 
@@ -17,16 +19,6 @@ def resolve_instance_path(test_config: dict | None) -> Path:
     """test_config's INSTANCE_PATH, else $PORTAL_INSTANCE_PATH, else ./instance."""
     chosen = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("PORTAL_INSTANCE_PATH")
     return Path(chosen or "instance").resolve()
-
-
-def _private_dir(path: Path) -> None:
-    """Make a folder owner-only (0700) if it is missing. An existing folder keeps the
-    mode and owner its administrator gave it: the portal may not own it, and the Data
-    Backup page reports a mode that lets others read instead of changing it."""
-    if path.is_dir():
-        return
-    # Data and backups are the office's records: not for other users of the machine.
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 def _read_secret(path: Path) -> str:
@@ -57,12 +49,12 @@ def _load_or_create_secret(instance: Path) -> str:
 def prepare(app: Flask) -> None:
     """Create the instance's folders and secret key; resolve DATA_DIR and BACKUP_DIR."""
     instance = Path(app.instance_path)
-    _private_dir(instance)
+    make_private_dir(instance)
     app.config["DATA_DIR"] = str(Path(app.config["DATA_DIR"] or instance / "data").resolve())
     app.config["BACKUP_DIR"] = str(Path(app.config["BACKUP_DIR"] or instance / "backup").resolve())
-    _private_dir(Path(app.config["DATA_DIR"]))
+    make_private_dir(Path(app.config["DATA_DIR"]))
     try:
-        _private_dir(Path(app.config["BACKUP_DIR"]))
+        make_private_dir(Path(app.config["BACKUP_DIR"]))
     except OSError as exc:
         # A backup folder that cannot be made (a file of that name, a missing drive)
         # must not keep the portal from serving: Data Backup reports it.

@@ -27,6 +27,8 @@ Progress = Callable[[int, int], None]  # (pages copied, pages in all)
 
 _WINDOWS = os.name == "nt"
 SQLITE_HEADER = b"SQLite format 3\x00"
+# SQLite's answers for a file that is not (or no longer) a readable database.
+_DAMAGED = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
 
 
 def _retry(action: Callable[[], None], attempts: int = 10, delay: float = 0.05) -> None:
@@ -66,6 +68,15 @@ def _start_writeback(fd: int) -> None:
     if _SYNC_FILE_RANGE is not None and _SYNC_FILE_RANGE(fd, 0, 0, _SYNC_FILE_RANGE_WRITE) == 0:
         return
     (getattr(os, "fdatasync", None) or os.fsync)(fd)
+
+
+def make_private_dir(path: Path) -> None:
+    """Create a folder owner-only (0700) if it is missing. An existing folder keeps the
+    mode and owner its administrator gave it: it may belong to another account, and
+    changing it is not ours to do (a mode that lets others read is reported instead)."""
+    if path.is_dir():
+        return
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
 class FileOps:
@@ -175,12 +186,8 @@ class FileOps:
         self.unlink(path)
 
     def mkdir(self, path: Path) -> None:
-        """Create a private folder (0700) if missing. An existing folder keeps the mode
-        its administrator gave it: it may belong to another account, and changing it
-        is not ours to do (a mode that lets others read is reported instead)."""
-        if path.is_dir():
-            return
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        """Create a private folder if missing (see make_private_dir)."""
+        make_private_dir(path)
 
     def copy_file(self, source: Path, target: Path) -> None:
         """Copy a file that nobody writes to (a backup copy, a damaged live file) byte
@@ -205,7 +212,7 @@ class FileOps:
                 self.restore_into(copy, live)
                 return
             except sqlite3.DatabaseError as exc:
-                if "not a database" not in str(exc) and "malformed" not in str(exc):
+                if getattr(exc, "sqlite_errorcode", None) not in _DAMAGED:
                     raise
         self.install(copy, live)
 
