@@ -30,10 +30,10 @@ class RestoreResult:
 
 
 def describe(name: str, generation: int) -> str:
-    """'the newest copy of todo.db' / 'the copy of todo.db at generation 3'."""
+    """'The newest copy of todo.db (generation 0)' / 'The copy of todo.db at generation 3'."""
     if generation == 0:
-        return f"the newest copy of {name} (generation 0)"
-    return f"the copy of {name} at generation {generation}"
+        return f"The newest copy of {name} (generation 0)"
+    return f"The copy of {name} at generation {generation}"
 
 
 def provenance_problem(copy: Copy, digest: str) -> str | None:
@@ -63,17 +63,13 @@ def restore(layout: Layout, ops, source, copy: Copy, now: datetime, force: bool)
             digest = ops.sha256(staging)
             reason = provenance_problem(copy, digest)
             if reason and not force:
-                raise UnprovenCopy(f"{_capital(what)} {reason}; not restored.", reason)
+                raise UnprovenCopy(f"{what} {reason}; not restored.", reason)
             if problem := ops.check(staging, thorough=True):
-                raise RestoreError(f"{_capital(what)} is damaged ({problem}); not restored.")
+                raise RestoreError(f"{what} is damaged ({problem}); not restored.")
             if wrong := source.wrong_kind(staging):
-                raise RestoreError(
-                    f"{_capital(what)} is not a copy of {name} ({wrong}); not restored."
-                )
+                raise RestoreError(f"{what} is not a copy of {name} ({wrong}); not restored.")
         except OSError as exc:
-            raise RestoreError(
-                f"{_capital(what)} could not be read ({exc}); not restored."
-            ) from exc
+            raise RestoreError(f"{what} could not be read ({exc}); not restored.") from exc
         kept = _safety_copy(layout, ops, source.path, name, now)
         try:
             ops.put_live(staging, source.path)
@@ -85,10 +81,6 @@ def restore(layout: Layout, ops, source, copy: Copy, now: datetime, force: bool)
             ops.unlink(staging)
     taken_at = copy.record.taken_at if copy.recorded else copy.disk.taken_at
     return RestoreResult(name, generation, taken_at, kept, forced=bool(reason))
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _safety_copy(layout: Layout, ops, live: Path, name: str, now: datetime) -> Path | None:
