@@ -29,6 +29,10 @@ class Defaults:
     # How many proxies (IIS, nginx) stand in front of the portal and set X-Forwarded-For;
     # 0 trusts no such header. Throttling and the audit log then see real client addresses.
     PROXY_COUNT = 0
+    # The host names the portal answers to, e.g. ["portal.office.local", "localhost"];
+    # a request for any other Host is refused (400). None answers any host (redirects
+    # never carry one, see security.py).
+    TRUSTED_HOSTS = None
 
     # Sessions: Flask's signed cookie only carries a token; the session row in system.db
     # is what makes a log out final (a replayed cookie finds no row).

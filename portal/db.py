@@ -3,6 +3,7 @@ data file, kept open by each server thread between requests."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -175,10 +176,15 @@ def migrate_all(
         path = data_path(spec.name, app)
         if live_problem(path) and not (create and not path.exists()):
             continue
+        new = not path.exists()
         try:
             conn = connect(path, app.config["SQLITE_BUSY_TIMEOUT_MS"], create=create)
         except sqlite3.Error:
             continue  # reported by data_health
+        if new and os.name == "posix":
+            # Owner-only, like everything under the instance. SQLite gives the -wal and
+            # -shm files it makes later the mode of the database file.
+            path.chmod(0o600)
         try:
             # WAL lets a backup read a snapshot while everyone keeps writing. The mode is
             # stored in the file, so setting it at start covers every later connection

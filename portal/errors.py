@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, current_app, g, render_template, request
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -22,6 +23,9 @@ MESSAGES = {
 
 
 def _page(status: int, message: str):
+    if request_ctx.url_adapter is None:
+        # A Host not in TRUSTED_HOSTS: no URL of the site can be built for it, nor should be.
+        return f"{status}: {message}\n", status, {"Content-Type": "text/plain; charset=utf-8"}
     return render_template("errors.html", status=status, message=message), status
 
 
@@ -44,7 +48,11 @@ def handle_csrf(exc: CSRFError):
 
 
 def handle_unexpected(exc: Exception):
-    """A bug: log it (Flask does), show a calm page."""
+    """A bug: log it with its traceback (a handler of our own means Flask does not),
+    show a calm page."""
+    current_app.logger.error(
+        "unexpected error on %s %s", request.method, request.path, exc_info=exc
+    )
     return _page(500, MESSAGES[500])
 
 

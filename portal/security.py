@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -34,10 +34,30 @@ def set_security_headers(response: Response) -> Response:
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
-    if response.mimetype == "text/html" and request.endpoint != "static":
+    if _personal(response):
         # Personal pages must not come back from the cache after log out on a shared PC.
         headers["Cache-Control"] = "no-store"
+    if location := headers.get("Location"):
+        headers["Location"] = _relative(location)
     return response
+
+
+def _personal(response: Response) -> bool:
+    """Anything but a static file sent to a visitor without a session: pages, JSON and
+    error pages can hold a name or a token (a /static/ 404 shows who is logged in)."""
+    static = request.endpoint == "static" and response.status_code < 400
+    session_cookie = current_app.config["SESSION_COOKIE_NAME"]
+    return not static or session_cookie in request.cookies
+
+
+def _relative(location: str) -> str:
+    """A redirect without a host: the portal only ever redirects within itself, and a
+    host in Location would come from the request's Host header (Werkzeug's slash
+    redirects build one), which the client chooses."""
+    parts = urlsplit(location)
+    if parts.scheme or parts.netloc:
+        return urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+    return location
 
 
 def init_app(app: Flask) -> None:

@@ -5,12 +5,21 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from portal import audit, clock
 from portal.db import get_db
+
+
+def login_guard():
+    """A blueprint's guard (`bp.before_request(login_guard)`): anyone not logged in is
+    sent to log in, whatever the method. Flask-Login's login_required lets OPTIONS
+    through, and a guard after it would then run on the anonymous user (a 500)."""
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    return None
 
 
 def system_db() -> sqlite3.Connection:

@@ -13,21 +13,22 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portal import clock
 from portal.reminder import jobs, status, store
 from portal.reminder.forms import NextForm
 from portal.security import safe_next
-from portal.web import log_event, system_db
+from portal.web import log_event, login_guard, system_db
 
 bp = Blueprint("reminder", __name__, url_prefix="/backup")
 
 
 @bp.before_request
-@login_required
 def members_only():
     """The Backup page is for the Data Backup Group (and the Administrator)."""
+    if (answer := login_guard()) is not None:
+        return answer
     if not (current_user.is_admin or store.is_member(system_db(), current_user.id)):
         abort(403, "The Backup page is for members of the Data Backup Group.")
 

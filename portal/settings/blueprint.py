@@ -6,20 +6,21 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, redirect, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portal import clock
 from portal.auth import sessions
 from portal.settings import elevation
-from portal.web import system_db
+from portal.web import login_guard, system_db
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
 
 @bp.before_request
-@login_required
 def require_elevation():
     """Let elevated sessions through (and keep them elevated); prompt everyone else."""
+    if (answer := login_guard()) is not None:
+        return answer
     if request.endpoint == "settings.elevate":
         return None
     now = clock.now()

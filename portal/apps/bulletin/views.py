@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portal import clock
 from portal.apps.bulletin import store
@@ -11,17 +11,15 @@ from portal.apps.bulletin.forms import PostForm, ReplyForm
 from portal.db import get_db
 from portal.forms import ConfirmForm
 from portal.users import names_by_id
-from portal.web import form_status, row_id, system_db
+from portal.web import form_status, login_guard, row_id, system_db
 
 bp = Blueprint("bulletin", __name__, url_prefix="/bulletin")
 PAGE_SIZE = 20
 MAX_PAGE = 1_000_000  # keeps the OFFSET within SQLite's range
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """The board is for the office's staff only."""
+# The board is for the office's staff only.
+bp.before_request(login_guard)
 
 
 def _db():

@@ -5,22 +5,20 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portal import clock
 from portal.apps.scheduler import store
 from portal.apps.scheduler.forms import EventForm
 from portal.db import get_db
 from portal.forms import ConfirmForm, in_calendar_range
-from portal.web import form_status
+from portal.web import form_status, login_guard
 
 bp = Blueprint("scheduler", __name__, url_prefix="/scheduler")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every Scheduler page is personal."""
+# Every Scheduler page is personal.
+bp.before_request(login_guard)
 
 
 def _db():

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from portal import clock
 from portal.apps.todo import store
 from portal.apps.todo.forms import TodoForm
 from portal.db import get_db
 from portal.forms import ConfirmForm
-from portal.web import form_status
+from portal.web import form_status, login_guard
 
 bp = Blueprint("todo", __name__, url_prefix="/todo")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every To-Do page is personal."""
+# Every To-Do page is personal.
+bp.before_request(login_guard)
 
 
 def _db():
