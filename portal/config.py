@@ -47,6 +47,9 @@ class Defaults:
     LOGIN_MAX_FAILURES = 5
     LOGIN_FAILURE_WINDOW_MINUTES = 15
     LOGIN_LOCKOUT_MINUTES = 15
+    # The one password that opens System Settings: at most this many wrong answers in a
+    # window across every account and both doors (the login as admin, the prompt).
+    ADMIN_PASSWORD_MAX_FAILURES = 10
     # The Office-style login lists groups and names; sites that prefer not to can hide them.
     LOGIN_SHOW_NAMES = True
     PASSWORD_MIN_LENGTH = 8

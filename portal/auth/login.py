@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
 from portal.auth import throttle
-from portal.users import User, find_user, password_matches
+from portal.users import ADMIN_LOGIN, User, find_user, password_matches
 
 WRONG_PASSWORD = "The login name or password is not correct."  # noqa: S105 - a message
 
@@ -16,15 +17,16 @@ WRONG_PASSWORD = "The login name or password is not correct."  # noqa: S105 - a 
 class LoginOutcome:
     user: User | None
     error: str | None = None
-    newly_locked: bool = False
+    newly_locked: tuple[str, ...] = ()  # the throttle keys this attempt locked
 
 
 def locked_message(until: datetime, now: datetime) -> str:
     """What a locked-out login is told (the same whether or not the account exists)."""
     minutes = max(1, round((until - now).total_seconds() / 60))
+    local = until.astimezone(now.tzinfo)  # a stored lockout comes back in UTC
     return (
         "Too many wrong passwords. Further tries are refused for "
-        f"{minutes} more minute{'s' if minutes != 1 else ''} (until {until:%H:%M})."
+        f"{minutes} more minute{'s' if minutes != 1 else ''} (until {local:%H:%M})."
     )
 
 
@@ -33,17 +35,20 @@ def attempt(
     typed_login: str,
     password: str,
     now: datetime,
-    policy: throttle.ThrottlePolicy,
+    config: Mapping,
     remote_addr: str | None = None,
 ) -> LoginOutcome:
-    """Check a login attempt against the throttle and the stored password."""
+    """Check a login attempt against the throttle and the stored password. Logging in
+    as the Administrator also draws on the admin password's shared budget."""
     key = throttle.login_key(typed_login)
-    user = find_user(conn, typed_login) if key else None
+    user = find_user(conn, typed_login) if typed_login.strip() else None
+    budgets = [throttle.Budget(key, throttle.policy_from(config))]
+    if key == throttle.login_key(ADMIN_LOGIN):
+        budgets.append(throttle.admin_budget(config))
     result = throttle.check(
         conn,
-        key,
+        budgets,
         now,
-        policy,
         lambda: password_matches(conn, user.id if user else None, password),
         remote_addr,
     )

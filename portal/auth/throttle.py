@@ -1,15 +1,27 @@
-"""Brute-force throttle: after too many wrong passwords for one login name within a
-window, that name is refused for a while. It keys on the name as typed, whether or
-not such an account exists, so its answers reveal nothing about which logins exist."""
+"""Brute-force throttle: after too many wrong passwords for one key within a window,
+that key is refused for a while.
+
+Keys live in namespaces, so that nothing typed can name another door's key:
+`login:<name as typed>` for the login form (whether or not such an account exists, so
+its answers reveal nothing about which logins exist), `elevation:<login>` for one
+person's admin password prompt, and `admin-password` for the one password that opens
+System Settings, counted across every account and both doors.
+
+A check is atomic: the answer takes its place in every budget it draws on (a row in
+login_failures) before the password is checked, in one write transaction, so however
+many answers arrive at once no more than the allowed number are ever checked."""
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from portal.clock import from_db, to_db
 from portal.db import transaction
+
+ADMIN_PASSWORD_KEY = "admin-password"  # noqa: S105 - a throttle key, not a password
 
 
 @dataclass(frozen=True)
@@ -19,9 +31,49 @@ class ThrottlePolicy:
     lockout: timedelta = timedelta(minutes=15)
 
 
+def policy_from(config: Mapping, max_setting: str = "LOGIN_MAX_FAILURES") -> ThrottlePolicy:
+    """The policy the settings give (LOGIN_FAILURE_WINDOW_MINUTES, LOGIN_LOCKOUT_MINUTES,
+    and the limit named by `max_setting`)."""
+    return ThrottlePolicy(
+        max_failures=int(config[max_setting]),
+        window=timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"]),
+        lockout=timedelta(minutes=config["LOGIN_LOCKOUT_MINUTES"]),
+    )
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A key and its policy. A success clears a person's own budget; the shared admin
+    password budget keeps the other accounts' wrong answers (`shared`)."""
+
+    key: str
+    policy: ThrottlePolicy
+    shared: bool = False
+
+
 def login_key(typed: str) -> str:
-    """The throttle's key for a typed login name (login names are case-insensitive)."""
-    return typed.strip().lower()
+    """The login form's key for a typed login name (login names are case-insensitive)."""
+    return "login:" + typed.strip().lower()
+
+
+def elevation_key(login: str) -> str:
+    """One person's key at the admin password prompt (by login name: ids stay internal)."""
+    return "elevation:" + login.lower()
+
+
+def admin_budget(config: Mapping) -> Budget:
+    """Wrong admin passwords across every account and both doors (ADMIN_PASSWORD_MAX_FAILURES)."""
+    return Budget(ADMIN_PASSWORD_KEY, policy_from(config, "ADMIN_PASSWORD_MAX_FAILURES"), True)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """A throttled password check: whether it passed, else until when it is refused
+    (None: a plain wrong answer), and which keys this answer locked."""
+
+    passed: bool
+    locked_until: datetime | None = None
+    newly_locked: tuple[str, ...] = field(default=())
 
 
 def locked_until(conn: sqlite3.Connection, key: str, now: datetime) -> datetime | None:
@@ -33,70 +85,72 @@ def locked_until(conn: sqlite3.Connection, key: str, now: datetime) -> datetime 
     return until if until > now else None
 
 
-def record_failure(
-    conn: sqlite3.Connection,
-    key: str,
-    now: datetime,
-    policy: ThrottlePolicy,
-    remote_addr: str | None = None,
-) -> datetime | None:
-    """Count a wrong password; return the lockout's end if this one reached the limit."""
+def _count(conn: sqlite3.Connection, key: str, now: datetime, policy: ThrottlePolicy) -> int:
+    return conn.execute(
+        "SELECT count(*) FROM login_failures WHERE login_key = ? AND at > ?",
+        (key, to_db(now - policy.window)),
+    ).fetchone()[0]
+
+
+def _reserve(
+    conn: sqlite3.Connection, budgets: list[Budget], now: datetime, remote_addr: str | None
+) -> datetime | list[int]:
+    """Take a place in every budget (a row that counts as a failure until the password
+    is found right), or say until when the answer is refused."""
+    oldest = now - max(b.policy.window for b in budgets)
     with transaction(conn):
-        conn.execute("DELETE FROM login_failures WHERE at <= ?", (to_db(now - policy.window),))
-        conn.execute(
-            "INSERT INTO login_failures (login_key, at, remote_addr) VALUES (?, ?, ?)",
-            (key, to_db(now), remote_addr),
-        )
-        count = conn.execute(
-            "SELECT count(*) FROM login_failures WHERE login_key = ? AND at > ?",
-            (key, to_db(now - policy.window)),
-        ).fetchone()[0]
-        if count < policy.max_failures:
-            return None
-        until = now + policy.lockout
-        conn.execute(
-            "INSERT INTO login_lockouts (login_key, until) VALUES (?, ?)"
-            " ON CONFLICT (login_key) DO UPDATE SET until = excluded.until",
-            (key, to_db(until)),
-        )
-        # The count starts again after the lockout, rather than locking at once on the
-        # first mistake after it.
-        conn.execute("DELETE FROM login_failures WHERE login_key = ?", (key,))
-        return until
-
-
-def clear(conn: sqlite3.Connection, key: str) -> None:
-    """Forget a key's failures after a successful login."""
-    with transaction(conn):
-        conn.execute("DELETE FROM login_failures WHERE login_key = ?", (key,))
-        conn.execute("DELETE FROM login_lockouts WHERE login_key = ?", (key,))
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """A throttled password check: whether it passed, else until when the key is locked
-    (None: a plain wrong answer) and whether this answer started the lockout."""
-
-    passed: bool
-    locked_until: datetime | None = None
-    newly_locked: bool = False
+        conn.execute("DELETE FROM login_failures WHERE at <= ?", (to_db(oldest),))
+        for budget in budgets:
+            until = locked_until(conn, budget.key, now)
+            if until is not None:
+                return until
+            if _count(conn, budget.key, now, budget.policy) >= budget.policy.max_failures:
+                # As many answers as allowed are being checked right now; if they are
+                # wrong, the key is locked from now on.
+                return now + budget.policy.lockout
+        return [
+            conn.execute(
+                "INSERT INTO login_failures (login_key, at, remote_addr) VALUES (?, ?, ?)",
+                (budget.key, to_db(now), remote_addr),
+            ).lastrowid
+            for budget in budgets
+        ]
 
 
 def check(
     conn: sqlite3.Connection,
-    key: str,
+    budgets: list[Budget],
     now: datetime,
-    policy: ThrottlePolicy,
-    verify,
+    verify: Callable[[], bool],
     remote_addr: str | None = None,
 ) -> CheckResult:
-    """Run `verify()` (a password check) unless `key` is locked out; count a failure,
-    forget the count on success."""
-    until = locked_until(conn, key, now)
-    if until is not None:
-        return CheckResult(False, until)
+    """Run `verify()` (a password check) if every budget has room, counting the answer
+    in each before the check; a right answer clears the person's own budget."""
+    reserved = _reserve(conn, budgets, now, remote_addr)
+    if isinstance(reserved, datetime):
+        return CheckResult(False, reserved)
     if verify():
-        clear(conn, key)
+        with transaction(conn):
+            for budget, row in zip(budgets, reserved, strict=True):
+                if budget.shared:
+                    conn.execute("DELETE FROM login_failures WHERE id = ?", (row,))
+                else:
+                    conn.execute("DELETE FROM login_failures WHERE login_key = ?", (budget.key,))
+                    conn.execute("DELETE FROM login_lockouts WHERE login_key = ?", (budget.key,))
         return CheckResult(True)
-    until = record_failure(conn, key, now, policy, remote_addr)
-    return CheckResult(False, until, newly_locked=until is not None)
+    locked, until = [], None
+    with transaction(conn):
+        for budget in budgets:
+            if _count(conn, budget.key, now, budget.policy) < budget.policy.max_failures:
+                continue
+            until = max(until or now, now + budget.policy.lockout)
+            conn.execute(
+                "INSERT INTO login_lockouts (login_key, until) VALUES (?, ?)"
+                " ON CONFLICT (login_key) DO UPDATE SET until = excluded.until",
+                (budget.key, to_db(now + budget.policy.lockout)),
+            )
+            # The count starts again after the lockout, rather than locking at once on
+            # the first mistake after it.
+            conn.execute("DELETE FROM login_failures WHERE login_key = ?", (budget.key,))
+            locked.append(budget.key)
+    return CheckResult(False, until, newly_locked=tuple(locked))

@@ -20,12 +20,11 @@ from portal import clock
 from portal.auth import sessions
 from portal.auth.forms import LoginForm
 from portal.auth.login import attempt
-from portal.auth.throttle import ThrottlePolicy
 from portal.extensions import login_manager
 from portal.security import safe_next
 from portal.settings.elevation import reauth_period
-from portal.users import get_user, list_groups, list_users
-from portal.web import form_status, log_event, row_id, system_db
+from portal.users import list_groups, list_users
+from portal.web import audit_admin_lock, form_status, log_event, system_db
 
 bp = Blueprint("auth", __name__)
 
@@ -36,24 +35,22 @@ def load_user(token: str):
     return sessions.load(system_db(), token, clock.now())
 
 
-def _policy() -> ThrottlePolicy:
-    cfg = current_app.config
-    return ThrottlePolicy(
-        max_failures=cfg["LOGIN_MAX_FAILURES"],
-        window=timedelta(minutes=cfg["LOGIN_FAILURE_WINDOW_MINUTES"]),
-        lockout=timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"]),
-    )
-
-
 def _typed_login(form: LoginForm) -> str:
-    """The login name typed, or that of the name picked from the list."""
-    typed = (form.login.data or "").strip()
-    if typed:
-        return typed
-    picked = row_id(form.user.data)
-    user = get_user(system_db(), picked) if picked is not None else None
-    # An id that names nobody still goes through the throttle under its own key.
-    return user.login if user else f"#{form.user.data}"[:65]
+    """The login name typed, or the one picked from the list (the list's values are
+    login names: no internal id appears on a page anyone can open)."""
+    return ((form.login.data or "").strip() or (form.user.data or ""))[:64]
+
+
+NO_GROUP = "(No group)"
+
+
+def _picked_group(conn, groups) -> tuple[str | None, int | None]:
+    """The group picked by its name (as the list shows it), and its id for the query."""
+    name = request.values.get("group") or None
+    if name == NO_GROUP:
+        return name, 0
+    match = next((g for g in groups if g.name == name), None)
+    return (name, match.id) if match else (None, None)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -66,18 +63,18 @@ def login():
         form.next.data = request.args.get("next", "")
     conn = system_db()
     show_names = current_app.config["LOGIN_SHOW_NAMES"]
-    group_id = row_id(request.values.get("group"))
     groups = list_groups(conn) if show_names else []
+    group, group_id = _picked_group(conn, groups)
     people = list_users(conn, group_id) if show_names else []
     if not show_names:
         form.login.label.text = "Login name"
-    form.user.choices = [("", "— choose your name —")] + [(str(u.id), u.name) for u in people]
+    form.user.choices = [("", "— choose your name —")] + [(u.login, u.name) for u in people]
 
     if form.validate_on_submit():
         typed = _typed_login(form)
         now = clock.now()
         outcome = attempt(
-            conn, typed, form.password.data, now, _policy(), remote_addr=request.remote_addr
+            conn, typed, form.password.data, now, current_app.config, request.remote_addr
         )
         if outcome.user is not None:
             lifetime = timedelta(hours=current_app.config["SESSION_LIFETIME_HOURS"])
@@ -92,10 +89,16 @@ def login():
             return redirect(safe_next(form.next.data))
         action = "login locked" if outcome.newly_locked else "login failed"
         log_event(action, f"login name {typed[:64]!r}", actor=typed)
+        audit_admin_lock(outcome.newly_locked, actor=typed)
         form.password.errors = [outcome.error]
     return (
         render_template(
-            "auth/login.html", form=form, groups=groups, group_id=group_id, show_names=show_names
+            "auth/login.html",
+            form=form,
+            groups=groups,
+            group=group,
+            no_group=NO_GROUP,
+            show_names=show_names,
         ),
         form_status(form),
     )

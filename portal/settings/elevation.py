@@ -6,6 +6,7 @@ log out, and the session identifier changes when it starts."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,17 +24,6 @@ def reauth_period() -> timedelta:
     return timedelta(minutes=current_app.config["ADMIN_REAUTH_MINUTES"])
 
 
-def policy() -> throttle.ThrottlePolicy:
-    """5 wrong answers within 15 minutes lock the user out of elevation for 15 minutes
-    (the login throttle's settings)."""
-    cfg = current_app.config
-    return throttle.ThrottlePolicy(
-        max_failures=cfg["LOGIN_MAX_FAILURES"],
-        window=timedelta(minutes=cfg["LOGIN_FAILURE_WINDOW_MINUTES"]),
-        lockout=timedelta(minutes=cfg["LOGIN_LOCKOUT_MINUTES"]),
-    )
-
-
 def is_elevated(user: User, now: datetime) -> bool:
     """Whether this user's session may use System Settings now."""
     return user.elevated_until is not None and user.elevated_until > now
@@ -43,7 +33,7 @@ def is_elevated(user: User, now: datetime) -> bool:
 class Outcome:
     granted: bool
     error: str | None = None
-    newly_locked: bool = False
+    newly_locked: tuple[str, ...] = ()  # the throttle keys this answer locked
 
 
 def attempt(
@@ -51,16 +41,21 @@ def attempt(
     user: User,
     password: str,
     now: datetime,
-    rules: throttle.ThrottlePolicy,
+    config: Mapping,
     remote_addr: str | None = None,
 ) -> Outcome:
-    """Check an answer to the admin password prompt, under its own throttle per user."""
+    """Check an answer to the admin password prompt: 5 wrong answers in 15 minutes lock
+    this person out of the prompt, and every account's wrong answers together draw on
+    the admin password's shared budget (10)."""
     admin = find_user(conn, ADMIN_LOGIN)
+    budgets = [
+        throttle.Budget(throttle.elevation_key(user.login), throttle.policy_from(config)),
+        throttle.admin_budget(config),
+    ]
     result = throttle.check(
         conn,
-        f"elevation:{user.id}",
+        budgets,
         now,
-        rules,
         lambda: password_matches(conn, admin.id if admin else None, password),
         remote_addr,
     )

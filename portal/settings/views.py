@@ -4,7 +4,7 @@ registers them all on the blueprint."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
 from portal import audit, clock
@@ -14,7 +14,7 @@ from portal.settings import data_backup_page, elevation, schedule_backup  # noqa
 from portal.settings.blueprint import bp
 from portal.settings.forms import ElevateForm
 from portal.users import list_groups, list_users
-from portal.web import form_status, log_event, row_id, system_db
+from portal.web import audit_admin_lock, form_status, log_event, row_id, system_db
 
 HISTORY_PAGE = 50
 
@@ -39,7 +39,7 @@ def elevate():
     if form.validate_on_submit():
         conn = system_db()
         outcome = elevation.attempt(
-            conn, current_user, form.password.data, now, elevation.policy(), request.remote_addr
+            conn, current_user, form.password.data, now, current_app.config, request.remote_addr
         )
         if outcome.granted:
             token = sessions.elevate(
@@ -51,6 +51,7 @@ def elevate():
             return redirect(target)
         action = "elevation locked" if outcome.newly_locked else "elevation failed"
         log_event(action, "wrong admin password for System Settings")
+        audit_admin_lock(outcome.newly_locked)
         form.password.errors = [outcome.error]
     return render_template("settings/elevate.html", form=form), form_status(form)
 
