@@ -11,7 +11,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from portal import audit, data_health
+from portal import audit, data_health, system_restore
 from portal.backup import BackupEngine, BackupError, RunResult, Source
 from portal.backup.engine import RunProgress
 from portal.backup.layout import Layout
@@ -162,6 +162,8 @@ def restore(
         conn = open_data_file(name, app)
         try:
             migrate(conn, data_file(name))
+            if name == "system.db":
+                system_restore.keep_the_present(conn, result.safety_copy)
         finally:
             conn.close()
     except sqlite3.Error as exc:

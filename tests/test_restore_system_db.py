@@ -1,0 +1,110 @@
+"""Issue 10, defect 2: restoring system.db brought back ended sessions and erased the
+audit entries written since the copy. After a restore, the sessions, the audit log and
+the login throttle are those of the moment of the restore; everything else in
+system.db (people, passwords, groups, settings) is the copy's."""
+
+from __future__ import annotations
+
+from portal import data_backup
+from portal.db import get_db
+from tests.conftest import PASSWORD
+from tests.helpers import login, logout
+from tests.settings_helpers import elevated
+
+COOKIE = "portal_session"
+
+
+def back_up_system_db(app) -> None:
+    with app.app_context():
+        data_backup.run_backup(["system.db"], "tester", app=app)
+
+
+def restore_system_db(app) -> None:
+    with app.app_context():
+        data_backup.restore("system.db", 0, "tester", app=app)
+
+
+def audit_actions(app) -> list[str]:
+    with app.app_context():
+        rows = get_db("system.db").execute("SELECT action FROM audit_log ORDER BY id")
+        return [row["action"] for row in rows]
+
+
+def test_a_session_ended_after_the_copy_stays_ended(app, people):
+    alice = app.test_client()
+    login(alice, "alice", PASSWORD)
+    cookie = alice.get_cookie(COOKIE).value
+    back_up_system_db(app)  # the copy holds alice's session
+    logout(alice)
+    restore_system_db(app)
+    replayed = app.test_client()
+    replayed.set_cookie(COOKIE, cookie)
+    answer = replayed.get("/")
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
+
+
+def test_sessions_live_at_the_restore_survive_it(app, people):
+    back_up_system_db(app)
+    admin = elevated(app, "admin")  # logged in after the copy was taken
+    restore_system_db(app)
+    assert admin.get("/settings/data-backup").status_code == 200  # still in, still elevated
+
+
+def test_a_restore_never_erases_history(app, people):
+    back_up_system_db(app)
+    bob = app.test_client()
+    login(bob, "bob", PASSWORD)  # written down after the copy
+    login(app.test_client(), "carol", "a wrong password")
+    before = audit_actions(app)
+    restore_system_db(app)
+    after = audit_actions(app)
+    assert after[: len(before)] == before
+    assert after[len(before) :] == ["restore completed"]
+
+
+def test_a_restore_does_not_unlock_a_locked_name(app, people):
+    back_up_system_db(app)
+    guesser = app.test_client()
+    for _ in range(5):
+        login(guesser, "alice", "a wrong password")
+    restore_system_db(app)
+    refused = login(app.test_client(), "alice", PASSWORD)
+    assert refused.status_code != 302
+    assert "Too many wrong passwords" in refused.get_data(as_text=True)
+
+
+def test_the_confirmation_screen_says_what_returns_and_what_stays(app, people):
+    back_up_system_db(app)
+    page = elevated(app, "admin").get("/settings/data-backup/restore?file=system.db&generation=0")
+    text = page.get_data(as_text=True)
+    assert "people, their passwords, the groups and the settings" in text
+    assert "sessions, the audit log and the login throttle stay as they are now" in text
+
+
+def test_restoring_a_missing_system_db_ends_every_session(app, people, instance_path):
+    alice = app.test_client()
+    login(alice, "alice", PASSWORD)
+    back_up_system_db(app)  # the copy holds alice's session
+    for part in instance_path.glob("data/system.db*"):
+        part.unlink()
+    restore_system_db(app)  # nothing of the present to keep: no session comes back
+    answer = alice.get("/")
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
+    assert "restore completed" in audit_actions(app)
+
+
+def test_every_column_of_the_present_tables_is_carried(app):
+    import re
+
+    from portal.system_restore import KEEP_THE_PRESENT
+
+    carried = {}
+    for statement in KEEP_THE_PRESENT:
+        if match := re.match(r"INSERT INTO main\.(\w+) \(([^)]*)\)", statement):
+            carried[match.group(1)] = {c.strip() for c in match.group(2).split(",")}
+    with app.app_context():
+        conn = get_db("system.db")
+        for table, columns in carried.items():
+            actual = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+            assert columns == actual, table
+    assert set(carried) == {"sessions", "audit_log", "login_failures", "login_lockouts"}
