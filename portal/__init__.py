@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # `init` to report.
     new = data_health.is_new_instance(Path(app.config["DATA_DIR"]), Path(app.config["BACKUP_DIR"]))
     app.extensions["portal.schema_report"] = db.migrate_all(app, create=new)
+    _reserve_orphan_ids(app)
     _ensure_admin(app)
 
     register_extensions(app)
@@ -48,6 +49,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     return app
+
+
+def _reserve_orphan_ids(app: Flask) -> None:
+    """Once, when system.db starts keeping removed people: the ids that people removed
+    before still have in the other data files are never given to anyone else."""
+    from portal import people
+
+    before, after = app.extensions["portal.schema_report"].get("system.db", (0, 0))
+    if 0 < before < people.KEEPS_REMOVED <= after:
+        try:
+            people.reserve_orphan_ids(app, app.extensions["portal.clock"].now())
+        except sqlite3.Error as exc:
+            app.logger.error("ids of people removed before could not be reserved: %s", exc)
 
 
 def _ensure_admin(app: Flask) -> None:

@@ -1,8 +1,9 @@
 """A restore of system.db brings back the copy's people, passwords, groups and settings,
 but never the past's security state: the sessions, the audit log and the login throttle
-stay as they were at the moment of the restore. They are read back from the safety copy,
-which is the live file as it was just before the restore. So a session that was ended
-stays ended, a locked name stays locked, and a restore never erases history."""
+stay as they were at the moment of the restore, and no id anyone has had is given again.
+They are read back from the safety copy, which is the live file as it was just before
+the restore. So a session that was ended stays ended, a locked name stays locked, and a
+restore never erases history."""
 
 from __future__ import annotations
 
@@ -28,6 +29,14 @@ KEEP_THE_PRESENT = (
     "DELETE FROM main.login_lockouts",
     "INSERT INTO main.login_lockouts (login_key, until)"
     " SELECT login_key, until FROM present.login_lockouts",
+    # Ids are never given again: people removed by now, and people added since the copy
+    # (gone with the restore, but their to-dos and events keep their id), stay taken.
+    "INSERT OR IGNORE INTO main.removed_users (id, login, name, removed_at)"
+    " SELECT id, login, name, removed_at FROM present.removed_users"
+    " WHERE id NOT IN (SELECT id FROM main.users)",
+    "INSERT OR IGNORE INTO main.removed_users (id, login, name, removed_at)"
+    " SELECT id, login, name, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now') FROM present.users"
+    " WHERE id NOT IN (SELECT id FROM main.users)",
 )
 
 

@@ -86,4 +86,14 @@ MIGRATIONS: tuple[str, ...] = (
         message TEXT NOT NULL DEFAULT ''
     ) WITHOUT ROWID;
     """,
+    # 5: people removed: their ids are never given to anyone else, and their posts keep
+    # their name (an id reused gave a new account the removed person's to-dos).
+    """
+    CREATE TABLE removed_users (
+        id INTEGER PRIMARY KEY,
+        login TEXT NOT NULL,
+        name TEXT NOT NULL,
+        removed_at TEXT NOT NULL
+    );
+    """,
 )

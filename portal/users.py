@@ -100,13 +100,17 @@ def list_users(conn: sqlite3.Connection, group_id: int | None = None) -> list[Us
 
 
 def names_by_id(conn: sqlite3.Connection, ids: set[int]) -> dict[int, str]:
-    """Display names for a set of user ids; removed users are simply absent."""
+    """Display names for a set of user ids; a removed person's name says so."""
     if not ids:
         return {}
     # One bound parameter for any number of ids: no SQL is built from strings.
+    wanted = json.dumps(sorted(ids))
     rows = conn.execute(
-        "SELECT id, name FROM users WHERE id IN (SELECT value FROM json_each(?))",
-        (json.dumps(sorted(ids)),),
+        "SELECT id, CASE name WHEN '' THEN 'former user' ELSE name || ' (removed)' END AS name"
+        " FROM removed_users"
+        " WHERE id IN (SELECT value FROM json_each(?)) AND id NOT IN (SELECT id FROM users)"
+        " UNION ALL SELECT id, name FROM users WHERE id IN (SELECT value FROM json_each(?))",
+        (wanted, wanted),
     )
     return {row["id"]: row["name"] for row in rows}
 
@@ -160,26 +164,58 @@ def add_user(
     group_id = ensure_group(conn, group, now) if group else None
     try:
         with transaction(conn):
-            cur = conn.execute(
-                "INSERT INTO users (login, name, group_id, password_hash, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (login, name, group_id, password_hash, to_db(now)),
+            # Past every id anyone ever had: a removed person's to-dos, events and posts
+            # keep their id in the other data files, and must never become someone else's.
+            new_id = conn.execute(
+                "SELECT max(coalesce((SELECT max(id) FROM users), 0),"
+                " coalesce((SELECT max(id) FROM removed_users), 0)) + 1"
+            ).fetchone()[0]
+            conn.execute(
+                "INSERT INTO users (id, login, name, group_id, password_hash, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (new_id, login, name, group_id, password_hash, to_db(now)),
             )
     except sqlite3.IntegrityError as exc:
         raise UserError(f"The login name {login!r} is already taken.") from exc
-    return get_user(conn, cur.lastrowid)
+    return get_user(conn, new_id)
 
 
-def remove_user(conn: sqlite3.Connection, login: str) -> User:
-    """Delete a user and end their sessions; the Administrator cannot be removed."""
+def removable(conn: sqlite3.Connection, login: str) -> User:
+    """The person with this login, if they may be removed; UserError otherwise."""
     user = find_user(conn, login)
     if user is None:
         raise UserError(f"There is no user with the login name {login!r}.")
     if user.login.lower() == ADMIN_LOGIN:
         raise UserError("The built-in Administrator cannot be removed.")
+    return user
+
+
+def remove_user(conn: sqlite3.Connection, login: str, now: datetime) -> User:
+    """Remove a person from system.db: their sessions end, and their id and name are kept
+    in removed_users (never given to anyone else). portal/people.py also deletes their
+    private items in the other data files."""
+    user = removable(conn, login)
     with transaction(conn):
+        conn.execute(
+            "INSERT OR REPLACE INTO removed_users (id, login, name, removed_at)"
+            " VALUES (?, ?, ?, ?)",
+            (user.id, user.login, user.name, to_db(now)),
+        )
         conn.execute("DELETE FROM users WHERE id = ?", (user.id,))
     return user
+
+
+def reserve_ids(conn: sqlite3.Connection, ids: set[int], now: datetime) -> int:
+    """Keep ids found in the other data files without a person (people removed before
+    ids were kept) from being given to anyone; return how many were reserved."""
+    with transaction(conn):
+        cur = conn.execute(
+            "INSERT OR IGNORE INTO removed_users (id, login, name, removed_at)"
+            " SELECT value, '', '', ? FROM json_each(?)"
+            " WHERE value NOT IN (SELECT id FROM users)",
+            (to_db(now), json.dumps(sorted(ids))),
+        )
+    return cur.rowcount
 
 
 def hash_password(password: str) -> str:

@@ -135,9 +135,9 @@ def test_a_new_password_ends_every_session(alice, app, people):
     assert alice.get("/").status_code == 302
 
 
-def test_a_removed_user_is_logged_out(alice, app):
+def test_a_removed_user_is_logged_out(alice, app, clock):
     with app.app_context():
-        remove_user(get_db("system.db"), "alice")
+        remove_user(get_db("system.db"), "alice", clock())
     assert alice.get("/").status_code == 302
 
 

@@ -147,3 +147,24 @@ def test_an_unexpected_error_is_logged_with_its_traceback_and_shown_plainly(
     assert "a bug in a view" not in answer.get_data(as_text=True)
     logged = [r for r in caplog.records if "unexpected error on GET /broken" in r.getMessage()]
     assert logged and logged[0].exc_info and "a bug in a view" in str(logged[0].exc_info[1])
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_every_file_under_the_instance_is_private_after_demo_backup_and_restore(app, instance_path):
+    from portal import data_backup
+    from portal.cli.demo import load_demo
+
+    with app.app_context():
+        load_demo()
+        data_backup.run_backup(None, "tester", app=app)
+        data_backup.restore("todo.db", 0, "tester", app=app)
+        data_backup.engine(app).verify()
+    member = app.test_client()
+    login(member, "alice", "office-demo")
+    member.get("/")  # the data files are open: -wal and -shm exist
+    seen = []
+    for path in [instance_path, *instance_path.rglob("*")]:
+        mode = stat.S_IMODE(path.lstat().st_mode)
+        seen.append(path.name)
+        assert mode & 0o077 == 0, f"{path.relative_to(instance_path)} is {mode:04o}"
+    assert {"secret_key", "backup.txt", "todo.db-wal", "pre-restore"} <= set(seen)

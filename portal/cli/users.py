@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from portal import clock
+from portal import clock, people
 from portal.cli.common import read_password, record
 from portal.db import get_db
 from portal.users import (
-    ADMIN_LOGIN,
     UserError,
     add_user,
     ensure_admin,
     hash_password,
     list_users,
-    remove_user,
     set_password,
 )
 
@@ -69,12 +68,15 @@ def list_command() -> None:
 @user_group.command("remove")
 @click.argument("login")
 def remove_command(login: str) -> None:
-    """Remove a person; they are logged out at once. Their posts and events stay."""
-    if login.lower() == ADMIN_LOGIN:
-        raise click.ClickException("The built-in Administrator cannot be removed.")
+    """Remove a person; they are logged out at once. Their to-dos and events are
+    deleted; their posts stay under their name, marked as removed. Their id is never
+    given to anyone else."""
     try:
-        user = remove_user(get_db("system.db"), login)
+        user, todos, events = people.remove(current_app, login, clock.now())
     except UserError as exc:
         raise click.ClickException(str(exc)) from exc
-    record("user removed", f"{user.login} ({user.name})")
-    click.echo(f"Removed {user.login} ({user.name}).")
+    record("user removed", f"{user.login} ({user.name}); {todos} to-do(s), {events} event(s)")
+    click.echo(
+        f"Removed {user.login} ({user.name}): {todos} to-do(s) and {events} event(s) deleted; "
+        "their posts stay, marked as removed."
+    )

@@ -116,3 +116,9 @@ def delete_reply(conn: sqlite3.Connection, reply_id: int) -> None:
     """Delete one reply."""
     with transaction(conn):
         conn.execute("DELETE FROM replies WHERE id = ?", (reply_id,))
+
+
+def author_ids(conn: sqlite3.Connection) -> set[int]:
+    """Every person id that wrote a post or a reply."""
+    rows = conn.execute("SELECT author_id FROM posts UNION SELECT author_id FROM replies")
+    return {row[0] for row in rows}

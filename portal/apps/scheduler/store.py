@@ -104,3 +104,14 @@ def delete(conn: sqlite3.Connection, event_id: int, owner_id: int) -> bool:
     with transaction(conn):
         cur = conn.execute("DELETE FROM events WHERE id = ? AND owner_id = ?", (event_id, owner_id))
     return cur.rowcount == 1
+
+
+def delete_all_of(conn: sqlite3.Connection, owner_id: int) -> int:
+    """Delete every one of a person's events (they are being removed); how many."""
+    with transaction(conn):
+        return conn.execute("DELETE FROM events WHERE owner_id = ?", (owner_id,)).rowcount
+
+
+def owner_ids(conn: sqlite3.Connection) -> set[int]:
+    """Every person id that owns events."""
+    return {row[0] for row in conn.execute("SELECT DISTINCT owner_id FROM events")}

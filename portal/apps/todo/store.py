@@ -117,3 +117,14 @@ def delete(conn: sqlite3.Connection, todo_id: int, owner_id: int) -> bool:
     with transaction(conn):
         cur = conn.execute("DELETE FROM todos WHERE id = ? AND owner_id = ?", (todo_id, owner_id))
     return cur.rowcount == 1
+
+
+def delete_all_of(conn: sqlite3.Connection, owner_id: int) -> int:
+    """Delete every one of a person's to-dos (they are being removed); how many."""
+    with transaction(conn):
+        return conn.execute("DELETE FROM todos WHERE owner_id = ?", (owner_id,)).rowcount
+
+
+def owner_ids(conn: sqlite3.Connection) -> set[int]:
+    """Every person id that owns to-dos."""
+    return {row[0] for row in conn.execute("SELECT DISTINCT owner_id FROM todos")}
