@@ -144,6 +144,16 @@ def validate_password(password: str, min_length: int) -> None:
         raise UserError("A password cannot start or end with a space.")
 
 
+def _next_id(conn: sqlite3.Connection) -> int:
+    """An id past every id anyone ever had (call inside the write transaction): a removed
+    person's to-dos, events and posts keep their id in the other data files, and must
+    never become someone else's."""
+    return conn.execute(
+        "SELECT max(coalesce((SELECT max(id) FROM users), 0),"
+        " coalesce((SELECT max(id) FROM removed_users), 0)) + 1"
+    ).fetchone()[0]
+
+
 def add_user(
     conn: sqlite3.Connection,
     login: str,
@@ -164,12 +174,7 @@ def add_user(
     group_id = ensure_group(conn, group, now) if group else None
     try:
         with transaction(conn):
-            # Past every id anyone ever had: a removed person's to-dos, events and posts
-            # keep their id in the other data files, and must never become someone else's.
-            new_id = conn.execute(
-                "SELECT max(coalesce((SELECT max(id) FROM users), 0),"
-                " coalesce((SELECT max(id) FROM removed_users), 0)) + 1"
-            ).fetchone()[0]
+            new_id = _next_id(conn)
             conn.execute(
                 "INSERT INTO users (id, login, name, group_id, password_hash, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -254,9 +259,9 @@ def ensure_admin(conn: sqlite3.Connection, now: datetime) -> User:
         return admin
     with transaction(conn):
         conn.execute(
-            "INSERT OR IGNORE INTO users (login, name, is_admin, created_at)"
-            " VALUES (?, 'Administrator', 1, ?)",
-            (ADMIN_LOGIN, to_db(now)),
+            "INSERT OR IGNORE INTO users (id, login, name, is_admin, created_at)"
+            " VALUES (?, ?, 'Administrator', 1, ?)",
+            (_next_id(conn), ADMIN_LOGIN, to_db(now)),
         )
     return find_user(conn, ADMIN_LOGIN)
 

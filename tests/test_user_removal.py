@@ -121,3 +121,14 @@ def test_a_restore_of_system_db_never_frees_an_id(app, people, clock):
         data_backup.restore("system.db", 0, "tester", app=app)  # gina is gone again
         hank = add_user(get_db("system.db"), "hank", "Hank Ives", "Sales", None, NOW)
     assert hank.id != gina.id
+
+
+def test_an_administrator_made_again_gets_a_new_id_too(app, people, clock):
+    from portal.users import ensure_admin, remove_user
+
+    with app.app_context():
+        conn = get_db("system.db")
+        carol = remove_user(conn, "carol", clock())
+        conn.execute("DELETE FROM users WHERE login = 'admin'")  # lost by hand
+        admin = ensure_admin(conn, clock())
+    assert admin.id > carol.id

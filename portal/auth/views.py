@@ -44,7 +44,7 @@ def _typed_login(form: LoginForm) -> str:
 NO_GROUP = "(No group)"
 
 
-def _picked_group(conn, groups) -> tuple[str | None, int | None]:
+def _picked_group(groups) -> tuple[str | None, int | None]:
     """The group picked by its name (as the list shows it), and its id for the query."""
     name = request.values.get("group") or None
     if name == NO_GROUP:
@@ -64,7 +64,7 @@ def login():
     conn = system_db()
     show_names = current_app.config["LOGIN_SHOW_NAMES"]
     groups = list_groups(conn) if show_names else []
-    group, group_id = _picked_group(conn, groups)
+    group, group_id = _picked_group(groups)
     people = list_users(conn, group_id) if show_names else []
     if not show_names:
         form.login.label.text = "Login name"
