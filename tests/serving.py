@@ -84,16 +84,39 @@ def serve(
 
 
 def stop(proc: subprocess.Popen) -> None:
-    """Stop a served portal and everything it started, gently (SIGTERM to its group):
-    a faketime wrapper killed hard leaves its semaphore behind in /dev/shm."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
+    """Stop a served portal and everything it started, gently. Under faketime the portal
+    is the wrapper's child: SIGTERM goes to the child first, so that the wrapper sees it
+    end and removes its semaphore from /dev/shm (a wrapper killed itself leaves it, and
+    a later wrapper with the same pid fails with `sem_open: File exists`)."""
+    for pid in _group(proc.pid):
+        if pid != proc.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        if proc.poll() is not None and not _group(proc.pid):
+            return
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
+            os.killpg(proc.pid, sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=10)
+
+
+def _group(pgid: int) -> list[int]:
+    """The processes of a process group (Linux's /proc; elsewhere, just the leader)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return [pgid]
+    members = []
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # after the name: state, ppid, pgrp
+            members.append(int(stat.parent.name))
+    return members
 
 
 def run_flask(instance: Path, *args: str, stdin: str | None = None, env: dict | None = None):
