@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import logging
 import os
 import sqlite3
 import sys
 from pathlib import Path
+
+# EADDRINUSE; Windows says WSAEADDRINUSE (10048).
+_ADDRESS_IN_USE = {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDRINUSE)}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -38,6 +43,21 @@ def main(argv: list[str] | None = None) -> int:
 
     app = create_app()
     try:
+        # Listen first: a busy port is said before anything else, and nothing else runs.
+        server = waitress.create_server(
+            app, host=args.host, port=args.port, threads=args.threads, ident="portal"
+        )
+    except OSError as exc:
+        if exc.errno in _ADDRESS_IN_USE:
+            print(
+                f"Error: port {args.port} on {args.host} is already in use (another portal, "
+                "or another program). Stop it, or start with another --port.",
+                file=sys.stderr,
+            )
+        else:
+            print(f"Error: cannot listen on {args.host}:{args.port} ({exc}).", file=sys.stderr)
+        return 1
+    try:
         _prepare_site(app, args.demo)
     except sqlite3.Error as exc:
         # A full disk or a missing system.db must not keep the portal from serving: its
@@ -51,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         f"(instance: {app.instance_path}). Press Ctrl+C to stop.",
         flush=True,
     )
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="portal")
+    logging.basicConfig()  # waitress reports its own troubles through logging
+    server.run()
     return 0
 
 

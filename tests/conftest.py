@@ -96,3 +96,42 @@ def afternoon_member(people, clock):
         return client
 
     return browser
+
+
+# -- nothing the tests start may outlive them -------------------------------------------
+
+
+def _served_portals(within: str) -> set[int]:
+    """Processes running `python -m portal` (or a faketime wrapper around one) on an
+    instance under `within`, this session's temporary folder (Linux's /proc)."""
+    from pathlib import Path
+
+    found, marker = set(), within.encode()
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        served = any(a == b"-m" and b == b"portal" for a, b in zip(args, args[1:], strict=False))
+        if served and any(marker in a for a in args):
+            found.add(int(cmdline.parent.name))
+    return found
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fail the session if a test left a served portal running (and stop it)."""
+    import contextlib
+    import os
+    import signal
+
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is None or factory._basetemp is None:
+        return  # no test made a temporary folder, so none served a portal
+    left = _served_portals(str(factory.getbasetemp()))
+    if not left:
+        return
+    for pid in left:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    print(f"\nERROR: the tests left {len(left)} served portal process(es) running: {sorted(left)}")
+    session.exitstatus = 1

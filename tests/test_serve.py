@@ -38,3 +38,24 @@ def test_demo_flag_loads_the_demo_and_serves(tmp_path):
         assert "Every demo user's password is: office-demo" in text
         assert "alice" in text
         assert f"Serving Office Portal at http://127.0.0.1:{url.rsplit(':', 1)[1]}/" in text
+
+
+def test_a_busy_port_is_an_error_not_a_traceback(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "portal", "--instance", str(tmp_path / "site")]
+            + ["--port", str(port)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    said = result.stdout + result.stderr
+    assert "Traceback" not in said and "Serving" not in said
+    assert said.lstrip().startswith(f"Error: port {port} on 127.0.0.1 is already in use")
