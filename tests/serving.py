@@ -88,10 +88,12 @@ def stop(proc: subprocess.Popen) -> None:
     is the wrapper's child: SIGTERM goes to the child first, so that the wrapper sees it
     end and removes its semaphore from /dev/shm (a wrapper killed itself leaves it, and
     a later wrapper with the same pid fails with `sem_open: File exists`)."""
-    for pid in _group(proc.pid):
-        if pid != proc.pid:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
+    children = [pid for pid in _group(proc.pid) if pid != proc.pid]
+    for pid in children:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    if not children:
+        proc.terminate()  # the portal itself, no wrapper around it
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=10)
     for sig in (signal.SIGTERM, signal.SIGKILL):
