@@ -13,7 +13,7 @@ from pathlib import Path
 from portal.backup import lock, safety
 from portal.backup import state as state_mod
 from portal.backup.errors import BackupError, RestoreError
-from portal.backup.fileops import FileOps
+from portal.backup.fileops import FileOps, database_size
 from portal.backup.layout import GENERATIONS, Layout, generation_label
 from portal.backup.ledger import Entry
 from portal.backup.restore import RestoreResult
@@ -108,13 +108,8 @@ class BackupEngine:
             )
 
     def live_size(self, name: str) -> int:
-        """The bytes of a live data file and its WAL."""
-        path = self.source(name).path
-        size = 0
-        for part in (path, path.with_name(path.name + "-wal")):
-            with contextlib.suppress(OSError):  # missing, or on a disk that cannot be read
-                size += part.stat().st_size
-        return size
+        """The bytes of a live data file measured as its copy will be (see database_size)."""
+        return database_size(self.source(name).path)
 
     @contextlib.contextmanager
     def _locked(self, who: str, now: datetime, wait: float | None) -> Iterator[None]:

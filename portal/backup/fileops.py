@@ -79,6 +79,31 @@ def make_private_dir(path: Path) -> None:
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 
+def database_size(path: Path) -> int:
+    """The bytes of a database as SQLite sees it (page_count * page_size, its WAL counted
+    in): the size its copy will have. Not the file's size plus the WAL's, which counts
+    every frame ever appended (a WAL is not shrunk by a checkpoint) and would make a fresh
+    copy look smaller than its live file. A file that is not a readable database, or
+    cannot be opened, gives its size on disk; a missing file 0."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except (sqlite3.Error, OSError):
+        conn = None
+    if conn is not None:
+        try:
+            pages = conn.execute("PRAGMA page_count").fetchone()[0]
+            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+            return pages * page_size
+        except sqlite3.Error:
+            pass
+        finally:
+            conn.close()
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 class FileOps:
     """The engine's file-system and SQLite steps."""
 

@@ -83,7 +83,7 @@ class PlannedFile:
 
 
 def planned_files(app: Flask) -> list[PlannedFile]:
-    """The data files a backup will copy, with their live sizes (file and WAL)."""
+    """The data files a backup will copy, with their live sizes as their copies will have."""
     backups = data_backup.engine(app)
     return [
         PlannedFile(spec.name, spec.description, backups.live_size(spec.name))
