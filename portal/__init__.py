@@ -24,16 +24,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
 
-    instance.prepare(app)
     clock.init_app(app)
     db.init_app(app)
-    # Data files are made once: on the very first start (neither data files nor
-    # copies), or by `flask --app portal init`. What the start changed is kept for
-    # `init` to report.
-    new = data_health.is_new_instance(Path(app.config["DATA_DIR"]), Path(app.config["BACKUP_DIR"]))
-    app.extensions["portal.schema_report"] = db.migrate_all(app, create=new)
-    _reserve_orphan_ids(app)
-    _ensure_admin(app)
+    if _loaded_by_flask_cli() and not test_config:
+        # `flask --app portal ...`: only find the instance. Listing the commands or their
+        # --help must not make one; the command that runs opens it (portal.cli).
+        instance.locate(app)
+    else:
+        open_instance(app)
 
     register_extensions(app)
     register_blueprints(app)
@@ -49,6 +47,35 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     return app
+
+
+def _loaded_by_flask_cli() -> bool:
+    """Whether the `flask` command is loading the app (to list or run a command)."""
+    import click
+    from flask.cli import ScriptInfo
+
+    context = click.get_current_context(silent=True)
+    return context is not None and context.find_object(ScriptInfo) is not None
+
+
+def open_instance(app: Flask, create: bool = True) -> None:
+    """Make the instance ready: its folders and secret key (when `create`), every data
+    file upgraded to the current schema, the Administrator present. Data files are made
+    once: on the very first start (neither data files nor copies), or by `init`. What
+    was changed is kept for `init` to report."""
+    if app.extensions.get("portal.opened"):
+        return
+    if create:
+        instance.prepare(app)
+    else:
+        instance.locate(app)
+    new = create and data_health.is_new_instance(
+        Path(app.config["DATA_DIR"]), Path(app.config["BACKUP_DIR"])
+    )
+    app.extensions["portal.schema_report"] = db.migrate_all(app, create=new)
+    _reserve_orphan_ids(app)
+    _ensure_admin(app)
+    app.extensions["portal.opened"] = True
 
 
 def _reserve_orphan_ids(app: Flask) -> None:

@@ -82,7 +82,8 @@ def _prepare_site(app, demo: bool) -> None:
     from portal.cli.demo import load_demo, print_demo_people
     from portal.data_health import problems
     from portal.db import get_db
-    from portal.users import ensure_admin_password
+    from portal.instance import flask_command
+    from portal.users import admin_password_is_generated, ensure_admin_password
 
     found = problems(app)
     for problem in found.values():
@@ -90,12 +91,20 @@ def _prepare_site(app, demo: bool) -> None:
     if "system.db" in found:
         return
     with app.app_context():
-        password = ensure_admin_password(get_db("system.db"), clock.now())
+        conn = get_db("system.db")
+        password = ensure_admin_password(conn, clock.now())
+        change = flask_command(app, "set-admin-password")
         if password:
             print(
                 f"A new admin password was made for the Administrator (login: admin): {password}\n"
-                "  It is shown only this once. Change it with: "
-                "flask --app portal set-admin-password",
+                f"  It is shown only this once. Change it with: {change}",
+                flush=True,
+            )
+        elif admin_password_is_generated(conn):
+            print(
+                "The admin password (login: admin) is still the one made at the first start "
+                f"and shown then.\n  Choose your own, or set a new one if it is lost, with: "
+                f"{change}",
                 flush=True,
             )
         if demo:

@@ -47,14 +47,16 @@ def has_copies(backup_dir: Path, name: str) -> bool:
         return False
 
 
-def how_to_fix(name: str, backup_dir: Path) -> str:
-    """The command that brings a data file back."""
-    if has_copies(backup_dir, name):
+def how_to_fix(app: Flask, name: str) -> str:
+    """The command that brings a data file back, for this instance."""
+    from portal.instance import flask_command
+
+    if has_copies(Path(app.config["BACKUP_DIR"]), name):
         return (
             f"Bring it back from its newest copy with: "
-            f"flask --app portal backup restore {name} --generation 0"
+            f"{flask_command(app, f'backup restore {name} --generation 0')}"
         )
-    return "It has no copies; `flask --app portal init` creates it empty."
+    return f"It has no copies; `{flask_command(app, 'init')}` creates it empty."
 
 
 @dataclass(frozen=True)
@@ -72,14 +74,12 @@ class DataProblem:
 
 def problems(app: Flask) -> dict[str, DataProblem]:
     """Every data file with a problem, by name."""
-    data_dir, backup_dir = Path(app.config["DATA_DIR"]), Path(app.config["BACKUP_DIR"])
+    data_dir = Path(app.config["DATA_DIR"])
     found = {}
     for spec in DATA_FILES:
         path = data_dir / spec.name
         if problem := live_problem(path):
-            found[spec.name] = DataProblem(
-                spec.name, path, problem, how_to_fix(spec.name, backup_dir)
-            )
+            found[spec.name] = DataProblem(spec.name, path, problem, how_to_fix(app, spec.name))
     return found
 
 

@@ -35,8 +35,15 @@ def filesize(size: int) -> str:
     raise AssertionError("unreachable")
 
 
+def count(number: int, word: str, plural: str | None = None) -> str:
+    """A number with its noun: '1 file', '2 files', '1 copy', '3 copies' (give irregular
+    plurals). Never 'file(s)'."""
+    return f"{number} {word if number == 1 else plural or word + 's'}"
+
+
 def init_app(app: Flask) -> None:
     """Register the filters."""
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_time)
     app.add_template_filter(filesize)
+    app.add_template_filter(count)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shlex
 import time
 from pathlib import Path
 
@@ -46,12 +47,38 @@ def _load_or_create_secret(instance: Path) -> str:
     return key
 
 
+def locate(app: Flask) -> None:
+    """Resolve DATA_DIR and BACKUP_DIR, and read the secret key if there is one. Creates
+    nothing: an operator command (and its --help) must not make an instance."""
+    instance = Path(app.instance_path)
+    app.config["DATA_DIR"] = str(Path(app.config["DATA_DIR"] or instance / "data").resolve())
+    app.config["BACKUP_DIR"] = str(Path(app.config["BACKUP_DIR"] or instance / "backup").resolve())
+    if not app.config.get("SECRET_KEY") and (instance / SECRET_KEY_FILE).is_file():
+        app.config["SECRET_KEY"] = _read_secret(instance / SECRET_KEY_FILE)
+
+
+def exists(app: Flask) -> bool:
+    """Whether an instance was ever made here: its secret key or its data folder."""
+    instance = Path(app.instance_path)
+    return (instance / SECRET_KEY_FILE).is_file() or Path(app.config["DATA_DIR"]).is_dir()
+
+
+def flask_command(app: Flask, arguments: str) -> str:
+    """The operator command `flask --app portal ARGUMENTS` for this very instance, as
+    typed in this system's shell: a hint that names no instance would act on whatever
+    ./instance the reader's current folder has."""
+    path = str(Path(app.instance_path))
+    command = f"flask --app portal {arguments}"
+    if os.name == "nt":  # cmd.exe, as an IIS administrator types it
+        return f'set "PORTAL_INSTANCE_PATH={path}" && {command}'
+    return f"PORTAL_INSTANCE_PATH={shlex.quote(path)} {command}"
+
+
 def prepare(app: Flask) -> None:
     """Create the instance's folders and secret key; resolve DATA_DIR and BACKUP_DIR."""
     instance = Path(app.instance_path)
     make_private_dir(instance)
-    app.config["DATA_DIR"] = str(Path(app.config["DATA_DIR"] or instance / "data").resolve())
-    app.config["BACKUP_DIR"] = str(Path(app.config["BACKUP_DIR"] or instance / "backup").resolve())
+    locate(app)
     make_private_dir(Path(app.config["DATA_DIR"]))
     try:
         make_private_dir(Path(app.config["BACKUP_DIR"]))

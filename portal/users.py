@@ -18,6 +18,8 @@ from portal.clock import to_db
 from portal.db import transaction
 
 ADMIN_LOGIN = "admin"
+# The settings key holding the hash of the admin password made at the first start.
+GENERATED_ADMIN_PASSWORD = "admin_password_generated"  # noqa: S105 - a key name
 LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 NAME_MAX = 100
 GROUP_MAX = 60
@@ -275,10 +277,32 @@ def ensure_admin_password(conn: sqlite3.Connection, now: datetime) -> str | None
     if admin.has_password:
         return None
     password = secrets.token_urlsafe(12)
+    digest = hash_password(password)
     with transaction(conn):
         # Only if still unset: two processes starting at once must not both print one.
         cur = conn.execute(
             "UPDATE users SET password_hash = ? WHERE id = ? AND password_hash IS NULL",
-            (hash_password(password), admin.id),
+            (digest, admin.id),
         )
+        if cur.rowcount == 1:
+            # Kept to tell later starts that nobody has chosen a password yet (the hash
+            # only: the password itself is shown once and never stored).
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (GENERATED_ADMIN_PASSWORD, digest),
+            )
     return password if cur.rowcount == 1 else None
+
+
+def admin_password_is_generated(conn: sqlite3.Connection) -> bool:
+    """Whether the Administrator still has the password made at the first start."""
+    admin = find_user(conn, ADMIN_LOGIN)
+    if admin is None:
+        return False
+    row = conn.execute(
+        "SELECT 1 FROM settings s JOIN users u ON u.password_hash = s.value"
+        " WHERE s.key = ? AND u.id = ?",
+        (GENERATED_ADMIN_PASSWORD, admin.id),
+    ).fetchone()
+    return row is not None

@@ -35,13 +35,13 @@ def test_run_list_verify(runner, app, instance_path):
     for name in ("system.db", "schedule.db", "bulletin.db", "todo.db"):
         assert name in result.output
         assert (instance_path / "backup" / name).exists()
-    assert "Backup complete: 4 file(s)" in result.output
+    assert "Backup complete: 4 files" in result.output
     listing = runner.invoke(args=["backup", "list"]).output
     assert "FILE" in listing and "GENERATION" in listing and "BY" in listing
     assert "todo.db      newest" in listing and "command line" in listing
     verified = runner.invoke(args=["backup", "verify"])
     assert verified.exit_code == 0
-    assert "All 4 recorded copies verified" in verified.output
+    assert "All 4 recorded copies were verified" in verified.output
 
 
 def test_run_one_file(runner, instance_path):

@@ -184,5 +184,5 @@ def test_verify_on_the_page_names_a_damaged_line_and_the_unrecorded_copy(
     admin = elevated(app, "admin")
     done = submit(admin, "/settings/data-backup", "/settings/data-backup/verify")
     text = admin.get(done.headers["Location"]).get_data(as_text=True)
-    assert "1 problem(s) found: backup.txt is damaged: line" in text
+    assert "1 problem found: backup.txt is damaged: line" in text
     assert "1 unrecorded copy could not be verified." in text

@@ -6,6 +6,7 @@ never in a traceback."""
 from __future__ import annotations
 
 import os
+import re
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime
@@ -51,7 +52,7 @@ def no_traceback(instance: Path, env: dict | None = None) -> dict[tuple, int]:
         assert "Traceback" not in done.stdout + done.stderr, (command, done.stderr)
         if done.returncode:
             # Status 1 with Error: ..., or verify's own report of what it found.
-            said = "Error: " in done.stderr or "problem(s) found" in done.stdout
+            said = "Error: " in done.stderr or re.search(r"\b\d+ problems? found\.", done.stdout)
             assert done.returncode == 1 and said, (command, done.stdout, done.stderr)
         codes[command] = done.returncode
     return codes

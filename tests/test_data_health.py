@@ -82,12 +82,14 @@ def test_live_problems(tmp_path):
     assert data_health.live_problem(made(tmp_path / "ok.db", "todo.db")) is None
 
 
-def test_the_fix_depends_on_whether_copies_exist(tmp_path):
-    backup = tmp_path / "backup"
-    (backup / "3").mkdir(parents=True)
-    assert "init" in data_health.how_to_fix("todo.db", backup)
+def test_the_fix_depends_on_whether_copies_exist(app):
+    backup = Path(app.config["BACKUP_DIR"])
+    (backup / "3").mkdir(parents=True, exist_ok=True)
+    assert "flask --app portal init" in data_health.how_to_fix(app, "todo.db")
     (backup / "3" / "todo.db").write_bytes(b"x")
-    assert "backup restore todo.db --generation 0" in data_health.how_to_fix("todo.db", backup)
+    fix = data_health.how_to_fix(app, "todo.db")
+    assert "flask --app portal backup restore todo.db --generation 0" in fix
+    assert f"PORTAL_INSTANCE_PATH={app.instance_path}" in fix
 
 
 def test_a_new_instance_has_neither_data_files_nor_copies(tmp_path):

@@ -183,16 +183,16 @@ def test_verify_reports_problems_by_file_and_generation(app, people, instance_pa
     admin = elevated(app, "admin")
     press(admin)
     ok = submit(admin, "/settings/data-backup", "/settings/data-backup/verify")
-    assert "All 4 recorded copies verified." in admin.get(ok.headers["Location"]).get_data(
-        as_text=True
-    )
+    assert "All 4 recorded copies were verified: integrity and SHA-256 are good." in admin.get(
+        ok.headers["Location"]
+    ).get_data(as_text=True)
     copy = instance_path / "backup" / "todo.db"
     stamp = copy.stat().st_mtime
     copy.write_bytes(copy.read_bytes()[:-10] + b"corrupted!")
     os.utime(copy, (stamp, stamp))
     bad = submit(admin, "/settings/data-backup", "/settings/data-backup/verify")
     page = admin.get(bad.headers["Location"]).get_data(as_text=True)
-    assert "1 problem(s) found: todo.db, newest copy: SHA-256 differs" in page
+    assert "1 problem found: todo.db, newest copy: SHA-256 differs" in page
 
 
 def test_restore_behind_a_confirmation(app, people, clock):

@@ -74,7 +74,8 @@ class Run:
                 self.ops.mkdir(self.layout.slot_dir(generation))
             if removed := self._clean_leftovers():
                 result.notes.append(
-                    f"removed {len(removed)} leftover file(s) of an interrupted run"
+                    f"removed {len(removed)} leftover {'file' if len(removed) == 1 else 'files'} "
+                    "of an interrupted run"
                 )
             state = self.engine.state()
         except OSError as exc:

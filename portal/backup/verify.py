@@ -35,6 +35,28 @@ class VerifyReport:
         copies do not make a report fail, but they are not verified either."""
         return not self.problems and not self.ledger_problems
 
+    def summary(self, problems: bool = True) -> str:
+        """The result in one sentence or two, for the page and the command line:
+        'All 4 recorded copies were verified: ...', '1 problem found: ...'. With
+        `problems` False, the problems are counted but not listed (the command line
+        prints them on lines of their own)."""
+        unrecorded = len(self.unrecorded)
+        after = (
+            f" {unrecorded} unrecorded {'copy' if unrecorded == 1 else 'copies'} could not be "
+            "verified."
+            if unrecorded
+            else ""
+        )
+        if self.ok:
+            checked = len(self.checked)
+            good = ": integrity and SHA-256 are good."
+            if checked == 1:
+                return "The 1 recorded copy was verified" + good + after
+            return f"All {checked} recorded copies were verified" + good + after
+        found = [*self.ledger_problems, *map(str, self.problems)]
+        head = f"{len(found)} {'problem' if len(found) == 1 else 'problems'} found"
+        return (f"{head}: " + "; ".join(found) if problems else head) + "." + after
+
 
 UNRECORDED_MESSAGE = (
     "unrecorded: backup.txt has no record of this copy, so it cannot be verified "

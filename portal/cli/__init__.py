@@ -11,6 +11,7 @@ from flask import Flask
 from flask.cli import ScriptInfo
 
 from portal import data_health
+from portal import instance as instance_folder  # not portal.cli.instance, the init command
 
 
 def register(app: Flask) -> None:
@@ -48,6 +49,7 @@ def _guard(command: click.Command) -> None:
     def guarded(*args, **kwargs):
         # The app this command runs on, loaded the way with_appcontext loads it.
         app = click.get_current_context().ensure_object(ScriptInfo).load_app()
+        _open(app, command.name == "init")
         problems = data_health.problems(app)
         if command.name != "init":  # init says it in its own words
             for message in problems.values():
@@ -60,3 +62,20 @@ def _guard(command: click.Command) -> None:
 
     guarded._portal_guarded = True
     command.callback = guarded
+
+
+def _open(app: Flask, is_init: bool) -> None:
+    """Open the instance for the command that runs: `init` makes it if need be; any other
+    command on a folder that holds no instance says so, and changes nothing."""
+    from portal import open_instance
+
+    if app.extensions.get("portal.opened"):
+        return
+    if not is_init and not instance_folder.exists(app):
+        raise click.ClickException(
+            f"there is no portal instance at {app.instance_path} (named by "
+            "PORTAL_INSTANCE_PATH; the default is ./instance). Create it with "
+            f"`{instance_folder.flask_command(app, 'init')}`, or start the portal there with "
+            "`python -m portal`."
+        )
+    open_instance(app, create=is_init)

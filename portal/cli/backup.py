@@ -14,7 +14,8 @@ from portal.backup.errors import UnprovenCopy
 from portal.backup.layout import generation_rank
 from portal.cli.common import ACTOR
 from portal.datafiles import DATA_FILES
-from portal.filters import filesize
+from portal.filters import count, filesize
+from portal.instance import flask_command
 from portal.nightly import job
 
 backup_group = AppGroup("backup", help="Back up, list, verify and restore the data files.")
@@ -67,11 +68,11 @@ def run_command(files: tuple[str, ...], wait: bool, if_due: bool) -> None:
             f"{f.name:<12} {filesize(f.size):>10}  {f.seconds:6.2f} s  verified  ({rotation})"
         )
     click.echo(
-        f"Backup complete: {len(result.files)} file(s) in {current_app.config['BACKUP_DIR']}"
+        f"Backup complete: {count(len(result.files), 'file')} in {current_app.config['BACKUP_DIR']}"
     )
 
 
-@backup_group.command("list")
+@backup_group.command("list", short_help="List every copy, then the safety copies.")
 def list_command() -> None:
     """List every copy: file, generation, taken at, size, by whom; then the safety copies."""
     backups = _engine()
@@ -119,7 +120,7 @@ def _engine():
     return data_backup.engine()
 
 
-@backup_group.command("verify")
+@backup_group.command("verify", short_help="Re-check every copy: integrity and SHA-256.")
 def verify_command() -> None:
     """Re-check every copy (SQLite integrity check, SHA-256 against backup.txt).
     Exit status 1 if anything is wrong. Unrecorded copies are named on their own lines."""
@@ -135,20 +136,10 @@ def verify_command() -> None:
         click.echo(f"PROBLEM: {problem}")
     for copy in report.unrecorded:
         click.echo(f"UNRECORDED: {copy}")
-    unrecorded = (
-        f" {len(report.unrecorded)} unrecorded cop{'y' if len(report.unrecorded) == 1 else 'ies'} "
-        "could not be verified."
-        if report.unrecorded
-        else ""
-    )
     if not report.ok:
-        count = len(report.problems) + len(report.ledger_problems)
-        click.echo(f"{count} problem(s) found.{unrecorded}")
+        click.echo(report.summary(problems=False))
         raise SystemExit(1)
-    click.echo(
-        f"All {len(report.checked)} recorded copies verified: integrity and SHA-256 are good."
-        + unrecorded
-    )
+    click.echo(report.summary())
 
 
 @backup_group.command("restore")
@@ -182,7 +173,7 @@ def restore_command(file: str, generation: int, yes: bool, force: bool) -> None:
     except UnprovenCopy as exc:
         raise click.ClickException(
             f"{exc} Restore it anyway only if you know where it came from: "
-            f"flask --app portal backup restore {file} --generation {generation} --force"
+            + flask_command(current_app, f"backup restore {file} --generation {generation} --force")
         ) from exc
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -28,14 +28,24 @@ def _users(logins: tuple[str, ...]):
     return conn, found
 
 
+# Asking for what is already so (adding a member, removing a non-member) is not an
+# error: the command says so for that person and exits 0, so a script may repeat it.
+# An unknown login is an error, and then nobody is changed.
+
+
 @backup_group.command("add")
 @click.argument("logins", nargs=-1, required=True)
 def add_command(logins: tuple[str, ...]) -> None:
     """Add users to the Data Backup Group."""
     conn, users = _users(logins)
-    store.add_members(conn, [u.id for u in users], clock.now())
-    record("backup group changed", "added " + ", ".join(u.login for u in users))
-    click.echo("Added to the Data Backup Group: " + ", ".join(u.name for u in users))
+    already = [u for u in users if store.is_member(conn, u.id)]
+    for user in already:
+        click.echo(f"{user.name} is already in the Data Backup Group.")
+    new = [u for u in users if not store.is_member(conn, u.id)]
+    if new:
+        store.add_members(conn, [u.id for u in new], clock.now())
+        record("backup group changed", "added " + ", ".join(u.login for u in new))
+        click.echo("Added to the Data Backup Group: " + ", ".join(u.name for u in new))
 
 
 @backup_group.command("remove")
@@ -43,9 +53,14 @@ def add_command(logins: tuple[str, ...]) -> None:
 def remove_command(logins: tuple[str, ...]) -> None:
     """Take users out of the Data Backup Group."""
     conn, users = _users(logins)
-    store.remove_members(conn, [u.id for u in users])
-    record("backup group changed", "removed " + ", ".join(u.login for u in users))
-    click.echo("Removed from the Data Backup Group: " + ", ".join(u.name for u in users))
+    outside = [u for u in users if not store.is_member(conn, u.id)]
+    for user in outside:
+        click.echo(f"{user.name} is not in the Data Backup Group.")
+    leaving = [u for u in users if store.is_member(conn, u.id)]
+    if leaving:
+        store.remove_members(conn, [u.id for u in leaving])
+        record("backup group changed", "removed " + ", ".join(u.login for u in leaving))
+        click.echo("Removed from the Data Backup Group: " + ", ".join(u.name for u in leaving))
 
 
 @backup_group.command("list")
@@ -92,7 +107,7 @@ def _clock_time(_ctx, _param, value: str) -> time:
         raise click.BadParameter(f"{value!r} is not a time like 12:00") from None
 
 
-@backup_group.command("window")
+@backup_group.command("window", short_help="Set the reminder window, e.g. 12:00 18:00.")
 @click.argument("start", callback=_clock_time)
 @click.argument("end", callback=_clock_time)
 def window_command(start: time, end: time) -> None:

@@ -29,7 +29,7 @@ def print_demo_people(people: list[tuple[str, str, str]]) -> None:
         click.echo(f"  {login:<8} {name:<14} {group}")
 
 
-@click.command("demo")
+@click.command("demo", short_help="Load the sample organisation into an empty instance.")
 @with_appcontext
 def demo_command() -> None:
     """Load a sample organisation (3 groups, 10 people, events, posts, to-dos)."""

@@ -10,10 +10,11 @@ from flask.cli import with_appcontext
 
 from portal import data_health, db
 from portal.db import data_path
+from portal.instance import flask_command
 from portal.users import ADMIN_LOGIN, find_user
 
 
-@click.command("init")
+@click.command("init", short_help="Create or upgrade the instance (safe to repeat).")
 @with_appcontext
 def init_command() -> None:
     """Create or upgrade the instance: folders, secret key, data files. Safe to repeat."""
@@ -41,6 +42,8 @@ def init_command() -> None:
     admin = find_user(db.get_db("system.db"), ADMIN_LOGIN)
     if admin and not admin.has_password:
         click.echo(
-            "The admin password is not set yet: run `flask --app portal set-admin-password`, "
-            "or start the portal with `python -m portal`, which makes one and prints it once."
+            "The admin password is not set yet: run "
+            f"`{flask_command(app, 'set-admin-password')}`, or start the portal with "
+            f"`python -m portal --instance {app.instance_path}`, which makes one and prints it "
+            "once."
         )

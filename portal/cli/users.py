@@ -9,6 +9,7 @@ from flask.cli import AppGroup, with_appcontext
 from portal import clock, people
 from portal.cli.common import read_password, record
 from portal.db import get_db
+from portal.filters import count
 from portal.users import (
     UserError,
     add_user,
@@ -21,7 +22,7 @@ from portal.users import (
 user_group = AppGroup("user", help="Add, list and remove the people who log in.")
 
 
-@click.command("set-admin-password")
+@click.command("set-admin-password", short_help="Set the admin password.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
 def set_admin_password_command(password_stdin: bool) -> None:
@@ -75,8 +76,9 @@ def remove_command(login: str) -> None:
         user, todos, events = people.remove(current_app, login, clock.now())
     except UserError as exc:
         raise click.ClickException(str(exc)) from exc
-    record("user removed", f"{user.login} ({user.name}); {todos} to-do(s), {events} event(s)")
+    deleted = f"{count(todos, 'to-do')} and {count(events, 'event')}"
+    record("user removed", f"{user.login} ({user.name}); {deleted}")
     click.echo(
-        f"Removed {user.login} ({user.name}): {todos} to-do(s) and {events} event(s) deleted; "
+        f"Removed {user.login} ({user.name}): {deleted} deleted; "
         "their posts stay, marked as removed."
     )

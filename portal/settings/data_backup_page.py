@@ -155,18 +155,7 @@ def data_backup_verify():
         "problems": {f"{p.name}|{p.generation}": p.message for p in report.problems},
     }
     put_value(system_db(), VERIFY_KEY, json.dumps(result))
-    problems = [*report.ledger_problems, *map(str, report.problems)]
-    unrecorded = (
-        f" {len(report.unrecorded)} unrecorded cop{'y' if len(report.unrecorded) == 1 else 'ies'}"
-        " could not be verified."
-        if report.unrecorded
-        else ""
-    )
-    summary = (
-        f"All {len(report.checked)} recorded copies verified.{unrecorded}"
-        if report.ok
-        else f"{len(problems)} problem(s) found: " + "; ".join(problems) + "." + unrecorded
-    )
+    summary = report.summary()
     log_event("backup verified", summary)
     flash(summary, "success" if report.ok else "error")
     return redirect(url_for("settings.data_backup_index"))
