@@ -14,10 +14,11 @@ from flask import Flask, current_app
 from portal import audit, data_health, system_restore
 from portal.backup import BackupEngine, BackupError, RunResult, Source
 from portal.backup.engine import RunProgress
-from portal.backup.layout import Layout
+from portal.backup.layout import Layout, copy_words
 from portal.backup.restore import RestoreResult
 from portal.datafiles import DATA_FILES, data_file
 from portal.db import data_path, migrate, open_data_file
+from portal.filters import format_datetime
 from portal.reminder import store as reminder_store
 
 
@@ -176,7 +177,8 @@ def restore(
         app,
         "restore completed",
         who,
-        f"{name} from generation {generation} taken {result.taken_at:%Y-%m-%d %H:%M}"
+        f"{name} from {copy_words(generation)} taken "
+        f"{format_datetime(result.taken_at, app.extensions['portal.clock'].zone)}"
         f"{' (forced: the copy could not be proven)' if result.forced else ''}; "
         f"safety copy {kept}",
         user_id,

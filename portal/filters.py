@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import sqlite3
+from datetime import datetime, tzinfo
 
-from flask import Flask
+from flask import Flask, g
 
 from portal.clock import get_clock
+from portal.db import get_db
+from portal.users import names_by_login
+
+# The one way a date and time is written, on every page and by every command.
+DATETIME_FORMAT = "%d %b %Y %H:%M"
 
 
-def local_datetime(moment: datetime | None) -> str:
-    """A stored UTC time as the portal's local date and time, e.g. '27 Nov 2026 14:05'."""
-    if moment is None:
+def format_datetime(moment: datetime, zone: tzinfo) -> str:
+    """A time in the portal's zone, written the portal's way: '27 Nov 2026 14:05'."""
+    return moment.astimezone(zone).strftime(DATETIME_FORMAT)
+
+
+def local_datetime(moment: datetime | str | None) -> str:
+    """A stored UTC time (or its ISO text) as the portal's local date and time, e.g.
+    '27 Nov 2026 14:05'."""
+    if moment is None or moment == "":
         return ""
-    return moment.astimezone(get_clock().zone).strftime("%d %b %Y %H:%M")
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment)
+        except ValueError:
+            return moment
+    return format_datetime(moment, get_clock().zone)
 
 
 def local_time(moment: datetime | None) -> str:
@@ -41,9 +58,32 @@ def count(number: int, word: str, plural: str | None = None) -> str:
     return f"{number} {word if number == 1 else plural or word + 's'}"
 
 
+def person(who: str | None) -> str:
+    """Who did something, by full name: the audit log, the ledger and the day's record
+    keep the login (it never changes meaning), the pages show the name. What is not a
+    login ('command line', 'automatic backup') is shown as it is."""
+    if not who:
+        return ""
+    names = g.get("portal_names")
+    if names is None:
+        try:
+            names = names_by_login(get_db("system.db"))
+        except sqlite3.Error:
+            names = {}  # system.db missing or damaged: the pages say so; show logins
+        g.portal_names = names
+    return names.get(who.casefold(), who)
+
+
+def copy_name(generation: str) -> str:
+    """A copy's generation in a table: 'newest copy', '1' ... '7'."""
+    return "newest copy" if generation == "newest" else generation
+
+
 def init_app(app: Flask) -> None:
     """Register the filters."""
     app.add_template_filter(local_datetime)
     app.add_template_filter(local_time)
     app.add_template_filter(filesize)
     app.add_template_filter(count)
+    app.add_template_filter(person)
+    app.add_template_filter(copy_name)

@@ -86,6 +86,18 @@ def find_user(conn: sqlite3.Connection, login: str) -> User | None:
     return user_from_row(row) if row else None
 
 
+def names_by_login(conn: sqlite3.Connection) -> dict[str, str]:
+    """Full names by login (case-folded), people removed since marked '(removed)'."""
+    names = {
+        row[0].casefold(): f"{row[1]} (removed)"
+        for row in conn.execute("SELECT login, name FROM removed_users")
+    }
+    names.update(
+        (row[0].casefold(), row[1]) for row in conn.execute("SELECT login, name FROM users")
+    )
+    return names
+
+
 def list_users(conn: sqlite3.Connection, group_id: int | None = None) -> list[User]:
     """Everyone, or the members of one group (group_id 0: people in no group), by name."""
     if group_id is None:

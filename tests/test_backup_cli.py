@@ -90,7 +90,7 @@ def test_restore_of_a_missing_generation_fails_clearly(runner):
     runner.invoke(args=["backup", "run"])
     result = runner.invoke(args=["backup", "restore", "todo.db", "-g", "4", "--yes"])
     assert result.exit_code == 1
-    assert "There is no copy of todo.db at generation 4" in result.output
+    assert "todo.db has no copy at generation 4" in result.output
 
 
 def test_runs_are_audited(runner, app):

@@ -309,7 +309,7 @@ def test_restore_refuses_a_damaged_copy(engine, clock, tmp_path):
 
 def test_restore_of_a_missing_generation(engine):
     engine.run(who="t")
-    with pytest.raises(RestoreError, match="no copy of todo.db at generation 5"):
+    with pytest.raises(RestoreError, match="todo.db has no copy at generation 5"):
         engine.restore("todo.db", 5, who="admin")
 
 

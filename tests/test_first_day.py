@@ -194,3 +194,87 @@ def test_plurals(app, people, clock):
     assert checked.exit_code == 0, checked.output
     assert not wrong.search(one.output + checked.output), checked.output
     assert "The 1 recorded copy was verified" in checked.output
+
+
+# -- part 8: full names, one date format, "newest copy" -------------------------------
+
+
+def test_people_are_shown_by_full_name_and_times_in_one_format(app, people, clock):
+    from tests.test_reminder import back_up, browser, office  # noqa: F401
+
+    with app.app_context():
+        from datetime import time
+
+        from portal.reminder import store
+
+        conn = get_db("system.db")
+        store.save_settings(conn, store.ReminderSettings(True, time(12), time(18)))
+        store.add_members(conn, [people["alice"].id], clock())
+    from tests.helpers import utc
+
+    clock.set(utc(2026, 11, 27, 13, 0))
+    alice = browser(app, "alice")
+    assert "Backup complete" in back_up(alice)
+    portal = alice.get("/").get_data(as_text=True)
+    assert "Today's backup is done: Alice Brown backed up at 14:00." in portal
+
+    admin = elevated(app, "admin")
+    page = admin.get("/settings/data-backup").get_data(as_text=True)
+    assert "27 Nov 2026 14:00 by Alice Brown" in page
+    assert ">alice<" not in page and "by alice" not in page
+    from tests.helpers import submit
+
+    submit(admin, "/settings/data-backup", "/settings/data-backup/verify")
+    page = admin.get("/settings/data-backup").get_data(as_text=True)
+    assert "Last verified 27 Nov 2026 14:00" in page
+    assert "2026-11-27" not in page
+    assert "<td>newest copy</td>" in page
+
+    confirm = admin.get("/settings/data-backup/restore?file=todo.db&generation=0")
+    text = " ".join(confirm.get_data(as_text=True).split())
+    assert "by Alice Brown" in text
+    assert "generation newest" not in text and "the newest copy" in text
+
+    history = admin.get("/settings/history").get_data(as_text=True)
+    assert "<td>Alice Brown</td>" in history and "<td>alice</td>" not in history
+
+
+def test_backup_list_shows_full_names_and_local_times(app, people, clock):
+    with app.app_context():
+        from portal import data_backup
+
+        data_backup.run_backup(None, "alice", app=app)
+    listed = app.test_cli_runner().invoke(args=["backup", "list"])
+    assert listed.exit_code == 0, listed.output
+    row = next(line for line in listed.output.splitlines() if line.startswith("todo.db"))
+    assert "newest copy" in row
+    assert "27 Nov 2026 09:00" in row  # the portal's zone, the pages' format
+    assert row.rstrip().endswith("Alice Brown (alice)")
+
+
+# -- part 9: the administrator's result page; never "in progress" at 100% -------------
+
+
+def test_a_backup_started_on_data_backup_leads_back_to_it(app, people):
+    admin = elevated(app, "admin")
+    result = press(admin)
+    assert "Backup complete" in result
+    assert "Continue to the page you wanted" not in result
+    assert '<a href="/settings/data-backup" class="button primary">Back to Data Backup</a>' in (
+        result
+    )
+
+
+def test_a_running_backup_never_shows_100_percent():
+    from datetime import UTC, datetime
+
+    from portal.reminder.jobs import BackupJob
+
+    job = BackupJob("j", "alice", datetime(2026, 11, 27, tzinfo=UTC), "/")
+    job.fractions = {"system.db": 1.0, "todo.db": 1.0}
+    job.weights = {"system.db": 100, "todo.db": 50}
+    assert job.state == "running"
+    assert job.percent < 100
+    assert job.as_json()["percent"] < 100
+    job.state = "done"
+    assert job.percent == 100

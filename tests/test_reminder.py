@@ -154,7 +154,7 @@ def test_once_one_member_backed_up_nobody_is_forwarded(app, office):
     back_up(alice)
     assert bob.get("/").status_code == 200
     portal = bob.get("/").get_data(as_text=True)
-    assert "Today's backup is done: alice backed up at 14:00." in portal
+    assert "Today's backup is done: Alice Brown backed up at 14:00." in portal
 
 
 def test_skip(app, office, clock):
@@ -240,7 +240,7 @@ def test_a_run_in_another_process_is_waited_for(app, office, clock):
         with app.app_context():
             store.record_done(get_db("system.db"), clock().date(), clock(), "bob")
     page = alice.get(run_url).get_data(as_text=True)
-    assert "Today's backup is done: bob backed up at 14:00." in page
+    assert "Today's backup is done: Bob Clark backed up at 14:00." in page
 
 
 def test_a_failed_backup_says_so_and_the_reminder_stays(app, office, monkeypatch):

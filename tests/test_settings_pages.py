@@ -163,7 +163,7 @@ def test_create_then_update(app, people, instance_path):
     page = admin.get("/settings/data-backup").get_data(as_text=True)
     assert row_button(page, "todo.db") == "Update"
     assert row_button(page, "system.db") == "Create"
-    assert "27 Nov 2026 09:00 by admin" in page
+    assert "27 Nov 2026 09:00 by Administrator" in page
 
 
 def test_back_up_all_and_generations(app, people, clock):
@@ -174,7 +174,7 @@ def test_back_up_all_and_generations(app, people, clock):
     press(admin)
     page = admin.get("/settings/data-backup").get_data(as_text=True)
     section = re.search(r"Copies of <code>todo.db</code>.*?</section>", page, re.S).group(0)
-    assert "<td>newest</td>" in section and "<td>1</td>" in section
+    assert "<td>newest copy</td>" in section and "<td>1</td>" in section
     assert "28 Nov 2026 09:00" in section and "27 Nov 2026 09:00" in section
     assert "verified when taken" in section
 

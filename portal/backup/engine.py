@@ -14,7 +14,7 @@ from portal.backup import lock, safety
 from portal.backup import state as state_mod
 from portal.backup.errors import BackupError, RestoreError
 from portal.backup.fileops import FileOps, database_size
-from portal.backup.layout import GENERATIONS, Layout, generation_label
+from portal.backup.layout import GENERATIONS, Layout, copy_words
 from portal.backup.ledger import Entry
 from portal.backup.restore import RestoreResult
 from portal.backup.restore import restore as restore_copy
@@ -177,9 +177,7 @@ class BackupEngine:
         with self._locked(who, now, wait):
             copy = self.state().copy_at(name, generation)
             if copy is None:
-                raise RestoreError(
-                    f"There is no copy of {name} at generation {generation_label(generation)}."
-                )
+                raise RestoreError(f"{name} has no copy at {copy_words(generation)}.")
             self.check_space(copy.disk.size + self.live_size(name), "the restore")
             result = restore_copy(self.layout, self.ops, source, copy, now, force)
             with contextlib.suppress(OSError):

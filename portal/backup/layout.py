@@ -26,6 +26,19 @@ def generation_label(generation: int) -> str:
     return "newest" if generation == 0 else str(generation)
 
 
+def copy_label(generation: int | str) -> str:
+    """How a copy is named in lists and tables: 'newest copy', 'generation 3'."""
+    if generation in (0, "0", "newest"):
+        return "newest copy"
+    return f"generation {generation}"
+
+
+def copy_words(generation: int | str) -> str:
+    """How a copy is named in a sentence: 'the newest copy', 'generation 3'."""
+    label = copy_label(generation)
+    return "the " + label if label == "newest copy" else label
+
+
 def generation_rank(label: str) -> int:
     """Sort key of a ledger generation label: 'new', 'newest', '1' ... '7'."""
     if label == "new":

@@ -16,7 +16,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 
-from portal.backup.layout import GENERATIONS, Layout, generation_label, generation_rank
+from portal.backup.layout import (
+    GENERATIONS,
+    Layout,
+    copy_label,
+    generation_label,
+    generation_rank,
+)
 
 HEADER = """\
 # backup.txt: the Data Backup ledger of the Office Portal.
@@ -183,7 +189,7 @@ def parse(text: str) -> Ledger:
 
 
 def _where(name: str, generation: str) -> str:
-    return f"{name} " + ("newest copy" if generation == "newest" else f"generation {generation}")
+    return f"{name} {copy_label(generation)}"
 
 
 def read(path: Path) -> Ledger:

@@ -30,9 +30,9 @@ class RestoreResult:
 
 
 def describe(name: str, generation: int) -> str:
-    """'The newest copy of todo.db (generation 0)' / 'The copy of todo.db at generation 3'."""
+    """'The newest copy of todo.db' / 'The copy of todo.db at generation 3'."""
     if generation == 0:
-        return f"The newest copy of {name} (generation 0)"
+        return f"The newest copy of {name}"
     return f"The copy of {name} at generation {generation}"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from portal.backup.layout import Layout
+from portal.backup.layout import Layout, copy_label
 from portal.backup.ledger import Entry
 
 
@@ -17,7 +17,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = "newest copy" if self.generation == "newest" else f"generation {self.generation}"
+        where = copy_label(self.generation)
         return f"{self.name}, {where}: {self.message}"
 
 

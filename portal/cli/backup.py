@@ -11,12 +11,14 @@ from flask.cli import AppGroup
 from portal import data_backup
 from portal.backup import BackupBusy, BackupError
 from portal.backup.errors import UnprovenCopy
-from portal.backup.layout import generation_rank
+from portal.backup.layout import copy_words, generation_rank
 from portal.cli.common import ACTOR
 from portal.datafiles import DATA_FILES
-from portal.filters import count, filesize
+from portal.db import get_db
+from portal.filters import count, filesize, format_datetime
 from portal.instance import flask_command
 from portal.nightly import job
+from portal.users import names_by_login
 
 backup_group = AppGroup("backup", help="Back up, list, verify and restore the data files.")
 FILE_NAMES = [spec.name for spec in DATA_FILES]
@@ -83,7 +85,9 @@ def list_command() -> None:
     if not entries:
         click.echo("No backups yet.")
     else:
-        click.echo(f"{'FILE':<12} {'GENERATION':<10}  {'TAKEN AT':<25}  {'SIZE':>10}  BY")
+        names = names_by_login(get_db("system.db"))
+        zone = current_app.extensions["portal.clock"].zone
+        click.echo(f"{'FILE':<12} {'GENERATION':<12} {'TAKEN AT':<17}  {'SIZE':>10}  BY")
         for e in sorted(
             entries,
             key=lambda e: (
@@ -91,20 +95,30 @@ def list_command() -> None:
                 generation_rank(e.generation),
             ),
         ):
-            by = e.taken_by if e.recorded else f"{e.taken_by} - UNRECORDED, not verifiable"
+            by = _person(e.taken_by, names)
+            if not e.recorded:
+                by += " - UNRECORDED, not verifiable"
+            generation = "newest copy" if e.generation == "newest" else e.generation
             click.echo(
-                f"{e.name:<12} {e.generation:<10}  {e.taken_at:%Y-%m-%d %H:%M:%S %z}  "
+                f"{e.name:<12} {generation:<12} {format_datetime(e.taken_at, zone):<17}  "
                 f"{filesize(e.size):>10}  {by}"
             )
     if safety:
+        zone = current_app.extensions["portal.clock"].zone
         click.echo(
             "\nSafety copies (the live file as it was before a restore), in backup/pre-restore:"
         )
         for c in safety:
             click.echo(
-                f"{c.name:<12} {c.taken_at:%Y-%m-%d %H:%M:%S}  "
+                f"{c.name:<12} {format_datetime(c.taken_at, zone):<17}  "
                 f"{filesize(c.size):>10}  {c.path.name}"
             )
+
+
+def _person(login: str, names: dict[str, str]) -> str:
+    """'Alice Brown (alice)': the name as the pages show it, the login for the operator."""
+    name = names.get(login.casefold())
+    return f"{name} ({login})" if name else login
 
 
 def _warn_about_the_folder() -> None:
@@ -164,7 +178,7 @@ def restore_command(file: str, generation: int, yes: bool, force: bool) -> None:
     current data is kept in backup/pre-restore/ first."""
     if not yes:
         click.confirm(
-            f"Replace the live {file} with its copy at generation {generation}? "
+            f"Replace the live {file} with {copy_words(generation)}? "
             "A safety copy of the current data is kept first.",
             abort=True,
         )

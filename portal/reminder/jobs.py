@@ -33,14 +33,16 @@ class BackupJob:
 
     @property
     def percent(self) -> int:
-        """Overall progress, each data file weighing as much as its size."""
+        """Overall progress, each data file weighing as much as its size. 100 only when
+        the run is over: after the last page is copied, the copies are still checked and
+        the generations rotated, so a running backup shows at most 99."""
         if self.state == "done":
             return 100
         total = sum(self.weights.get(name, 1) for name in self.fractions)
         if not total:
             return 0
         done = sum(f * self.weights.get(name, 1) for name, f in self.fractions.items())
-        return int(100 * done / total)
+        return min(99, int(100 * done / total))
 
     def as_json(self) -> dict:
         return {

@@ -98,6 +98,8 @@ def run(job_id: str):
         done=done,
         progress_url=url_for("reminder.progress", job_id=job.id),
         back_url=url_for("reminder.index", next=job.next_url),
+        continue_label="Continue to the page you wanted",
+        on_data_backup=False,
     )
 
 

@@ -23,7 +23,7 @@ from flask_login import current_user
 from portal import clock, data_backup, data_health
 from portal.backup import GENERATIONS, BackupError
 from portal.backup.errors import UnprovenCopy
-from portal.backup.layout import generation_label
+from portal.backup.layout import copy_words, generation_label
 from portal.backup.safety import KEEP, KEEP_DAYS
 from portal.datafiles import DATA_FILES
 from portal.nightly import store as nightly
@@ -129,6 +129,9 @@ def data_backup_job(job_id: str):
         done=None,
         progress_url=url_for("settings.data_backup_progress", job_id=job.id),
         back_url=url_for("settings.data_backup_index"),
+        # Started by the administrator on Data Backup: the result leads back there.
+        continue_label="Back to Data Backup",
+        on_data_backup=True,
     )
 
 
@@ -172,7 +175,7 @@ def data_backup_restore_confirm():
     except BackupError as exc:
         abort(503, str(exc))
     copy = next((e for e in copies if e.name == name and e.generation == label), None) or abort(
-        404, f"There is no copy of {name} at generation {label}."
+        404, f"{name} has no copy at {copy_words(generation)}."
     )
     return _confirm_page(name, generation, copy)
 

@@ -98,7 +98,7 @@ def test_the_manual_flow(chromium, tmp_path):
         log_in(bob, "bob")
         expect(bob.get_by_role("heading", name=re.compile("^Portal"))).to_be_visible()
         expect(bob.get_by_role("region", name="Data Backup")).to_contain_text(
-            re.compile(r"Today's backup is done: alice backed up at 14:0\d")
+            re.compile(r"Today's backup is done: Alice Brown backed up at 14:0\d")
         )
         screenshot(bob, "portal-backup-done", docs=True)
 
@@ -168,6 +168,6 @@ def test_a_long_backup_shows_its_progress(chromium, tmp_path, javascript):
         expect(page.get_by_role("heading", name="Backup complete")).to_be_visible(timeout=120_000)
         page.get_by_role("link", name="Continue to the page you wanted").click()
         expect(page.get_by_role("region", name="Data Backup")).to_contain_text(
-            "Today's backup is done: alice"
+            "Today's backup is done: Alice Brown"
         )
         context.close()

@@ -125,17 +125,17 @@ def test_to_back_up_individual_files_and_restore_yesterdays_data(chromium, porta
     screenshot(page, "data-backup", docs=True)
     schedule_row.get_by_role("button", name="Create schedule.db").click()
     expect(page.get_by_role("heading", name="Backup complete")).to_be_visible()
-    page.get_by_role("link", name="Continue to the page you wanted").click()
+    page.get_by_role("link", name="Back to Data Backup").click()
     schedule_row = page.get_by_role("row").filter(has_text="schedule.db")
     expect(schedule_row.get_by_role("button")).to_have_text("Update")
-    expect(schedule_row).to_contain_text(re.compile(r"27 Nov 2026 14:0\d by admin"))
+    expect(schedule_row).to_contain_text(re.compile(r"27 Nov 2026 14:0\d by Administrator"))
 
     # Click Update on the file you'd like to back up: today's copy of todo.db.
     todo_row = page.get_by_role("row").filter(has_text="todo.db").first
-    expect(todo_row).to_contain_text("26 Nov 2026 17:00 by alice")  # yesterday's
+    expect(todo_row).to_contain_text("26 Nov 2026 17:00 by Alice Brown")  # yesterday's
     todo_row.get_by_role("button", name="Update todo.db").click()
     expect(page.get_by_role("heading", name="Backup complete")).to_be_visible()
-    page.get_by_role("link", name="Continue to the page you wanted").click()
+    page.get_by_role("link", name="Back to Data Backup").click()
 
     # Restore yesterday's copy (now generation 1) behind its confirmation screen.
     page.get_by_role("link", name="Restore todo.db generation 1").click()
@@ -163,7 +163,7 @@ def test_a_copy_that_cannot_be_proven_is_restored_only_when_asked_twice(chromium
     page.get_by_role("link", name="Data Backup", exact=True).click()
     copies = page.get_by_role("region", name="Copies of todo.db")
     expect(copies).to_contain_text("unrecorded: no record in backup.txt, cannot be verified")
-    copies.get_by_role("link", name="Restore todo.db generation newest").click()
+    copies.get_by_role("link", name="Restore todo.db newest copy").click()
     expect(page.get_by_text("This copy is unrecorded")).to_be_visible()
     page.get_by_role("button", name="Restore").click()
     # The second confirmation says why, plainly; nothing has been touched yet.
