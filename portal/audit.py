@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,6 +45,84 @@ def recent(conn: sqlite3.Connection, limit: int = 50, offset: int = 0) -> list[A
         "SELECT at, actor, action, detail, remote_addr FROM audit_log"
         " ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
         (limit, offset),
+    )
+    return [
+        AuditEntry(from_db(r["at"]), r["actor"], r["action"], r["detail"], r["remote_addr"])
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of entry the Backup history can be filtered by."""
+
+    key: str
+    label: str
+    actions: tuple[str, ...]
+
+
+# What the Backup history can show. Any action not listed here is shown with "settings",
+# so a new kind of entry is never hidden from the administrator.
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        "backups",
+        "Backups",
+        ("backup started", "backup completed", "backup failed", "backup verified"),
+    ),
+    Kind("restores", "Restores", ("restore completed", "restore failed")),
+    Kind("reminders", "Reminders and skips", ("backup skipped",)),
+    Kind(
+        "sign-ins",
+        "Sign-ins",
+        (
+            "login",
+            "login failed",
+            "login locked",
+            "logout",
+            "elevation granted",
+            "elevation failed",
+            "elevation locked",
+            "admin password locked",
+        ),
+    ),
+    Kind(
+        "settings",
+        "Settings and people",
+        (
+            "backup schedule saved",
+            "backup reminder switched",
+            "backup reminder window",
+            "backup group changed",
+            "admin password set",
+            "user added",
+            "user removed",
+            "demo loaded",
+        ),
+    ),
+)
+KIND_KEYS = tuple(k.key for k in KINDS)
+# Shown when no kind is chosen: what the Backup history is for.
+DEFAULT_KINDS = ("backups", "restores", "reminders")
+_KNOWN = json.dumps([action for kind in KINDS for action in kind.actions])
+
+
+def recent_of_kinds(
+    conn: sqlite3.Connection, kinds: tuple[str, ...], limit: int = 50, offset: int = 0
+) -> list[AuditEntry]:
+    """Entries of the given kinds (keys of KINDS), newest first."""
+    wanted = json.dumps([a for kind in KINDS if kind.key in kinds for a in kind.actions])
+    rows = conn.execute(
+        "SELECT at, actor, action, detail, remote_addr FROM audit_log"
+        " WHERE action IN (SELECT value FROM json_each(:wanted))"
+        "    OR (:others AND action NOT IN (SELECT value FROM json_each(:known)))"
+        " ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset",
+        {
+            "wanted": wanted,
+            "others": "settings" in kinds,
+            "known": _KNOWN,
+            "limit": limit,
+            "offset": offset,
+        },
     )
     return [
         AuditEntry(from_db(r["at"]), r["actor"], r["action"], r["detail"], r["remote_addr"])

@@ -278,3 +278,38 @@ def test_a_running_backup_never_shows_100_percent():
     assert job.as_json()["percent"] < 100
     job.state = "done"
     assert job.percent == 100
+
+
+# -- part 10: Backup history shows backups first, and can be filtered -----------------
+
+
+def test_backup_history_shows_backup_kinds_by_default_and_filters(app, people, clock):
+    from tests.conftest import PASSWORD
+    from tests.helpers import login
+
+    for _ in range(60):  # a busy office logs in all day
+        browser = app.test_client()
+        assert login(browser, "alice", PASSWORD).status_code == 302
+    admin = elevated(app, "admin")
+    press(admin, "todo.db")
+
+    page = admin.get("/settings/history").get_data(as_text=True)
+    assert "backup completed" in page and "backup started" in page
+    assert "<td>login</td>" not in page
+    assert 'type="checkbox" name="kind" value="backups" checked' in page
+    assert 'type="checkbox" name="kind" value="sign-ins"' in page
+    assert 'value="sign-ins" checked' not in page
+
+    sign_ins = admin.get("/settings/history?kind=sign-ins").get_data(as_text=True)
+    assert sign_ins.count("<td>login</td>") == 50  # one page of them
+    assert "backup completed" not in sign_ins
+    assert 'value="sign-ins" checked' in sign_ins
+    older = re.search(r'<a href="([^"]+)">Older', sign_ins).group(1)
+    assert "kind=sign-ins" in older
+    rest = admin.get(older.replace("&amp;", "&")).get_data(as_text=True)
+    assert rest.count("<td>login</td>") >= 11  # 61 logins (alice's 60, admin's 1)
+
+    both = admin.get("/settings/history?kind=backups&kind=settings").get_data(as_text=True)
+    assert "backup completed" in both and "<td>login</td>" not in both
+    bad = admin.get("/settings/history?kind=nonsense&page=x")
+    assert bad.status_code == 200  # an unknown kind is ignored, never a 500

@@ -58,15 +58,20 @@ def elevate():
 
 @bp.get("/history")
 def history():
-    """The audit log, newest first, a page at a time."""
+    """The audit log, newest first, a page at a time, of the kinds chosen."""
     page = max(1, min(row_id(request.args.get("page")) or 1, 100_000))
+    # Unknown kinds are ignored; none chosen shows the backup-related kinds.
+    kinds = tuple(k for k in audit.KIND_KEYS if k in request.args.getlist("kind"))
+    kinds = kinds or audit.DEFAULT_KINDS
     conn = system_db()
-    entries = audit.recent(conn, HISTORY_PAGE + 1, (page - 1) * HISTORY_PAGE)
+    entries = audit.recent_of_kinds(conn, kinds, HISTORY_PAGE + 1, (page - 1) * HISTORY_PAGE)
     return render_template(
         "settings/history.html",
         entries=entries[:HISTORY_PAGE],
         page=page,
         has_next=len(entries) > HISTORY_PAGE,
+        kinds=audit.KINDS,
+        chosen=kinds,
     )
 
 
