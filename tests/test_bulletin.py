@@ -77,3 +77,118 @@ def test_paging(alice):
     assert "Post 20" in first and "Post 00" not in first and "Older" in first
     second = alice.get("/bulletin/?page=2").get_data(as_text=True)
     assert "Post 00" in second
+
+
+# -- editing (issue 11, part 11) ------------------------------------------------------
+
+
+def edit_form(client, post_id):
+    page = client.get(f"/bulletin/{post_id}/edit")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    seen = re.search(r'name="seen" type="hidden" value="([^"]*)"', html).group(1)
+    return html, seen
+
+
+def test_the_author_edits_a_post_and_it_shows_as_edited(alice, bob, clock):
+    post_id = post(alice, "Lunch", "Pizza at 12?")
+    shown = alice.get(f"/bulletin/{post_id}").get_data(as_text=True)
+    assert f'href="/bulletin/{post_id}/edit"' in shown and ">Edit post<" in shown
+    html, seen = edit_form(alice, post_id)
+    assert 'value="Lunch"' in html and "Pizza at 12?" in html  # the form starts from the post
+    clock.advance(minutes=30)
+    done = submit(
+        alice,
+        f"/bulletin/{post_id}/edit",
+        data={"title": "Lunch moved", "body": "Pizza at 13:00.", "seen": seen},
+    )
+    assert done.status_code == 302 and done.headers["Location"] == f"/bulletin/{post_id}"
+    page = bob.get(f"/bulletin/{post_id}").get_data(as_text=True)
+    assert "Lunch moved" in page and "Pizza at 13:00." in page and "Pizza at 12?" not in page
+    assert "edited 27 Nov 2026 09:30" in page  # the portal's local time (UTC+1)
+    listing = bob.get("/bulletin/").get_data(as_text=True)
+    assert "Lunch moved" in listing and "(edited)" in listing
+
+
+def test_only_the_author_or_the_administrator_edits(app, alice, bob, people):
+    from tests.conftest import ADMIN_PASSWORD
+    from tests.helpers import login
+
+    post_id = post(alice, "Mine", "My text")
+    assert bob.get(f"/bulletin/{post_id}/edit").status_code == 403
+    assert "Edit post" not in bob.get(f"/bulletin/{post_id}").get_data(as_text=True)
+    refused = submit(
+        bob,
+        f"/bulletin/{post_id}",
+        f"/bulletin/{post_id}/edit",
+        data={"title": "Hijacked", "body": "x", "seen": ""},
+    )
+    assert refused.status_code == 403
+    assert "Hijacked" not in alice.get(f"/bulletin/{post_id}").get_data(as_text=True)
+
+    admin = app.test_client()
+    assert login(admin, "admin", ADMIN_PASSWORD).status_code == 302
+    _html, seen = edit_form(admin, post_id)
+    moderated = submit(
+        admin,
+        f"/bulletin/{post_id}/edit",
+        data={"title": "Mine", "body": "[removed a phone number]", "seen": seen},
+    )
+    assert moderated.status_code == 302
+    page = alice.get(f"/bulletin/{post_id}").get_data(as_text=True)
+    assert "[removed a phone number]" in page
+    assert "edited 27 Nov 2026 09:00 by Administrator" in page  # not the author: named
+
+
+def test_a_bad_edit_is_explained_and_the_typed_text_kept(alice):
+    post_id = post(alice, "Keep", "Original")
+    _html, seen = edit_form(alice, post_id)
+    bad = submit(
+        alice,
+        f"/bulletin/{post_id}/edit",
+        data={"title": "", "body": "my careful new wording", "seen": seen},
+    )
+    assert bad.status_code == 400
+    page = bad.get_data(as_text=True)
+    assert "Give the post a title." in page and "my careful new wording" in page
+    assert "Original" in alice.get(f"/bulletin/{post_id}").get_data(as_text=True)
+
+
+def test_an_edit_never_silently_overwrites_another(app, alice, people):
+    from tests.conftest import ADMIN_PASSWORD
+    from tests.helpers import login
+
+    post_id = post(alice, "Shared", "Version 1")
+    _html, alice_seen = edit_form(alice, post_id)
+    admin = app.test_client()
+    assert login(admin, "admin", ADMIN_PASSWORD).status_code == 302
+    _html, admin_seen = edit_form(admin, post_id)
+    first = submit(
+        admin,
+        f"/bulletin/{post_id}/edit",
+        data={"title": "Shared", "body": "Version 2 (admin)", "seen": admin_seen},
+    )
+    assert first.status_code == 302
+    late = submit(
+        alice,
+        f"/bulletin/{post_id}/edit",
+        data={"title": "Shared", "body": "Version 2 (alice)", "seen": alice_seen},
+    )
+    assert late.status_code == 409
+    page = late.get_data(as_text=True)
+    assert "changed by Administrator" in page and "Version 2 (alice)" in page  # kept
+    assert "Version 2 (admin)" in page  # theirs is shown to compare
+    stored = alice.get(f"/bulletin/{post_id}").get_data(as_text=True)
+    assert "Version 2 (admin)" in stored and "Version 2 (alice)" not in stored
+    # Saving again, having seen theirs, is a deliberate choice and goes through.
+    newer = re.search(r'name="seen" type="hidden" value="([^"]*)"', page).group(1)
+    again = submit(
+        alice,
+        f"/bulletin/{post_id}/edit",
+        data={"title": "Shared", "body": "Version 3 (alice)", "seen": newer},
+    )
+    assert again.status_code == 302
+
+
+def test_editing_a_missing_post_is_404(alice):
+    assert alice.get("/bulletin/999/edit").status_code == 404

@@ -43,7 +43,7 @@ def test_a_table_added_beside_its_own_does_no_harm(tmp_path):
     ("make", "says"),
     [
         (lambda p: made(p, "system.db"), "newer than this portal knows"),
-        (lambda p: made(p, "bulletin.db"), "lacks the tables of todo.db"),
+        (lambda p: made(p, "bulletin.db", version=1), "lacks the tables of todo.db"),
         (
             lambda p: sqlite3.connect(p).execute("CREATE TABLE x (y)").connection.close(),
             "did not make",

@@ -1,7 +1,7 @@
 """Bulletin Board forms."""
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 
@@ -22,3 +22,10 @@ class ReplyForm(FlaskForm):
 
     body = TextAreaField("Reply", validators=[DataRequired("Write a reply."), Length(max=20000)])
     submit = SubmitField("Reply")
+
+
+class EditPostForm(PostForm):
+    """Change a post. `seen` is the version the editor started from."""
+
+    seen = HiddenField()
+    submit = SubmitField("Save")

@@ -19,4 +19,11 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX replies_post ON replies(post_id, created_at);
     """,
+    # 2: posts can be edited by their author or the administrator, and show it.
+    """
+    ALTER TABLE posts ADD COLUMN edited_at TEXT;   -- NULL until the first edit
+    ALTER TABLE posts ADD COLUMN edited_by INTEGER; -- users.id in system.db
+    -- One more with every edit: an edit form saves only over the revision it started from.
+    ALTER TABLE posts ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+    """,
 )

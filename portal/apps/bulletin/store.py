@@ -18,6 +18,9 @@ class Post:
     body: str
     created_at: datetime
     reply_count: int = 0
+    edited_at: datetime | None = None
+    edited_by: int | None = None
+    revision: int = 0  # what an edit form remembers, to tell whether the post changed
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,9 @@ def _post(row: sqlite3.Row) -> Post:
         body=row["body"],
         created_at=from_db(row["created_at"]),
         reply_count=row["reply_count"],
+        edited_at=from_db(row["edited_at"]) if row["edited_at"] else None,
+        edited_by=row["edited_by"],
+        revision=row["revision"],
     )
 
 
@@ -54,6 +60,26 @@ def add_post(conn: sqlite3.Connection, author_id: int, title: str, body: str, no
             (author_id, title, body, to_db(now)),
         )
     return cur.lastrowid
+
+
+def edit_post(
+    conn: sqlite3.Connection,
+    post_id: int,
+    editor_id: int,
+    title: str,
+    body: str,
+    now: datetime,
+    seen: int,
+) -> bool:
+    """Change a post's title and text, if it is still at revision `seen`; False when
+    someone else changed it meanwhile (nothing is written then)."""
+    with transaction(conn):
+        cur = conn.execute(
+            "UPDATE posts SET title = ?, body = ?, edited_at = ?, edited_by = ?,"
+            " revision = revision + 1 WHERE id = ? AND revision = ?",
+            (title, body, to_db(now), editor_id, post_id, seen),
+        )
+    return cur.rowcount == 1
 
 
 def get_post(conn: sqlite3.Connection, post_id: int) -> Post | None:

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from portal import clock
 from portal.apps.bulletin import store
-from portal.apps.bulletin.forms import PostForm, ReplyForm
+from portal.apps.bulletin.forms import EditPostForm, PostForm, ReplyForm
 from portal.db import get_db
 from portal.forms import ConfirmForm
 from portal.users import names_by_id
@@ -26,8 +26,8 @@ def _db():
     return get_db("bulletin.db")
 
 
-def _may_delete(author_id: int) -> bool:
-    # Authors delete their own; the administrator moderates.
+def _may_change(author_id: int) -> bool:
+    # Authors edit and delete their own; the administrator moderates.
     return author_id == current_user.id or current_user.is_admin
 
 
@@ -61,7 +61,7 @@ def new():
 
 def _render_post(post: store.Post, reply_form: ReplyForm):
     replies = store.replies(_db(), post.id)
-    authors = {post.author_id} | {r.author_id for r in replies}
+    authors = {post.author_id, post.edited_by or post.author_id} | {r.author_id for r in replies}
     return (
         render_template(
             "bulletin/post.html",
@@ -70,7 +70,7 @@ def _render_post(post: store.Post, reply_form: ReplyForm):
             names=names_by_id(system_db(), authors),
             form=reply_form,
             delete_form=ConfirmForm(),
-            may_delete=_may_delete,
+            may_change=_may_change,
         ),
         form_status(reply_form),
     )
@@ -95,11 +95,50 @@ def reply(post_id: int):
     return redirect(url_for("bulletin.show", post_id=post_id))
 
 
+@bp.route("/<int:post_id>/edit", methods=["GET", "POST"])
+def edit(post_id: int):
+    """Change a post (your own; the administrator any). Bad input, or a post changed by
+    someone else since the form was opened, shows the form again with the typed text."""
+    post = store.get_post(_db(), post_id) or abort(404)
+    if not _may_change(post.author_id):
+        abort(403)
+    form = EditPostForm()
+    if request.method == "GET":
+        form.title.data, form.body.data, form.seen.data = post.title, post.body, post.revision
+        return _render_edit(form, post)
+    if not form.validate_on_submit():
+        return _render_edit(form, post)
+    seen = row_id(form.seen.data)
+    saved = store.edit_post(
+        _db(),
+        post_id,
+        current_user.id,
+        form.title.data.strip(),
+        form.body.data,
+        clock.now(),
+        -1 if seen is None else seen,  # no revision given: treated as a stale form
+    )
+    if not saved:
+        current = store.get_post(_db(), post_id) or abort(404)  # deleted meanwhile
+        form.seen.data = current.revision  # Save again means: mine over theirs, knowingly
+        return _render_edit(form, current, conflict=True)
+    flash("The post is saved.", "success")
+    return redirect(url_for("bulletin.show", post_id=post_id))
+
+
+def _render_edit(form: EditPostForm, post: store.Post, conflict: bool = False):
+    names = names_by_id(system_db(), {post.author_id, post.edited_by or post.author_id})
+    status = 409 if conflict else form_status(form)
+    return render_template(
+        "bulletin/edit.html", form=form, post=post, names=names, conflict=conflict
+    ), status
+
+
 @bp.post("/<int:post_id>/delete")
 def delete(post_id: int):
     """Delete a post (your own) with its replies."""
     post = store.get_post(_db(), post_id) or abort(404)
-    if not _may_delete(post.author_id):
+    if not _may_change(post.author_id):
         abort(403)
     store.delete_post(_db(), post_id)
     flash(f"Deleted “{post.title}”.", "success")
@@ -110,7 +149,7 @@ def delete(post_id: int):
 def delete_reply(reply_id: int):
     """Delete a reply (your own)."""
     found = store.get_reply(_db(), reply_id) or abort(404)
-    if not _may_delete(found.author_id):
+    if not _may_change(found.author_id):
         abort(403)
     store.delete_reply(_db(), reply_id)
     flash("Reply deleted.", "success")
