@@ -65,10 +65,16 @@ def schedule_backup():
     form.selected_members.choices = [(str(i), everyone[i].name) for i in members]
     form.members.data = ",".join(map(str, members))
     pending = request.method == "POST" and action in ("add", "remove")
+    # Both lists as tall as the longer needs, up to LIST_ROWS_MAX names without scrolling.
+    longest = max(len(form.candidates.choices), len(form.selected_members.choices))
+    rows = min(max(longest, LIST_ROWS_MIN), LIST_ROWS_MAX)
     return (
-        render_template("settings/schedule_backup.html", form=form, pending=pending),
+        render_template("settings/schedule_backup.html", form=form, pending=pending, rows=rows),
         form_status(form),
     )
+
+
+LIST_ROWS_MIN, LIST_ROWS_MAX = 8, 15
 
 
 def _save(conn, members: list[int], form: ScheduleBackupForm) -> None:
