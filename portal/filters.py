@@ -9,6 +9,7 @@ from flask import Flask, g
 
 from portal.clock import get_clock
 from portal.db import get_db
+from portal.instance import flask_command
 from portal.users import names_by_login
 
 # The one way a date and time is written, on every page and by every command.
@@ -87,3 +88,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(count)
     app.add_template_filter(person)
     app.add_template_filter(copy_name)
+    # The operator commands a page names, written for this instance (see flask_command).
+    app.add_template_global(lambda arguments: flask_command(app, arguments), "operator_command")

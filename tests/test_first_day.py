@@ -313,3 +313,9 @@ def test_backup_history_shows_backup_kinds_by_default_and_filters(app, people, c
     assert "backup completed" in both and "<td>login</td>" not in both
     bad = admin.get("/settings/history?kind=nonsense&page=x")
     assert bad.status_code == 200  # an unknown kind is ignored, never a 500
+
+
+def test_the_system_settings_page_names_the_instance_in_its_command_hint(app, people):
+    admin = elevated(app, "admin")
+    page = admin.get("/settings/").get_data(as_text=True)
+    assert f"PORTAL_INSTANCE_PATH={app.instance_path} flask --app portal user add" in page
