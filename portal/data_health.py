@@ -16,7 +16,7 @@ from flask import Flask
 
 from portal.backup.fileops import SQLITE_HEADER
 from portal.backup.layout import GENERATIONS
-from portal.datafiles import DATA_FILES, DataFile
+from portal.datafiles import DATA_FILES, DataFile, split_statements
 
 
 def live_problem(path: Path) -> str | None:
@@ -129,8 +129,6 @@ def _shape(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
 @cache
 def expected_shape(spec: DataFile, version: int) -> dict[str, tuple[str, ...]]:
     """The tables and columns a data file has at a schema version."""
-    from portal.db import split_statements  # the migration runner's own splitter
-
     conn = sqlite3.connect(":memory:")
     try:
         for script in spec.migrations[:version]:

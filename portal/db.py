@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import Flask, current_app, g
 
 from portal.data_health import live_problem
-from portal.datafiles import DATA_FILES, DataFile, data_file
+from portal.datafiles import DATA_FILES, DataFile, data_file, split_statements
 
 
 def _decode(value: bytes) -> str:
@@ -71,19 +71,6 @@ def migrate(conn: sqlite3.Connection, spec: DataFile) -> tuple[int, int]:
                 conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {version}")
     return before, len(spec.migrations)
-
-
-def split_statements(script: str) -> list[str]:
-    """Split a migration script into statements (executescript would commit on its own)."""
-    statements, buffer = [], ""
-    for line in script.splitlines(keepends=True):
-        buffer += line
-        if sqlite3.complete_statement(buffer):
-            statements.append(buffer.strip())
-            buffer = ""
-    if buffer.strip():
-        raise ValueError(f"incomplete SQL statement in migration: {buffer.strip()[:60]}")
-    return statements
 
 
 def data_dir(app: Flask | None = None) -> Path:

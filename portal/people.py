@@ -15,7 +15,7 @@ from portal.apps.todo import store as todo
 from portal.db import open_data_file
 from portal.users import User, removable, remove_user, reserve_ids
 
-# system.db's schema version from which removed people are kept (system_schema.py, 5).
+# system.db's schema version from which removed people are kept (datafiles/system.py, 5).
 KEEPS_REMOVED = 5
 
 

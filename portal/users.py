@@ -41,7 +41,7 @@ class User(UserMixin):
     is_admin: bool
     has_password: bool
     session_token: str | None = None
-    # Until when this browser session may use System Settings (see settings/elevation.py).
+    # Until when this browser session may use System Settings (see auth/elevation.py).
     elevated_until: datetime | None = None
 
     def get_id(self) -> str | None:

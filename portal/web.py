@@ -10,7 +10,6 @@ from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
 from portal import audit, clock
-from portal.auth.throttle import ADMIN_PASSWORD_KEY
 from portal.db import get_db
 
 
@@ -42,17 +41,6 @@ def log_event(action: str, detail: str = "", *, actor: str | None = None) -> Non
         detail=detail,
         remote_addr=request.remote_addr,
     )
-
-
-def audit_admin_lock(newly_locked: tuple[str, ...], *, actor: str | None = None) -> None:
-    """Write it down when the admin password's shared budget is used up: System
-    Settings and the Administrator's login are closed to everyone for a while."""
-    if ADMIN_PASSWORD_KEY in newly_locked:
-        log_event(
-            "admin password locked",
-            "too many wrong admin passwords across all accounts; refused for a while",
-            actor=actor,
-        )
 
 
 def form_status(form) -> int:

@@ -30,6 +30,37 @@ def locked_message(until: datetime, now: datetime) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Check:
+    """A password checked under its throttle budgets."""
+
+    passed: bool
+    error: str | None = None  # what the person is told when it did not pass
+    newly_locked: tuple[str, ...] = ()  # the throttle keys this answer locked
+
+
+def throttled_check(
+    conn: sqlite3.Connection,
+    budgets: list[throttle.Budget],
+    account_id: int | None,
+    password: str,
+    now: datetime,
+    remote_addr: str | None,
+    wrong: str,
+) -> Check:
+    """The one way a password is checked (log in, the admin password prompt): refused
+    while any budget is used up, counted against every budget when wrong; `wrong` is
+    the message for a wrong password, a lockout says when tries are allowed again."""
+    result = throttle.check(
+        conn, budgets, now, lambda: password_matches(conn, account_id, password), remote_addr
+    )
+    if result.passed:
+        return Check(True)
+    if result.locked_until is not None:
+        return Check(False, locked_message(result.locked_until, now), result.newly_locked)
+    return Check(False, wrong)
+
+
 def attempt(
     conn: sqlite3.Connection,
     typed_login: str,
@@ -45,17 +76,9 @@ def attempt(
     budgets = [throttle.Budget(key, throttle.policy_from(config))]
     if key == throttle.login_key(ADMIN_LOGIN):
         budgets.append(throttle.admin_budget(config))
-    result = throttle.check(
-        conn,
-        budgets,
-        now,
-        lambda: password_matches(conn, user.id if user else None, password),
-        remote_addr,
+    check = throttled_check(
+        conn, budgets, user.id if user else None, password, now, remote_addr, WRONG_PASSWORD
     )
-    if result.passed:
+    if check.passed:
         return LoginOutcome(user)
-    if result.locked_until is not None:
-        return LoginOutcome(
-            None, locked_message(result.locked_until, now), newly_locked=result.newly_locked
-        )
-    return LoginOutcome(None, WRONG_PASSWORD)
+    return LoginOutcome(None, check.error, newly_locked=check.newly_locked)

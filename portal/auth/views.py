@@ -18,13 +18,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from portal import clock
 from portal.auth import sessions
+from portal.auth.elevation import reauth_period
 from portal.auth.forms import LoginForm
+from portal.auth.lockout import audit_admin_lock
 from portal.auth.login import attempt
 from portal.extensions import login_manager
 from portal.security import safe_next
-from portal.settings.elevation import reauth_period
 from portal.users import list_groups, list_users
-from portal.web import audit_admin_lock, form_status, log_event, system_db
+from portal.web import form_status, log_event, system_db
 
 bp = Blueprint("auth", __name__)
 

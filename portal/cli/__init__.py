@@ -10,7 +10,7 @@ import click
 from flask import Flask
 from flask.cli import ScriptInfo
 
-from portal import data_health
+from portal import data_health, startup
 from portal import instance as instance_folder  # not portal.cli.instance, the init command
 
 
@@ -67,8 +67,6 @@ def _guard(command: click.Command) -> None:
 def _open(app: Flask, is_init: bool) -> None:
     """Open the instance for the command that runs: `init` makes it if need be; any other
     command on a folder that holds no instance says so, and changes nothing."""
-    from portal import open_instance
-
     if app.extensions.get("portal.opened"):
         return
     if not is_init and not instance_folder.exists(app):
@@ -78,4 +76,4 @@ def _open(app: Flask, is_init: bool) -> None:
             f"`{instance_folder.flask_command(app, 'init')}`, or start the portal there with "
             "`python -m portal`."
         )
-    open_instance(app, create=is_init)
+    startup.open_instance(app, create=is_init)

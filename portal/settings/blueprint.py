@@ -9,8 +9,7 @@ from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
 
 from portal import clock
-from portal.auth import sessions
-from portal.settings import elevation
+from portal.auth import elevation, sessions
 from portal.web import login_guard, system_db
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")

@@ -8,13 +8,14 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_user
 
 from portal import audit, clock
-from portal.auth import sessions
+from portal.auth import elevation, sessions
+from portal.auth.lockout import audit_admin_lock
 from portal.security import safe_next
-from portal.settings import data_backup_page, elevation, schedule_backup  # noqa: F401 - routes
+from portal.settings import data_backup_page, schedule_backup  # noqa: F401 - routes
 from portal.settings.blueprint import bp
 from portal.settings.forms import ElevateForm
 from portal.users import list_groups, list_users
-from portal.web import audit_admin_lock, form_status, log_event, row_id, system_db
+from portal.web import form_status, log_event, row_id, system_db
 
 HISTORY_PAGE = 50
 

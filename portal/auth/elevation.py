@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from portal.auth import throttle
-from portal.auth.login import locked_message
-from portal.users import ADMIN_LOGIN, User, find_user, password_matches
+from portal.auth.login import throttled_check
+from portal.users import ADMIN_LOGIN, User, find_user
 
 WRONG = "That is not the admin password."
 
@@ -52,17 +52,7 @@ def attempt(
         throttle.Budget(throttle.elevation_key(user.login), throttle.policy_from(config)),
         throttle.admin_budget(config),
     ]
-    result = throttle.check(
-        conn,
-        budgets,
-        now,
-        lambda: password_matches(conn, admin.id if admin else None, password),
-        remote_addr,
+    check = throttled_check(
+        conn, budgets, admin.id if admin else None, password, now, remote_addr, WRONG
     )
-    if result.passed:
-        return Outcome(True)
-    if result.locked_until is not None:
-        return Outcome(
-            False, locked_message(result.locked_until, now), newly_locked=result.newly_locked
-        )
-    return Outcome(False, WRONG)
+    return Outcome(check.passed, check.error, newly_locked=check.newly_locked)
