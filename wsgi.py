@@ -2,7 +2,7 @@
 It also starts the scheduler for the automatic backup (one process leads at a time)."""
 
 from portal import create_app
-from portal.nightly import scheduler
+from portal.nightly import runner
 
 app = create_app()
-scheduler.start(app)
+runner.start(app)

@@ -64,18 +64,28 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """The portal page, login, the three apps, System Settings, the Backup page and
-    the reminder's hook."""
+    """The portal page, login, the three apps, System Settings, the Backup page, and the
+    reminder (Skip and its hook)."""
     from portal.apps.bulletin.views import bp as bulletin_bp
     from portal.apps.scheduler.views import bp as scheduler_bp
     from portal.apps.todo.views import bp as todo_bp
     from portal.auth.views import bp as auth_bp
+    from portal.data_backup.views import bp as backup_bp
     from portal.home.views import bp as home_bp
     from portal.reminder import hook
     from portal.reminder.views import bp as reminder_bp
     from portal.settings.views import bp as settings_bp
 
-    blueprints = (home_bp, auth_bp, scheduler_bp, bulletin_bp, todo_bp, settings_bp, reminder_bp)
+    blueprints = (
+        home_bp,
+        auth_bp,
+        scheduler_bp,
+        bulletin_bp,
+        todo_bp,
+        settings_bp,
+        backup_bp,
+        reminder_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     hook.init_app(app)

@@ -63,9 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         # A full disk or a missing system.db must not keep the portal from serving: its
         # pages say what is wrong, and the administrator can restore from a copy.
         print(f"Warning: the data could not be prepared ({exc}); serving anyway.", flush=True)
-    from portal.nightly import scheduler
+    from portal.nightly import runner
 
-    scheduler.start(app)
+    runner.start(app)
     print(
         f"Serving {app.config['PORTAL_NAME']} at http://{args.host}:{args.port}/ "
         f"(instance: {app.instance_path}). Press Ctrl+C to stop.",

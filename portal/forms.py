@@ -3,12 +3,19 @@
 from datetime import date
 
 from flask_wtf import FlaskForm
+from wtforms import HiddenField
 from wtforms.validators import ValidationError
 
 
 class ConfirmForm(FlaskForm):
     """A form with no fields: the CSRF token behind every POST-only button
     (Delete, Done, Log out, ...)."""
+
+
+class NextForm(FlaskForm):
+    """A POST-only button (Confirm, Skip) carrying the page the member wanted."""
+
+    next = HiddenField()
 
 
 # Dates the calendar pages can step around without leaving Python's date range.

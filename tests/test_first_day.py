@@ -7,9 +7,9 @@ import os
 import re
 import sqlite3
 
+from portal.data_backup import status
 from portal.db import get_db
 from portal.filters import filesize
-from portal.reminder import status
 from tests.settings_helpers import elevated
 from tests.test_settings_pages import press
 
@@ -268,7 +268,7 @@ def test_a_backup_started_on_data_backup_leads_back_to_it(app, people):
 def test_a_running_backup_never_shows_100_percent():
     from datetime import UTC, datetime
 
-    from portal.reminder.jobs import BackupJob
+    from portal.data_backup.jobs import BackupJob
 
     job = BackupJob("j", "alice", datetime(2026, 11, 27, tzinfo=UTC), "/")
     job.fractions = {"system.db": 1.0, "todo.db": 1.0}

@@ -10,8 +10,9 @@ import pytest
 from filelock import FileLock
 
 from portal.backup.fileops import FileOps
+from portal.data_backup import records
 from portal.db import get_db
-from portal.nightly import job, rules, scheduler, store
+from portal.nightly import job, rules, runner, store
 from portal.reminder import store as reminder_store
 from tests.helpers import submit, utc
 from tests.settings_helpers import elevated
@@ -43,7 +44,7 @@ def test_when_it_is_due(setting, moment, due):
 
 @pytest.mark.parametrize("outcome", ["ok", "failed"])
 def test_once_it_ran_today_it_is_not_due_again(outcome):
-    ran = store.AutomaticRun(at(2).date(), at(2, 1), outcome, "")
+    ran = records.AutomaticRun(at(2).date(), at(2, 1), outcome, "")
     assert not rules.is_due(ON_AT_TWO, ran, at(3))
 
 
@@ -54,7 +55,7 @@ def set_automatic(app, setting):
 
 def recorded(app):
     with app.app_context():
-        return store.run_on(get_db("system.db"), app.extensions["portal.clock"].today())
+        return records.run_on(get_db("system.db"), app.extensions["portal.clock"].today())
 
 
 def test_a_due_run_backs_up_everything_and_counts_as_todays_backup(app, afternoon_member, clock):
@@ -121,13 +122,13 @@ def test_if_due_on_the_command_line(app, instance_path):
 
 
 def test_the_scheduler_never_starts_in_tests(app):
-    assert scheduler.start(app) is None
+    assert runner.start(app) is None
     assert "portal.scheduler" not in app.extensions
 
 
 def test_leadership_passes_on_when_the_leader_goes(tmp_path):
-    first = scheduler.Leadership(tmp_path / "scheduler.lock")
-    second = scheduler.Leadership(tmp_path / "scheduler.lock")
+    first = runner.Leadership(tmp_path / "scheduler.lock")
+    second = runner.Leadership(tmp_path / "scheduler.lock")
     assert first.try_take()
     assert not second.try_take()
     first.release()  # the process ended

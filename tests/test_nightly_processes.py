@@ -19,8 +19,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from portal import create_app
+from portal.data_backup import records
 from portal.db import get_db
-from portal.nightly import scheduler, store
+from portal.nightly import runner, store
 from tests.serving import ROOT, faketime, serve
 
 EVENING = datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
@@ -31,7 +32,7 @@ def office(instance, clock=lambda: EVENING, **config):
     with app.app_context():
         conn = get_db("system.db")
         store.save_setting(conn, store.AutomaticSetting(True, datetime.min.time()))
-        store.record_run(conn, EVENING.date(), EVENING, "ok")  # the 27th's already ran
+        records.record_run(conn, EVENING.date(), EVENING, "ok")  # the 27th's already ran
     return app
 
 
@@ -106,7 +107,7 @@ def test_two_schedulers_ticking_across_midnight_back_up_once(tmp_path):
     ]
     for app in portals:
         app.testing = False  # as served: the scheduler only starts outside tests
-    started = [scheduler.start(app) for app in portals]
+    started = [runner.start(app) for app in portals]
     try:
         assert all(started)
         time.sleep(6)  # past 00:00:02, several ticks of each

@@ -11,8 +11,8 @@ from portal import clock, data_health
 from portal.apps.bulletin import store as bulletin
 from portal.apps.scheduler import store as scheduler
 from portal.apps.todo import store as todo
+from portal.data_backup import status
 from portal.db import get_db
-from portal.reminder import status
 from portal.reminder import store as reminder_store
 from portal.users import names_by_id
 from portal.web import system_db

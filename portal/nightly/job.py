@@ -12,6 +12,7 @@ from flask import Flask
 
 from portal import data_backup
 from portal.backup import BackupError
+from portal.data_backup import records
 from portal.db import open_data_file
 from portal.nightly import rules, store
 
@@ -43,7 +44,7 @@ def run_if_due(app: Flask, who: str = WHO) -> JobOutcome:
         conn = open_data_file("system.db", app)
         try:
             setting = store.get_setting(conn)
-            if not rules.is_due(setting, store.run_on(conn, now.date()), now):
+            if not rules.is_due(setting, records.run_on(conn, now.date()), now):
                 return JobOutcome(False, message="not due")
         finally:
             conn.close()
@@ -55,7 +56,7 @@ def run_if_due(app: Flask, who: str = WHO) -> JobOutcome:
             outcome = JobOutcome(True, message="done")
         conn = open_data_file("system.db", app)
         try:
-            store.record_run(
+            records.record_run(
                 conn,
                 now.date(),
                 clock.now(),

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from portal.nightly.store import AutomaticRun, AutomaticSetting
+from portal.data_backup.records import AutomaticRun
+from portal.nightly.store import AutomaticSetting
 
 
 def is_due(setting: AutomaticSetting, today_run: AutomaticRun | None, now: datetime) -> bool:

@@ -13,7 +13,7 @@ from portal.web import system_db
 
 # Pages that are never forwarded: logging in and out, the backup pages themselves
 # (with the progress endpoint), and static files.
-EXEMPT_BLUEPRINTS = {"reminder", "auth"}
+EXEMPT_BLUEPRINTS = {"backup", "reminder", "auth"}
 EXEMPT_ENDPOINTS = {"static"}
 
 
@@ -38,7 +38,7 @@ def forward_to_backup():
     if not should_forward(state, now):
         return None
     wanted = request.full_path.rstrip("?")
-    return redirect(url_for("reminder.index", next=wanted))
+    return redirect(url_for("backup.index", next=wanted))
 
 
 def init_app(app: Flask) -> None:

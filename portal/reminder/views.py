@@ -1,112 +1,30 @@
-"""The Backup page, its confirmation screen, the progress and result page, and Skip."""
+"""Skip: a member of the Data Backup Group is not reminded again today. The Backup
+page itself is Data Backup's (portal/data_backup/views.py); it shares this guard."""
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, flash, redirect, url_for
 from flask_login import current_user
 
 from portal import clock
-from portal.reminder import jobs, status, store
-from portal.reminder.forms import NextForm
+from portal.forms import NextForm
+from portal.reminder import store
 from portal.security import safe_next
 from portal.web import log_event, login_guard, system_db
 
 bp = Blueprint("reminder", __name__, url_prefix="/backup")
 
 
-@bp.before_request
 def members_only():
-    """The Backup page is for the Data Backup Group (and the Administrator)."""
+    """The Backup page and Skip are for the Data Backup Group (and the Administrator)."""
     if (answer := login_guard()) is not None:
         return answer
     if not (current_user.is_admin or store.is_member(system_db(), current_user.id)):
         abort(403, "The Backup page is for members of the Data Backup Group.")
+    return None
 
 
-def _next() -> str:
-    return safe_next(request.values.get("next"), url_for("home.portal"))
-
-
-@bp.get("/")
-def index():
-    """Today's state, the last backup, and the Backup and Skip buttons."""
-    now = clock.now()
-    return render_template(
-        "reminder/backup.html",
-        today=status.today_status(current_app, system_db(), current_user.id, now.date()),
-        running=jobs.board(current_app).running(),
-        next_url=_next(),
-        form=NextForm(next=_next()),
-    )
-
-
-@bp.get("/confirm")
-def confirm():
-    """The confirmation screen: what will be copied, how long it takes, Confirm or Cancel."""
-    files = status.planned_files(current_app)
-    total = sum(f.size for f in files)
-    return render_template(
-        "reminder/confirm.html",
-        files=files,
-        total=total,
-        estimate=status.estimate_text(total),
-        next_url=_next(),
-        form=NextForm(next=_next()),
-    )
-
-
-@bp.post("/confirm")
-def start():
-    """Confirmed: run the backup of every data file in the background."""
-    form = NextForm()
-    if not form.validate_on_submit():
-        abort(400)
-    job = jobs.board(current_app).start(
-        current_app._get_current_object(),
-        current_user.login,
-        current_user.id,
-        safe_next(form.next.data, url_for("home.portal")),
-        status.job_weights(current_app),
-    )
-    return redirect(url_for("reminder.run", job_id=job.id))
-
-
-def _job(job_id: str) -> jobs.BackupJob:
-    return jobs.board(current_app).get(job_id) or abort(
-        404, "That backup is not known here (the portal may have been restarted)."
-    )
-
-
-@bp.get("/run/<job_id>")
-def run(job_id: str):
-    """The progress of a backup, then its result with the way back."""
-    job = _job(job_id)
-    done = store.done_day(system_db(), clock.today())
-    return render_template(
-        "reminder/run.html",
-        job=job,
-        done=done,
-        progress_url=url_for("reminder.progress", job_id=job.id),
-        back_url=url_for("reminder.index", next=job.next_url),
-        continue_label="Continue to the page you wanted",
-        on_data_backup=False,
-    )
-
-
-@bp.get("/run/<job_id>/progress")
-def progress(job_id: str):
-    """The progress as JSON, for the page's script."""
-    return jsonify(_job(job_id).as_json())
+bp.before_request(members_only)
 
 
 @bp.post("/skip")

@@ -25,9 +25,9 @@ from portal.backup import GENERATIONS, BackupError
 from portal.backup.errors import UnprovenCopy
 from portal.backup.layout import copy_words, generation_label
 from portal.backup.safety import KEEP, KEEP_DAYS
+from portal.data_backup import jobs, records, status
 from portal.datafiles import DATA_FILES
 from portal.nightly import store as nightly
-from portal.reminder import jobs, status
 from portal.settings.blueprint import bp
 from portal.settings.forms import FileForm, RestoreForm
 from portal.settings_store import get_value, put_value
@@ -98,7 +98,7 @@ def data_backup_index():
         form=FileForm(),
         running=jobs.board(current_app).running(),
         automatic=nightly.get_setting(system_db()),
-        automatic_run=nightly.run_on(system_db(), clock.today()),
+        automatic_run=records.run_on(system_db(), clock.today()),
     )
 
 
@@ -124,7 +124,7 @@ def data_backup_job(job_id: str):
     """The progress of a backup started here, then its result."""
     job = jobs.board(current_app).get(job_id) or abort(404)
     return render_template(
-        "reminder/run.html",
+        "data_backup/run.html",
         job=job,
         done=None,
         progress_url=url_for("settings.data_backup_progress", job_id=job.id),

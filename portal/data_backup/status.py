@@ -10,8 +10,8 @@ from flask import Flask
 
 from portal import data_backup, data_health
 from portal.backup import BackupError
+from portal.data_backup import records
 from portal.datafiles import DATA_FILES
-from portal.nightly import store as nightly
 from portal.reminder import store
 
 # A conservative pace for the estimate on the confirmation screen (copy, integrity
@@ -31,7 +31,7 @@ class TodayStatus:
     done: store.DoneDay | None
     skipped: bool
     last: LastBackup | None
-    automatic: nightly.AutomaticRun | None = None
+    automatic: records.AutomaticRun | None = None
     problems: tuple[str, ...] = ()  # what keeps Data Backup from working right now
 
     @property
@@ -70,7 +70,7 @@ def today_status(app: Flask, conn: sqlite3.Connection, user_id: int, today: date
         done=store.done_day(conn, today),
         skipped=store.has_skipped(conn, user_id, today),
         last=last_backup(app),
-        automatic=nightly.run_on(conn, today),
+        automatic=records.run_on(conn, today),
         problems=problems(app),
     )
 

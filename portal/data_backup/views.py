@@ -1,0 +1,103 @@
+"""The Backup page, its confirmation screen, and the progress and result of the run.
+Skip, and who is sent here, are the reminder's (portal/reminder/)."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from portal import clock
+from portal.data_backup import jobs, status
+from portal.forms import NextForm
+from portal.reminder import store
+from portal.reminder.views import members_only
+from portal.security import safe_next
+from portal.web import system_db
+
+bp = Blueprint("backup", __name__, url_prefix="/backup")
+bp.before_request(members_only)
+
+
+def _next() -> str:
+    return safe_next(request.values.get("next"), url_for("home.portal"))
+
+
+@bp.get("/")
+def index():
+    """Today's state, the last backup, and the Backup and Skip buttons."""
+    now = clock.now()
+    return render_template(
+        "data_backup/backup.html",
+        today=status.today_status(current_app, system_db(), current_user.id, now.date()),
+        running=jobs.board(current_app).running(),
+        next_url=_next(),
+        form=NextForm(next=_next()),
+    )
+
+
+@bp.get("/confirm")
+def confirm():
+    """The confirmation screen: what will be copied, how long it takes, Confirm or Cancel."""
+    files = status.planned_files(current_app)
+    total = sum(f.size for f in files)
+    return render_template(
+        "data_backup/confirm.html",
+        files=files,
+        total=total,
+        estimate=status.estimate_text(total),
+        next_url=_next(),
+        form=NextForm(next=_next()),
+    )
+
+
+@bp.post("/confirm")
+def start():
+    """Confirmed: run the backup of every data file in the background."""
+    form = NextForm()
+    if not form.validate_on_submit():
+        abort(400)
+    job = jobs.board(current_app).start(
+        current_app._get_current_object(),
+        current_user.login,
+        current_user.id,
+        safe_next(form.next.data, url_for("home.portal")),
+        status.job_weights(current_app),
+    )
+    return redirect(url_for("backup.run", job_id=job.id))
+
+
+def _job(job_id: str) -> jobs.BackupJob:
+    return jobs.board(current_app).get(job_id) or abort(
+        404, "That backup is not known here (the portal may have been restarted)."
+    )
+
+
+@bp.get("/run/<job_id>")
+def run(job_id: str):
+    """The progress of a backup, then its result with the way back."""
+    job = _job(job_id)
+    done = store.done_day(system_db(), clock.today())
+    return render_template(
+        "data_backup/run.html",
+        job=job,
+        done=done,
+        progress_url=url_for("backup.progress", job_id=job.id),
+        back_url=url_for("backup.index", next=job.next_url),
+        continue_label="Continue to the page you wanted",
+        on_data_backup=False,
+    )
+
+
+@bp.get("/run/<job_id>/progress")
+def progress(job_id: str):
+    """The progress as JSON, for the page's script."""
+    return jsonify(_job(job_id).as_json())
