@@ -83,7 +83,7 @@ def _prepare_site(app, demo: bool) -> None:
     from portal.data_health import problems
     from portal.db import get_db
     from portal.instance import flask_command
-    from portal.users import admin_password_is_generated, ensure_admin_password
+    from portal.passwords import admin_password_is_generated, ensure_admin_password
 
     found = problems(app)
     for problem in found.values():

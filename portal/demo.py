@@ -9,7 +9,8 @@ from datetime import date, datetime, time, timedelta
 from portal.apps.bulletin import store as bulletin
 from portal.apps.scheduler import store as scheduler
 from portal.apps.todo import store as todo
-from portal.users import hash_password, list_groups, list_users
+from portal.passwords import hash_password
+from portal.users import list_groups, list_users
 
 # The demo is for trying the portal on one's own machine; the password is printed and
 # documented so that anyone can log in. Change it before real use.

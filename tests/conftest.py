@@ -3,15 +3,16 @@ and a clock the test controls."""
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
 
 from portal import create_app
 from portal.db import get_db
-from portal.users import add_user, ensure_admin, hash_password, set_password
-from tests.helpers import FakeClock, login, utc
-
-PASSWORD = "correct horse"
-ADMIN_PASSWORD = "admin password 1"
+from portal.passwords import hash_password, set_password
+from portal.users import add_user, ensure_admin
+from tests.helpers import ADMIN_PASSWORD, PASSWORD, FakeClock, login, utc
 
 
 @pytest.fixture
@@ -135,3 +136,14 @@ def pytest_sessionfinish(session, exitstatus):
             os.kill(pid, signal.SIGTERM)
     print(f"\nERROR: the tests left {len(left)} served portal process(es) running: {sorted(left)}")
     session.exitstatus = 1
+
+
+@pytest.fixture
+def needs_faketime():
+    """For tests that move the portal's clock across days with libfaketime: skipped where
+    it is missing, except under CI, which installs it, so they never pass by not running."""
+    if shutil.which("faketime") is None:
+        message = "faketime not found (apt-get install faketime)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)

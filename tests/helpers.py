@@ -7,6 +7,10 @@ from datetime import UTC, datetime, timedelta
 
 from flask.testing import FlaskClient
 
+# The passwords of the people the `people` fixture makes (tests/conftest.py).
+PASSWORD = "correct horse"
+ADMIN_PASSWORD = "admin password 1"
+
 TOKEN_INPUT = re.compile(r'<input[^>]*\bname="csrf_token"[^>]*>')
 VALUE = re.compile(r'\bvalue="([^"]+)"')
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import ADMIN_PASSWORD, PASSWORD
-from tests.helpers import login, submit
+from tests.helpers import ADMIN_PASSWORD, PASSWORD, login, submit
 
 
 def elevated(app, name: str = "alice"):

@@ -6,9 +6,9 @@ import pytest
 
 from portal.auth.login import WRONG_PASSWORD
 from portal.db import get_db
-from portal.users import find_user, hash_password, remove_user, set_password
-from tests.conftest import PASSWORD
-from tests.helpers import csrf_token, login, logout, submit
+from portal.passwords import hash_password, set_password
+from portal.users import find_user, remove_user
+from tests.helpers import PASSWORD, csrf_token, login, logout, submit
 
 
 def test_pages_need_a_login(client, people):

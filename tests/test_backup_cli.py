@@ -13,7 +13,8 @@ import pytest
 
 from portal import create_app, data_backup
 from portal.db import get_db
-from portal.users import add_user, hash_password
+from portal.passwords import hash_password
+from portal.users import add_user
 from tests.http_client import Browser
 from tests.serving import run_flask, serve
 
@@ -165,3 +166,19 @@ def test_restore_while_the_portal_is_serving(tmp_path):
         titles = {row[0] for row in conn.execute("SELECT title FROM todos")}
         conn.close()
         assert titles == {"Kept by the backup", "Typed after the backup"}
+
+
+def test_verify_on_the_command_line_is_recorded_like_the_page(app, people, clock):
+    """Issue 12: one verify service. `backup verify` records 'last verified' and writes
+    the audit entry, as the Data Backup page's Verify does."""
+    from tests.settings_helpers import elevated
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["backup", "run"]).exit_code == 0
+    clock.advance(minutes=5)
+    assert runner.invoke(args=["backup", "verify"]).exit_code == 0
+    admin = elevated(app, "admin")
+    page = admin.get("/settings/data-backup").get_data(as_text=True)
+    assert "Last verified 27 Nov 2026 09:05: all good" in page
+    history = admin.get("/settings/history?kind=backups").get_data(as_text=True)
+    assert "backup verified" in history and "All 4 recorded copies were verified" in history

@@ -7,8 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from portal.db import get_db
-from tests.conftest import PASSWORD
-from tests.helpers import csrf_token, login, submit
+from tests.helpers import PASSWORD, csrf_token, login, submit
 from tests.settings_helpers import elevated
 from tests.test_settings_pages import press
 

@@ -16,7 +16,8 @@ import pytest
 
 from portal import create_app, data_backup
 from portal.db import close_kept_connections, get_db
-from portal.users import ensure_admin, hash_password, set_password
+from portal.passwords import hash_password, set_password
+from portal.users import ensure_admin
 from tests.backup_helpers import tmpfs
 from tests.http_client import Browser
 from tests.serving import run_flask, serve

@@ -111,8 +111,7 @@ def test_the_author_edits_a_post_and_it_shows_as_edited(alice, bob, clock):
 
 
 def test_only_the_author_or_the_administrator_edits(app, alice, bob, people):
-    from tests.conftest import ADMIN_PASSWORD
-    from tests.helpers import login
+    from tests.helpers import ADMIN_PASSWORD, login
 
     post_id = post(alice, "Mine", "My text")
     assert bob.get(f"/bulletin/{post_id}/edit").status_code == 403
@@ -155,8 +154,7 @@ def test_a_bad_edit_is_explained_and_the_typed_text_kept(alice):
 
 
 def test_an_edit_never_silently_overwrites_another(app, alice, people):
-    from tests.conftest import ADMIN_PASSWORD
-    from tests.helpers import login
+    from tests.helpers import ADMIN_PASSWORD, login
 
     post_id = post(alice, "Shared", "Version 1")
     _html, alice_seen = edit_form(alice, post_id)

@@ -6,7 +6,8 @@ import pytest
 
 from portal.datafiles import data_file
 from portal.db import get_db
-from portal.users import find_user, list_users, password_matches
+from portal.passwords import password_matches
+from portal.users import find_user, list_users
 from tests.helpers import login
 from tests.serving import run_flask
 

@@ -284,8 +284,7 @@ def test_a_running_backup_never_shows_100_percent():
 
 
 def test_backup_history_shows_backup_kinds_by_default_and_filters(app, people, clock):
-    from tests.conftest import PASSWORD
-    from tests.helpers import login
+    from tests.helpers import PASSWORD, login
 
     for _ in range(60):  # a busy office logs in all day
         browser = app.test_client()

@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 from portal.db import get_db
 from portal.reminder import store
 from portal.security import is_safe_next
-from tests.conftest import PASSWORD
-from tests.helpers import login, submit
+from tests.helpers import PASSWORD, login, submit
 from tests.settings_helpers import elevated
 
 OFF_SITE = [

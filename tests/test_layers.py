@@ -19,3 +19,13 @@ def test_the_import_contracts_are_kept():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 3 kept, 0 broken." in result.stdout
+
+
+def test_no_module_is_above_300_lines():
+    """Small modules (issue 12): a module that grows past 300 lines is split by what it does."""
+    long = {
+        str(path.relative_to(ROOT)): count
+        for path in (ROOT / "portal").rglob("*.py")
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > 300
+    }
+    assert not long, long

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -46,7 +45,7 @@ def automatic_runs(instance):
     return runs, [actor for (actor,) in started]
 
 
-@pytest.mark.skipif(shutil.which("faketime") is None, reason="needs faketime")
+@pytest.mark.usefixtures("needs_faketime")
 @pytest.mark.parametrize("with_cron", [False, True], ids=["two-portals", "two-portals-and-cron"])
 def test_processes_starting_after_midnight_back_up_once(tmp_path, with_cron):
     instance = tmp_path / "office"

@@ -14,8 +14,7 @@ from portal.backup import lock as backup_lock
 from portal.backup.fileops import FileOps
 from portal.db import get_db
 from portal.reminder import store
-from tests.conftest import PASSWORD
-from tests.helpers import login, submit, utc
+from tests.helpers import PASSWORD, login, submit, utc
 
 
 @pytest.fixture

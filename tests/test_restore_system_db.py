@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from portal import data_backup
 from portal.db import get_db
-from tests.conftest import PASSWORD
-from tests.helpers import login, logout
+from tests.helpers import PASSWORD, login, logout
 from tests.settings_helpers import elevated
 
 COOKIE = "portal_session"

@@ -2,8 +2,7 @@
 
 import re
 
-from tests.conftest import PASSWORD
-from tests.helpers import login, submit
+from tests.helpers import PASSWORD, login, submit
 
 
 def add(client, **data):

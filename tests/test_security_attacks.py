@@ -13,8 +13,7 @@ from werkzeug.routing import IntegerConverter
 
 from portal.db import get_db
 from portal.reminder import store
-from tests.conftest import PASSWORD
-from tests.helpers import login, submit
+from tests.helpers import PASSWORD, login, submit
 from tests.settings_helpers import elevated
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")

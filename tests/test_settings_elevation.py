@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from portal.db import get_db
-from tests.conftest import ADMIN_PASSWORD, PASSWORD
-from tests.helpers import login, logout, submit
+from tests.helpers import ADMIN_PASSWORD, PASSWORD, login, logout, submit
 from tests.settings_helpers import elevated
 
 

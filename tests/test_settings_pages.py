@@ -11,8 +11,7 @@ import pytest
 
 from portal.db import get_db
 from portal.reminder import store
-from tests.conftest import PASSWORD
-from tests.helpers import login, submit, utc
+from tests.helpers import PASSWORD, login, submit, utc
 from tests.settings_helpers import elevated
 
 

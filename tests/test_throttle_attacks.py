@@ -13,9 +13,9 @@ import pytest
 
 from portal import create_app
 from portal.db import get_db
-from portal.users import add_user, ensure_admin, hash_password, set_password
-from tests.conftest import ADMIN_PASSWORD, PASSWORD
-from tests.helpers import csrf_token, login, submit
+from portal.passwords import hash_password, set_password
+from portal.users import add_user, ensure_admin
+from tests.helpers import ADMIN_PASSWORD, PASSWORD, csrf_token, login, submit
 from tests.http_client import Browser
 from tests.serving import serve
 

@@ -13,9 +13,9 @@ from portal.apps.bulletin import store as bulletin
 from portal.apps.scheduler import store as scheduler
 from portal.apps.todo import store as todo
 from portal.db import get_db
-from portal.users import add_user, hash_password
-from tests.conftest import PASSWORD
-from tests.helpers import login
+from portal.passwords import hash_password
+from portal.users import add_user
+from tests.helpers import PASSWORD, login
 
 NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from portal.auth import throttle
-from portal.users import ADMIN_LOGIN, User, find_user, password_matches
+from portal.passwords import password_matches
+from portal.users import ADMIN_LOGIN, User, find_user
 
 WRONG_PASSWORD = "The login name or password is not correct."  # noqa: S105 - a message
 

@@ -139,7 +139,8 @@ def verify_command() -> None:
     """Re-check every copy (SQLite integrity check, SHA-256 against backup.txt).
     Exit status 1 if anything is wrong. Unrecorded copies are named on their own lines."""
     try:
-        report = _engine().verify(wait=None)
+        _warn_about_the_folder()
+        report = data_backup.verify(ACTOR, wait=None)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     for note in report.notes:

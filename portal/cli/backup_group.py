@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from portal import clock
 from portal.cli.common import record
 from portal.db import get_db
-from portal.reminder import store
+from portal.reminder import group, store
 from portal.users import find_user
 
 backup_group = AppGroup("backup-group", help="The Data Backup Group and the daily backup reminder.")
@@ -38,14 +38,12 @@ def _users(logins: tuple[str, ...]):
 def add_command(logins: tuple[str, ...]) -> None:
     """Add users to the Data Backup Group."""
     conn, users = _users(logins)
-    already = [u for u in users if store.is_member(conn, u.id)]
-    for user in already:
+    change = group.add(conn, users, clock.now())
+    for user in change.already:
         click.echo(f"{user.name} is already in the Data Backup Group.")
-    new = [u for u in users if not store.is_member(conn, u.id)]
-    if new:
-        store.add_members(conn, [u.id for u in new], clock.now())
-        record("backup group changed", "added " + ", ".join(u.login for u in new))
-        click.echo("Added to the Data Backup Group: " + ", ".join(u.name for u in new))
+    if change.changed:
+        record("backup group changed", "added " + ", ".join(u.login for u in change.changed))
+        click.echo("Added to the Data Backup Group: " + ", ".join(u.name for u in change.changed))
 
 
 @backup_group.command("remove")
@@ -53,14 +51,14 @@ def add_command(logins: tuple[str, ...]) -> None:
 def remove_command(logins: tuple[str, ...]) -> None:
     """Take users out of the Data Backup Group."""
     conn, users = _users(logins)
-    outside = [u for u in users if not store.is_member(conn, u.id)]
-    for user in outside:
+    change = group.remove(conn, users)
+    for user in change.already:
         click.echo(f"{user.name} is not in the Data Backup Group.")
-    leaving = [u for u in users if store.is_member(conn, u.id)]
-    if leaving:
-        store.remove_members(conn, [u.id for u in leaving])
-        record("backup group changed", "removed " + ", ".join(u.login for u in leaving))
-        click.echo("Removed from the Data Backup Group: " + ", ".join(u.name for u in leaving))
+    if change.changed:
+        record("backup group changed", "removed " + ", ".join(u.login for u in change.changed))
+        click.echo(
+            "Removed from the Data Backup Group: " + ", ".join(u.name for u in change.changed)
+        )
 
 
 @backup_group.command("list")

@@ -9,7 +9,8 @@ from flask import current_app
 
 from portal import audit, clock
 from portal.db import get_db
-from portal.users import UserError, validate_password
+from portal.passwords import validate_password
+from portal.users import UserError
 
 ACTOR = "command line"
 

@@ -10,14 +10,8 @@ from portal import clock, people
 from portal.cli.common import read_password, record
 from portal.db import get_db
 from portal.filters import count
-from portal.users import (
-    UserError,
-    add_user,
-    ensure_admin,
-    hash_password,
-    list_users,
-    set_password,
-)
+from portal.passwords import hash_password, set_password
+from portal.users import UserError, add_user, ensure_admin, list_users
 
 user_group = AppGroup("user", help="Add, list and remove the people who log in.")
 

@@ -15,8 +15,18 @@ from portal.data_backup.service import (
     engine,
     folder_problems,
     folder_warnings,
+    last_verify,
     restore,
     run_backup,
+    verify,
 )
 
-__all__ = ["engine", "folder_problems", "folder_warnings", "restore", "run_backup"]
+__all__ = [
+    "engine",
+    "folder_problems",
+    "folder_warnings",
+    "last_verify",
+    "restore",
+    "run_backup",
+    "verify",
+]

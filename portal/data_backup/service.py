@@ -4,6 +4,7 @@ and the commands all come through here."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from functools import partial
@@ -16,10 +17,12 @@ from portal.backup import BackupEngine, BackupError, RunResult, Source
 from portal.backup.engine import RunProgress
 from portal.backup.layout import Layout, copy_words
 from portal.backup.restore import RestoreResult
+from portal.backup.verify import VerifyReport
 from portal.datafiles import DATA_FILES, data_file
 from portal.db import data_path, migrate, open_data_file
 from portal.filters import format_datetime
 from portal.reminder import store as reminder_store
+from portal.settings_store import get_value, put_value
 
 
 def engine(app: Flask | None = None) -> BackupEngine:
@@ -119,6 +122,45 @@ def run_backup(
     _audit(app, "backup completed", who, done, user_id)
     _record_day_if_complete(app, who)
     return result
+
+
+# The last verification's time and problems, kept in system.db's settings for the Data
+# Backup page: {"at": ISO time, "problems": {"<file>|<generation>": message}}.
+VERIFY_KEY = "backup_verify"
+
+
+def verify(
+    who: str, *, user_id: int | None = None, wait: float | None = 0, app: Flask | None = None
+) -> VerifyReport:
+    """Re-check every copy, keep the result for the Data Backup page and write the audit
+    entry: the page's Verify and `flask backup verify` alike. BackupError when the copies
+    cannot be read (another run holds the lock past `wait`, the folder is unusable)."""
+    app = app or current_app
+    report = engine(app).verify(wait=wait)
+    result = {
+        "at": app.extensions["portal.clock"].now().isoformat(),
+        "problems": {f"{p.name}|{p.generation}": p.message for p in report.problems},
+    }
+    try:
+        conn = open_data_file("system.db", app)
+        try:
+            put_value(conn, VERIFY_KEY, json.dumps(result))
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        app.logger.error("the verification's result was not kept: %s", exc)
+    _audit(app, "backup verified", who, report.summary(), user_id)
+    return report
+
+
+def last_verify(conn: sqlite3.Connection) -> dict:
+    """The last verification as verify() kept it ({} if there was none, or it is unreadable)."""
+    stored = get_value(conn, VERIFY_KEY)
+    try:
+        found = json.loads(stored) if stored else {}
+    except ValueError:
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def _record_day_if_complete(app: Flask, who: str) -> None:

@@ -5,7 +5,6 @@ asked for are checked against the known lists and only ever used as names."""
 
 from __future__ import annotations
 
-import json
 import shutil
 
 from flask import (
@@ -30,10 +29,8 @@ from portal.datafiles import DATA_FILES
 from portal.nightly import store as nightly
 from portal.settings.blueprint import bp
 from portal.settings.forms import FileForm, RestoreForm
-from portal.settings_store import get_value, put_value
-from portal.web import log_event, system_db
+from portal.web import system_db
 
-VERIFY_KEY = "backup_verify"
 FILE_NAMES = [spec.name for spec in DATA_FILES]
 GENERATION_VALUES = {str(g) for g in range(GENERATIONS + 1)}
 
@@ -51,14 +48,6 @@ def _generation(value: str | None) -> int:
     if value not in GENERATION_VALUES:
         abort(404)
     return int(value)
-
-
-def _last_verify() -> dict:
-    stored = get_value(system_db(), VERIFY_KEY)
-    try:
-        return json.loads(stored) if stored else {}
-    except ValueError:
-        return {}
 
 
 @bp.get("/data-backup")
@@ -94,7 +83,7 @@ def data_backup_index():
         safety=safety,
         safety_keep=KEEP,
         safety_days=KEEP_DAYS,
-        verify=_last_verify(),
+        verify=data_backup.last_verify(system_db()),
         form=FileForm(),
         running=jobs.board(current_app).running(),
         automatic=nightly.get_setting(system_db()),
@@ -148,18 +137,11 @@ def data_backup_verify():
     if not FileForm().validate_on_submit():
         abort(400)
     try:
-        report = data_backup.engine().verify(wait=0)
+        report = data_backup.verify(current_user.login, user_id=current_user.id)
     except BackupError as exc:
         flash(str(exc), "error")
         return redirect(url_for("settings.data_backup_index"))
-    now = clock.now()
-    result = {
-        "at": now.isoformat(),
-        "problems": {f"{p.name}|{p.generation}": p.message for p in report.problems},
-    }
-    put_value(system_db(), VERIFY_KEY, json.dumps(result))
     summary = report.summary()
-    log_event("backup verified", summary)
     flash(summary, "success" if report.ok else "error")
     return redirect(url_for("settings.data_backup_index"))
 

@@ -8,7 +8,6 @@ as the window opens is saved."""
 from __future__ import annotations
 
 import re
-import shutil
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,15 +17,16 @@ from playwright.sync_api import expect
 
 from portal import create_app
 from portal.db import get_db
+from portal.passwords import hash_password
 from portal.reminder import store
-from portal.users import add_user, hash_password
+from portal.users import add_user
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import screenshot
 from tests.serving import faketime, serve
 
 PASSWORD = "member password"
 
-pytestmark = pytest.mark.skipif(shutil.which("faketime") is None, reason="needs faketime")
+pytestmark = pytest.mark.usefixtures("needs_faketime")
 
 
 def office(instance: Path) -> Path:

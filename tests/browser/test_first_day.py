@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from portal import create_app
 from portal.db import get_db
-from portal.users import add_user, hash_password
+from portal.passwords import hash_password
+from portal.users import add_user
 from tests.browser.conftest import screenshot
 from tests.helpers import utc
 from tests.serving import serve

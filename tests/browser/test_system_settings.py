@@ -5,7 +5,6 @@ with the admin password prompt, and a restore that brings back yesterday's data.
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,7 +14,8 @@ from playwright.sync_api import expect
 from portal import create_app, data_backup
 from portal.apps.todo import store as todo
 from portal.db import get_db
-from portal.users import add_user, ensure_admin, hash_password, set_password
+from portal.passwords import hash_password, set_password
+from portal.users import add_user, ensure_admin
 from tests.browser.conftest import screenshot
 from tests.serving import faketime, serve
 
@@ -23,7 +23,7 @@ PASSWORD = "member password"
 ADMIN_PASSWORD = "the admin password"
 TODAY = "2026-11-27 14:00:00"
 
-pytestmark = pytest.mark.skipif(shutil.which("faketime") is None, reason="needs faketime")
+pytestmark = pytest.mark.usefixtures("needs_faketime")
 
 
 def office(instance: Path) -> dict:
