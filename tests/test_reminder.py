@@ -287,3 +287,24 @@ def test_next_stays_on_the_site(app, office):
     assert "evil.example" not in page
     response = submit(alice, "/backup/", "/backup/skip", data={"next": "//evil.example"})
     assert response.headers["Location"] == "/"
+
+
+def test_the_portal_page_never_hashes_a_copy(app, office, clock, instance_path, monkeypatch):
+    """Issue 12: what the portlet shows is read from the record and the disk, never by
+    hashing copies, not even when backup.txt is lost (up to 32 copies on every page)."""
+    with app.app_context():
+        data_backup.run_backup(None, "alice", app=app)
+        clock.advance(days=1)
+        data_backup.run_backup(None, "alice", app=app)  # two generations of four files
+    (instance_path / "backup" / "backup.txt").unlink()
+    alice = browser(app, "alice")
+    hashed = []
+    real = FileOps.sha256
+    monkeypatch.setattr(
+        FileOps, "sha256", lambda self, path: hashed.append(path) or real(self, path)
+    )
+    clock.set(utc(2026, 11, 28, 8, 0))  # the morning: the portal page with its portlet
+    page = alice.get("/").get_data(as_text=True)
+    assert 'id="p-backup"' in page  # the portlet is there
+    assert "Last backup" in alice.get("/backup/").get_data(as_text=True)
+    assert hashed == []

@@ -62,9 +62,7 @@ def confirm():
 @bp.post("/confirm")
 def start():
     """Confirmed: run the backup of every data file in the background."""
-    form = NextForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = NextForm()  # CSRFProtect has checked the token of every POST
     job = jobs.board(current_app).start(
         current_app._get_current_object(),
         current_user.login,

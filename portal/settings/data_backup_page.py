@@ -84,7 +84,7 @@ def data_backup_index():
         safety_keep=KEEP,
         safety_days=KEEP_DAYS,
         verify=data_backup.last_verify(system_db()),
-        form=FileForm(),
+        file_form=lambda name: FileForm(file=name),
         running=jobs.board(current_app).running(),
         automatic=nightly.get_setting(system_db()),
         automatic_run=records.run_on(system_db(), clock.today()),
@@ -94,9 +94,7 @@ def data_backup_index():
 @bp.post("/data-backup/backup")
 def data_backup_run():
     """Create or Update (one file) or Back up all (no file), in the background."""
-    form = FileForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = FileForm()  # CSRFProtect has checked the token of every POST
     names = [_file(form.file.data)] if form.file.data else FILE_NAMES
     job = jobs.board(current_app).start(
         current_app._get_current_object(),
@@ -134,8 +132,6 @@ def data_backup_progress(job_id: str):
 @bp.post("/data-backup/verify")
 def data_backup_verify():
     """Re-check every copy and keep the result for the page."""
-    if not FileForm().validate_on_submit():
-        abort(400)
     try:
         report = data_backup.verify(current_user.login, user_id=current_user.id)
     except BackupError as exc:
@@ -185,9 +181,7 @@ def _confirm_page(name: str, generation: int, copy, unproven: str | None = None)
 @bp.post("/data-backup/restore")
 def data_backup_restore():
     """Restore one data file from one generation (a safety copy is kept first)."""
-    form = RestoreForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = RestoreForm()  # CSRFProtect has checked the token of every POST
     name, generation = _file(form.file.data), _generation(form.generation.data)
     force = form.force.data == "1"
     try:
