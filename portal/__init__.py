@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal import clock, db, errors, filters, instance, security, startup
+from portal import clock, db, errors, filters, forms, instance, security, startup
 from portal.config import Defaults
 from portal.web import RowIdConverter
 
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_cli(app)
     errors.init_app(app)
     filters.init_app(app)
+    forms.init_app(app)
     security.init_app(app)
     if app.config["PROXY_COUNT"]:
         # Behind IIS or nginx: take the client's address from X-Forwarded-For, trusting

@@ -3,6 +3,7 @@ data file, kept open by each server thread between requests."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import threading
@@ -126,10 +127,16 @@ def close_kept_connections() -> None:
         kept.popitem()[1][0].close()
 
 
-def open_data_file(name: str, app: Flask) -> sqlite3.Connection:
-    """A new connection to one data file, outside any request (background jobs,
-    start-up); the caller closes it."""
-    return connect(data_path(name, app), app.config["SQLITE_BUSY_TIMEOUT_MS"])
+@contextlib.contextmanager
+def open_data_file(name: str, app: Flask) -> Iterator[sqlite3.Connection]:
+    """A connection to one data file outside any request (background jobs, start-up,
+    commands), closed when the block ends: `with open_data_file("system.db", app) as
+    conn:`. Inside a request, get_db(name) gives the request's own."""
+    conn = connect(data_path(name, app), app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
 def get_db(name: str) -> sqlite3.Connection:

@@ -1,5 +1,5 @@
 """What the templates get besides their own variables: filters for times, sizes, people and
-copies; the operator command for this instance; the form behind every POST-only button."""
+copies; the operator command for this instance."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from flask import Flask, g
 
 from portal.clock import get_clock
 from portal.db import get_db
-from portal.forms import ConfirmForm
 from portal.instance import flask_command
 from portal.users import names_by_login
 
@@ -90,9 +89,5 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(count)
     app.add_template_filter(person)
     app.add_template_filter(copy_name)
-    # The form behind every POST-only button (Log out, Verify, ...): one idiom, hidden_tag().
-    # formdata=None: it only renders a token, and must not read the request (an error page
-    # for a request too large to read renders it too).
-    app.context_processor(lambda: {"button_form": ConfirmForm(formdata=None)})
     # The operator commands a page names, written for this instance (see flask_command).
     app.add_template_global(lambda arguments: flask_command(app, arguments), "operator_command")

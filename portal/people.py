@@ -23,14 +23,11 @@ def remove(app: Flask, login: str, now: datetime) -> tuple[User, int, int]:
     """Remove a person: their to-dos and events first (so a failure leaves them whole
     and the removal can be repeated), then their account. Returns the person and how
     many to-dos and events were deleted. UserError for nobody or the Administrator."""
-    system = open_data_file("system.db", app)
-    try:
+    with open_data_file("system.db", app) as system:
         person = removable(system, login)
         todos = _in(app, "todo.db", lambda conn: todo.delete_all_of(conn, person.id))
         events = _in(app, "schedule.db", lambda conn: scheduler.delete_all_of(conn, person.id))
         remove_user(system, login, now)
-    finally:
-        system.close()
     return person, todos, events
 
 
@@ -43,16 +40,10 @@ def reserve_orphan_ids(app: Flask, now: datetime) -> int:
         | _in(app, "schedule.db", scheduler.owner_ids)
         | _in(app, "bulletin.db", bulletin.author_ids)
     )
-    system = open_data_file("system.db", app)
-    try:
+    with open_data_file("system.db", app) as system:
         return reserve_ids(system, ids, now)
-    finally:
-        system.close()
 
 
 def _in(app: Flask, name: str, work):
-    conn = open_data_file(name, app)
-    try:
+    with open_data_file(name, app) as conn:
         return work(conn)
-    finally:
-        conn.close()

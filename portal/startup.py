@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Flask
 
 from portal import clock, data_health, db, instance, people
+from portal.clock import get_clock
 from portal.users import ensure_admin
 
 
@@ -39,7 +40,7 @@ def _reserve_orphan_ids(app: Flask) -> None:
     before, after = app.extensions["portal.schema_report"].get("system.db", (0, 0))
     if 0 < before < people.KEEPS_REMOVED <= after:
         try:
-            people.reserve_orphan_ids(app, app.extensions["portal.clock"].now())
+            people.reserve_orphan_ids(app, get_clock(app).now())
         except sqlite3.Error as exc:
             app.logger.error("ids of people removed before could not be reserved: %s", exc)
 

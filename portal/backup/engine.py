@@ -14,7 +14,7 @@ from portal.backup import lock, safety
 from portal.backup import state as state_mod
 from portal.backup.errors import BackupError, RestoreError
 from portal.backup.fileops import FileOps, database_size
-from portal.backup.layout import GENERATIONS, Layout, copy_words
+from portal.backup.layout import GENERATIONS, Layout, copy_words, taken_at
 from portal.backup.ledger import Entry
 from portal.backup.restore import RestoreResult
 from portal.backup.restore import restore as restore_copy
@@ -199,6 +199,6 @@ class BackupEngine:
         """When the newest copy of a data file was taken (from the copy's own time stamp)."""
         newest = self.layout.slot(name, 0)
         try:
-            return datetime.fromtimestamp(int(newest.stat().st_mtime), self.clock().tzinfo)
+            return taken_at(newest.stat(), self.clock().tzinfo)
         except (FileNotFoundError, NotADirectoryError):
             return None

@@ -10,8 +10,10 @@ made) or .discard (a displaced copy, deleted last): nothing half-done looks like
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 GENERATIONS = 7
@@ -24,6 +26,17 @@ DISCARD = ".discard"
 def generation_label(generation: int) -> str:
     """'newest' for generation 0, else the folder number."""
     return "newest" if generation == 0 else str(generation)
+
+
+def taken_at(stat: os.stat_result, zone: tzinfo) -> datetime:
+    """When a copy was taken: its file time, to the second. The run stamps it on the
+    copy; it is the key that matches a copy with its record in backup.txt."""
+    return datetime.fromtimestamp(int(stat.st_mtime), zone)
+
+
+def same_second(a: datetime, b: datetime) -> bool:
+    """Whether two taken-at times are the same (file times keep whole seconds)."""
+    return int(a.timestamp()) == int(b.timestamp())
 
 
 def copy_label(generation: int | str) -> str:

@@ -22,6 +22,8 @@ from portal.backup.layout import (
     copy_label,
     generation_label,
     generation_rank,
+    same_second,
+    taken_at,
 )
 
 HEADER = """\
@@ -218,13 +220,8 @@ def scan(layout: Layout, names: list[str], zone: tzinfo) -> list[OnDisk]:
                 stat = os.stat(path)
             except (FileNotFoundError, NotADirectoryError):
                 continue
-            taken_at = datetime.fromtimestamp(int(stat.st_mtime), zone)
-            found.append(OnDisk(name, generation, Path(path), taken_at, stat.st_size))
+            found.append(OnDisk(name, generation, Path(path), taken_at(stat, zone), stat.st_size))
     return found
-
-
-def _same_second(a: datetime, b: datetime) -> bool:
-    return int(a.timestamp()) == int(b.timestamp())
 
 
 def match(entries: list[Entry], on_disk: list[OnDisk]) -> tuple[list[Copy], list[Entry]]:
@@ -248,10 +245,10 @@ def match(entries: list[Entry], on_disk: list[OnDisk]) -> tuple[list[Copy], list
 
     rules = (
         lambda e, d: (
-            e.generation == generation_label(d.generation) and _same_second(e.taken_at, d.taken_at)
+            e.generation == generation_label(d.generation) and same_second(e.taken_at, d.taken_at)
         ),
         lambda e, d: (
-            generation_rank(e.generation) < d.generation and _same_second(e.taken_at, d.taken_at)
+            generation_rank(e.generation) < d.generation and same_second(e.taken_at, d.taken_at)
         ),
         lambda e, d: e.generation == generation_label(d.generation),
     )

@@ -7,6 +7,7 @@ import contextlib
 import os
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 from filelock import FileLock, Timeout
 
@@ -14,12 +15,20 @@ from portal.backup.errors import BackupBusy
 from portal.backup.layout import Layout
 
 
+def file_lock(path: Path) -> FileLock:
+    """The one way the portal makes a cross-process lock file (the backup lock, the
+    automatic backup's once-a-day lock, the scheduler's leadership): owner-only, usable
+    from any thread, one object per use (filelock's per-path singletons would share a
+    lock between unrelated holders in one process)."""
+    return FileLock(str(path), mode=0o600, thread_local=False, is_singleton=False)
+
+
 @contextlib.contextmanager
 def exclusive(layout: Layout, who: str, now: datetime, wait: float | None) -> Iterator[None]:
     """Hold the backup lock; `wait` None waits as long as it takes, 0 not at all.
     While held, .backup.running says who holds it, for the message others get."""
     # thread_local=False: the lock object belongs to this call, not to a thread.
-    lock = FileLock(str(layout.lock), mode=0o600, thread_local=False, is_singleton=False)
+    lock = file_lock(layout.lock)
     try:
         lock.acquire(timeout=-1 if wait is None else wait)
     except Timeout:

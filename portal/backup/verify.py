@@ -5,8 +5,9 @@ A copy without a record is named as unrecorded: it is never counted as verified.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC
 
-from portal.backup.layout import Layout, copy_label
+from portal.backup.layout import Layout, copy_label, taken_at
 from portal.backup.ledger import Entry
 
 
@@ -136,9 +137,9 @@ def _leftover_times(layout: Layout) -> set[tuple[str, int]]:
     for path in layout.leftovers():
         name = layout.leftover_data_file(path)
         try:
-            stamp = int(path.stat().st_mtime)
+            stamp = taken_at(path.stat(), UTC)
         except FileNotFoundError:
             continue
         if name is not None:
-            found.add((name, stamp))
+            found.add((name, int(stamp.timestamp())))
     return found

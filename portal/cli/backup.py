@@ -13,6 +13,7 @@ from portal.backup import BackupBusy, BackupError
 from portal.backup.errors import UnprovenCopy
 from portal.backup.layout import copy_words, generation_rank
 from portal.cli.common import ACTOR
+from portal.clock import get_clock
 from portal.datafiles import DATA_FILES
 from portal.db import get_db
 from portal.filters import count, filesize, format_datetime
@@ -86,7 +87,7 @@ def list_command() -> None:
         click.echo("No backups yet.")
     else:
         names = names_by_login(get_db("system.db"))
-        zone = current_app.extensions["portal.clock"].zone
+        zone = get_clock().zone
         click.echo(f"{'FILE':<12} {'GENERATION':<12} {'TAKEN AT':<17}  {'SIZE':>10}  BY")
         for e in sorted(
             entries,
@@ -104,7 +105,7 @@ def list_command() -> None:
                 f"{filesize(e.size):>10}  {by}"
             )
     if safety:
-        zone = current_app.extensions["portal.clock"].zone
+        zone = get_clock().zone
         click.echo(
             "\nSafety copies (the live file as it was before a restore), in backup/pre-restore:"
         )

@@ -13,6 +13,7 @@ from flask import Flask
 
 from portal import data_backup
 from portal.backup import BackupBusy, BackupError, RunResult
+from portal.clock import get_clock
 
 KEEP_FINISHED = 20
 
@@ -86,7 +87,7 @@ class JobBoard:
             job = BackupJob(
                 id=secrets.token_urlsafe(12),
                 who=who,
-                started_at=app.extensions["portal.clock"].now(),
+                started_at=get_clock(app).now(),
                 next_url=next_url,
                 fractions=dict.fromkeys(sizes, 0.0),
                 weights=dict(sizes),

@@ -18,6 +18,7 @@ from portal.backup.engine import RunProgress
 from portal.backup.layout import Layout, copy_words
 from portal.backup.restore import RestoreResult
 from portal.backup.verify import VerifyReport
+from portal.clock import get_clock
 from portal.datafiles import DATA_FILES, data_file
 from portal.db import data_path, migrate, open_data_file
 from portal.filters import format_datetime
@@ -34,7 +35,7 @@ def engine(app: Flask | None = None) -> BackupEngine:
             Source(spec.name, data_path(spec.name, app), partial(data_health.wrong_kind, spec))
             for spec in DATA_FILES
         ],
-        clock=app.extensions["portal.clock"].now,
+        clock=get_clock(app).now,
         thorough_check=app.config["BACKUP_THOROUGH_CHECK"],
     )
 
@@ -81,12 +82,9 @@ def _audit(app: Flask, action: str, actor: str, detail: str, user_id: int | None
     """Write an audit entry if system.db takes it: a full disk or a missing system.db
     must not turn a backup (or its failure) into a crash; the log says what was lost."""
     try:
-        conn = open_data_file("system.db", app)
-        try:
-            now = app.extensions["portal.clock"].now()
+        with open_data_file("system.db", app) as conn:
+            now = get_clock(app).now()
             audit.record(conn, now, action, actor, user_id=user_id, detail=detail)
-        finally:
-            conn.close()
     except sqlite3.Error as exc:
         app.logger.error("audit entry %r (%s) not written: %s", action, detail, exc)
 
@@ -138,15 +136,12 @@ def verify(
     app = app or current_app
     report = engine(app).verify(wait=wait)
     result = {
-        "at": app.extensions["portal.clock"].now().isoformat(),
+        "at": get_clock(app).now().isoformat(),
         "problems": {f"{p.name}|{p.generation}": p.message for p in report.problems},
     }
     try:
-        conn = open_data_file("system.db", app)
-        try:
+        with open_data_file("system.db", app) as conn:
             put_value(conn, VERIFY_KEY, json.dumps(result))
-        finally:
-            conn.close()
     except sqlite3.Error as exc:
         app.logger.error("the verification's result was not kept: %s", exc)
     _audit(app, "backup verified", who, report.summary(), user_id)
@@ -166,7 +161,7 @@ def last_verify(conn: sqlite3.Connection) -> dict:
 def _record_day_if_complete(app: Flask, who: str) -> None:
     """Today's backup is done once every data file has a copy taken today, whether it
     came from the reminder, the Data Backup page, the command line or the scheduler."""
-    clock = app.extensions["portal.clock"]
+    clock = get_clock(app)
     today = clock.today()
     backups = engine(app)
     if all(
@@ -174,11 +169,8 @@ def _record_day_if_complete(app: Flask, who: str) -> None:
         for spec in DATA_FILES
     ):
         try:
-            conn = open_data_file("system.db", app)
-            try:
+            with open_data_file("system.db", app) as conn:
                 reminder_store.record_done(conn, today, clock.now(), who)
-            finally:
-                conn.close()
         except sqlite3.Error as exc:
             app.logger.error("today's backup not recorded as done: %s", exc)
 
@@ -202,13 +194,10 @@ def restore(
         raise
     # A copy from before an upgrade has an older schema: bring it up to date at once.
     try:
-        conn = open_data_file(name, app)
-        try:
+        with open_data_file(name, app) as conn:
             migrate(conn, data_file(name))
             if name == "system.db":
                 system_restore.keep_the_present(conn, result.safety_copy)
-        finally:
-            conn.close()
     except sqlite3.Error as exc:
         raise BackupError(
             f"{name} was restored, but its schema could not be brought up to date ({exc}); "

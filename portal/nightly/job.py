@@ -7,11 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from filelock import FileLock, Timeout
+from filelock import Timeout
 from flask import Flask
 
 from portal import data_backup
 from portal.backup import BackupError
+from portal.backup.lock import file_lock
+from portal.clock import get_clock
 from portal.data_backup import records
 from portal.db import open_data_file
 from portal.nightly import rules, store
@@ -28,34 +30,25 @@ class JobOutcome:
 
 def run_if_due(app: Flask, who: str = WHO) -> JobOutcome:
     """Run today's automatic backup if it is due; record how it went."""
-    lock = FileLock(
-        str(Path(app.config["BACKUP_DIR"]) / ".automatic.lock"),
-        mode=0o600,
-        thread_local=False,
-        is_singleton=False,
-    )
+    lock = file_lock(Path(app.config["BACKUP_DIR"]) / ".automatic.lock")
     try:
         lock.acquire(timeout=0)
     except Timeout:
         return JobOutcome(False, message="being run by another process")
     try:
-        clock = app.extensions["portal.clock"]
+        clock = get_clock(app)
         now = clock.now()
-        conn = open_data_file("system.db", app)
-        try:
+        with open_data_file("system.db", app) as conn:
             setting = store.get_setting(conn)
             if not rules.is_due(setting, records.run_on(conn, now.date()), now):
                 return JobOutcome(False, message="not due")
-        finally:
-            conn.close()
         try:
             data_backup.run_backup(None, who, wait=None, app=app)
         except BackupError as exc:
             outcome = JobOutcome(True, ok=False, message=str(exc))
         else:
             outcome = JobOutcome(True, message="done")
-        conn = open_data_file("system.db", app)
-        try:
+        with open_data_file("system.db", app) as conn:
             records.record_run(
                 conn,
                 now.date(),
@@ -63,8 +56,6 @@ def run_if_due(app: Flask, who: str = WHO) -> JobOutcome:
                 "ok" if outcome.ok else "failed",
                 "" if outcome.ok else outcome.message,
             )
-        finally:
-            conn.close()
         return outcome
     finally:
         lock.release()

@@ -11,9 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from filelock import FileLock, Timeout
+from filelock import Timeout
 from flask import Flask
 
+from portal.backup.lock import file_lock
+from portal.clock import get_clock
 from portal.nightly import job
 
 log = logging.getLogger(__name__)
@@ -27,7 +29,7 @@ class Leadership:
     """A non-blocking lock held for as long as this process leads."""
 
     def __init__(self, path: Path):
-        self._lock = FileLock(str(path), mode=0o600, thread_local=False, is_singleton=False)
+        self._lock = file_lock(path)
 
     @property
     def held(self) -> bool:
@@ -68,7 +70,7 @@ def start(app: Flask) -> BackgroundScheduler | None:
     if "portal.scheduler" in app.extensions:
         return app.extensions["portal.scheduler"]
     leadership = Leadership(Path(app.instance_path) / "scheduler.lock")
-    scheduler = BackgroundScheduler(daemon=True, timezone=app.extensions["portal.clock"].zone)
+    scheduler = BackgroundScheduler(daemon=True, timezone=get_clock(app).zone)
     for job_id, function, interval_setting in JOBS:
         # The first tick comes at once: a portal that was down at the set time catches up.
         scheduler.add_job(
