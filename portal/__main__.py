@@ -79,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
 def _prepare_site(app, demo: bool) -> None:
     """A new admin password shown once, and the demo organisation if asked for."""
     from portal import clock
-    from portal.cli.demo import load_demo, print_demo_people
+    from portal import demo as sample
+    from portal.cli.common import ACTOR
+    from portal.cli.demo import print_demo_people
     from portal.data_health import problems
     from portal.db import get_db
     from portal.instance import flask_command
@@ -108,7 +110,7 @@ def _prepare_site(app, demo: bool) -> None:
                 flush=True,
             )
         if demo:
-            people = load_demo()
+            people = sample.load_into_empty(ACTOR)
             if people is None:
                 print("Demo: this instance already has people; nothing loaded.", flush=True)
             else:

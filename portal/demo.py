@@ -6,9 +6,11 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime, time, timedelta
 
+from portal import audit, clock
 from portal.apps.bulletin import store as bulletin
 from portal.apps.scheduler import store as scheduler
 from portal.apps.todo import store as todo
+from portal.db import get_db
 from portal.passwords import hash_password
 from portal.users import list_groups, list_users
 
@@ -104,3 +106,16 @@ def load(
             replier = people[(index * 3 + n + 1) % len(people)]
             bulletin.add_reply(board, post_id, replier.id, answer, now)
     return [(p.login, p.name, p.group_name or "") for p in people]
+
+
+def load_into_empty(actor: str) -> list[tuple[str, str, str]] | None:
+    """Load the demo into the current app's instance if it is empty, with its audit entry;
+    None if the instance has people already. `flask demo` and `python -m portal --demo`."""
+    system = get_db("system.db")
+    if not is_empty(system):
+        return None
+    people = load(
+        system, get_db("schedule.db"), get_db("bulletin.db"), get_db("todo.db"), clock.now()
+    )
+    audit.record(system, clock.now(), "demo loaded", actor, detail=f"{len(people)} sample people")
+    return people

@@ -82,9 +82,14 @@ def test_unknown_time_zone_is_a_clear_error(tmp_path):
         make(tmp_path / "i", TIMEZONE="Mars/Olympus")
 
 
-def test_server_zone_is_the_default(tmp_path):
+def test_server_zone_is_the_default(tmp_path, monkeypatch):
+    import tzlocal
+
+    monkeypatch.delenv("PORTAL_TIMEZONE", raising=False)
     app = make(tmp_path / "i")
-    assert app.extensions["portal.clock"].zone is not None
+    assert str(app.extensions["portal.clock"].zone) == str(tzlocal.get_localzone())
+    chosen = make(tmp_path / "j", TIMEZONE="Asia/Tokyo")
+    assert str(chosen.extensions["portal.clock"].zone) == "Asia/Tokyo"
 
 
 def test_data_dir_and_backup_dir_are_settings(tmp_path):

@@ -42,12 +42,7 @@ class FileResult:
     seconds: float
     taken_at: datetime
     # "first copy", "rotated" (a new day) or "replaced" (the same day, or the clock behind)
-    outcome: str
-    verified: bool = True
-
-    @property
-    def rotated(self) -> bool:
-        return self.outcome == "rotated"
+    outcome: str  # a FileResult is only made for a copy that was verified
 
 
 @dataclass

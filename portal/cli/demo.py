@@ -5,21 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from portal import clock, demo
-from portal.cli.common import record
-from portal.db import get_db
-
-
-def load_demo() -> list[tuple[str, str, str]] | None:
-    """Load the demo into an empty instance; None if the instance has people already."""
-    system = get_db("system.db")
-    if not demo.is_empty(system):
-        return None
-    people = demo.load(
-        system, get_db("schedule.db"), get_db("bulletin.db"), get_db("todo.db"), clock.now()
-    )
-    record("demo loaded", f"{len(people)} sample people")
-    return people
+from portal import demo
+from portal.cli.common import ACTOR
 
 
 def print_demo_people(people: list[tuple[str, str, str]]) -> None:
@@ -33,7 +20,7 @@ def print_demo_people(people: list[tuple[str, str, str]]) -> None:
 @with_appcontext
 def demo_command() -> None:
     """Load a sample organisation (3 groups, 10 people, events, posts, to-dos)."""
-    people = load_demo()
+    people = demo.load_into_empty(ACTOR)
     if people is None:
         raise click.ClickException(
             "This instance already has people or groups; the demo loads only into an empty "
