@@ -39,19 +39,6 @@ def record(
         )
 
 
-def recent(conn: sqlite3.Connection, limit: int = 50, offset: int = 0) -> list[AuditEntry]:
-    """Entries newest first."""
-    rows = conn.execute(
-        "SELECT at, actor, action, detail, remote_addr FROM audit_log"
-        " ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
-        (limit, offset),
-    )
-    return [
-        AuditEntry(from_db(r["at"]), r["actor"], r["action"], r["detail"], r["remote_addr"])
-        for r in rows
-    ]
-
-
 @dataclass(frozen=True)
 class Kind:
     """A kind of entry the Backup history can be filtered by."""

@@ -150,11 +150,10 @@ def test_an_unexpected_error_is_logged_with_its_traceback_and_shown_plainly(
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
 def test_every_file_under_the_instance_is_private_after_demo_backup_and_restore(app, instance_path):
-    from portal import data_backup
-    from portal.cli.demo import load_demo
+    from portal import data_backup, demo
 
     with app.app_context():
-        load_demo()
+        demo.load_into_empty("tester")
         data_backup.run_backup(None, "tester", app=app)
         data_backup.restore("todo.db", 0, "tester", app=app)
         data_backup.engine(app).verify()

@@ -4,7 +4,6 @@ and the commands all come through here."""
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from functools import partial
@@ -23,7 +22,7 @@ from portal.datafiles import DATA_FILES, data_file
 from portal.db import data_path, migrate, open_data_file
 from portal.filters import format_datetime
 from portal.reminder import store as reminder_store
-from portal.settings_store import get_value, put_value
+from portal.settings_store import get_json, put_json
 
 
 def engine(app: Flask | None = None) -> BackupEngine:
@@ -141,7 +140,7 @@ def verify(
     }
     try:
         with open_data_file("system.db", app) as conn:
-            put_value(conn, VERIFY_KEY, json.dumps(result))
+            put_json(conn, VERIFY_KEY, result)
     except sqlite3.Error as exc:
         app.logger.error("the verification's result was not kept: %s", exc)
     _audit(app, "backup verified", who, report.summary(), user_id)
@@ -150,12 +149,7 @@ def verify(
 
 def last_verify(conn: sqlite3.Connection) -> dict:
     """The last verification as verify() kept it ({} if there was none, or it is unreadable)."""
-    stored = get_value(conn, VERIFY_KEY)
-    try:
-        found = json.loads(stored) if stored else {}
-    except ValueError:
-        return {}
-    return found if isinstance(found, dict) else {}
+    return get_json(conn, VERIFY_KEY)
 
 
 def _record_day_if_complete(app: Flask, who: str) -> None:

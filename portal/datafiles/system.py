@@ -96,4 +96,17 @@ MIGRATIONS: tuple[str, ...] = (
         removed_at TEXT NOT NULL
     );
     """,
+    # 6: every stored setting is JSON (settings_store.get_json): the reminder's
+    # "on 12:00 18:00" and the automatic backup's "on 00:00" are converted.
+    """
+    UPDATE settings SET value = json_object(
+        'enabled', json(CASE WHEN value LIKE 'on %' THEN 'true' ELSE 'false' END),
+        'start', substr(value, length(value) - 10, 5),
+        'end', substr(value, length(value) - 4, 5))
+    WHERE key = 'backup_reminder' AND NOT json_valid(value);
+    UPDATE settings SET value = json_object(
+        'enabled', json(CASE WHEN value LIKE 'on %' THEN 'true' ELSE 'false' END),
+        'at', substr(value, length(value) - 4, 5))
+    WHERE key = 'backup_automatic' AND NOT json_valid(value);
+    """,
 )

@@ -6,9 +6,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import time
 
-from portal.settings_store import get_value, put_value
+from portal.settings_store import get_json, put_json
 
-SETTING_KEY = "backup_automatic"  # "off" or "on HH:MM"
+SETTING_KEY = "backup_automatic"  # {"enabled": false, "at": "00:00"}
 SUGGESTED_TIME = time(0, 0)
 
 
@@ -20,13 +20,13 @@ class AutomaticSetting:
 
 def get_setting(conn: sqlite3.Connection) -> AutomaticSetting:
     """Whether the automatic backup is on, and at what time (default: off, 00:00)."""
+    stored = get_json(conn, SETTING_KEY)
     try:
-        switch, at = (get_value(conn, SETTING_KEY) or "").split()
-        return AutomaticSetting(switch == "on", time.fromisoformat(at))
-    except ValueError:
+        return AutomaticSetting(stored["enabled"] is True, time.fromisoformat(stored["at"]))
+    except (KeyError, TypeError, ValueError):
         return AutomaticSetting()
 
 
 def save_setting(conn: sqlite3.Connection, setting: AutomaticSetting) -> None:
     """Store the automatic backup's switch and time."""
-    put_value(conn, SETTING_KEY, f"{'on' if setting.enabled else 'off'} {setting.at:%H:%M}")
+    put_json(conn, SETTING_KEY, {"enabled": setting.enabled, "at": f"{setting.at:%H:%M}"})

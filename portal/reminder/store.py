@@ -9,10 +9,11 @@ from datetime import date, datetime, time
 
 from portal.clock import from_db, to_db
 from portal.db import transaction
-from portal.settings_store import get_value, put_value
+from portal.settings_store import get_value, parse_json, put_json
 from portal.users import User, list_users
 
-# One settings row, "on 12:00 18:00", so the page hook reads it with one key lookup.
+# One settings row, {"enabled": true, "start": "12:00", "end": "18:00"}, so the page hook
+# reads it with one key lookup.
 SETTINGS_KEY = "backup_reminder"
 DEFAULT_START = time(12, 0)
 DEFAULT_END = time(18, 0)
@@ -38,10 +39,14 @@ class DoneDay:
 
 def parse_settings(value: str | None) -> ReminderSettings:
     """Settings from their stored form; anything unreadable falls back to the defaults."""
+    stored = parse_json(value)
     try:
-        switch, start, end = (value or "").split()
-        return ReminderSettings(switch == "on", time.fromisoformat(start), time.fromisoformat(end))
-    except ValueError:
+        return ReminderSettings(
+            stored["enabled"] is True,
+            time.fromisoformat(stored["start"]),
+            time.fromisoformat(stored["end"]),
+        )
+    except (KeyError, TypeError, ValueError):
         return ReminderSettings()
 
 
@@ -54,8 +59,12 @@ def save_settings(conn: sqlite3.Connection, settings: ReminderSettings) -> None:
     """Store the switch and the window; they take effect at the next page request."""
     if settings.start >= settings.end:
         raise ValueError("The reminder window must end after it starts.")
-    value = f"{'on' if settings.enabled else 'off'} {settings.start:%H:%M} {settings.end:%H:%M}"
-    put_value(conn, SETTINGS_KEY, value)
+    value = {
+        "enabled": settings.enabled,
+        "start": f"{settings.start:%H:%M}",
+        "end": f"{settings.end:%H:%M}",
+    }
+    put_json(conn, SETTINGS_KEY, value)
 
 
 def members(conn: sqlite3.Connection) -> list[User]:
