@@ -87,3 +87,106 @@ def test_a_copy_that_cannot_be_copied_aside_is_not_restored(tmp_path):
         engine.restore("todo.db", 1, who="test")
     assert mark_of(live) == "todo.db today"
     assert not (root / "backup" / "pre-restore").exists()
+
+
+# -- backup.txt lines that cannot be trusted --------------------------------------------
+
+GOOD = "todo.db\tnewest\t2026-11-26T10:00:00+01:00\t12288\t" + "a" * 64 + "\talice"
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        (GOOD.replace("a" * 64, "not-a-hash"), "the SHA-256 is not 64 hexadecimal digits"),
+        (GOOD.replace("\t12288\t", "\t12kB\t"), "the size '12kB' is not a number"),
+        (GOOD.replace("+01:00", ""), "has no UTC offset"),
+        ("@latest-day\ttodo.db", "2 fields instead of 3"),
+    ],
+    ids=["sha", "size", "naive-time", "latest-day"],
+)
+def test_a_damaged_line_is_named_and_not_trusted(line, says):
+    from portal.backup import ledger
+
+    parsed = ledger.parse(line + "\n")
+    assert parsed.entries == []
+    [damage] = parsed.damage
+    assert "line 1 cannot be read" in damage and says in damage
+
+
+def test_a_slot_listed_twice_differently_is_trusted_in_neither():
+    from portal.backup import ledger
+
+    other = GOOD.replace("alice", "bob")
+    parsed = ledger.parse(GOOD + "\n" + other + "\n")
+    assert parsed.entries == []
+    assert (
+        "lists todo.db newest copy twice with different records (lines 1 and 2)"
+        in (parsed.damage[0])
+    )
+
+
+# -- a run whose new copy fails its check; doors that refuse --------------------------
+
+
+def test_a_new_copy_that_fails_its_integrity_check_replaces_nothing(tmp_path):
+    from portal.backup import BackupError
+
+    class NewCopyDamaged(FileOps):
+        def check(self, path, thorough=True):
+            if path.name.endswith(".partial"):
+                return "Page 3: never used"
+            return super().check(path, thorough)
+
+    root = full_generations(tmp_path)
+    engine = make_engine(root, FakeClock(NOW), NewCopyDamaged())
+    before = {p: p.read_bytes() for p in (root / "backup").rglob("*.db")}
+    with pytest.raises(BackupError, match="the new copy failed its integrity check: Page 3"):
+        engine.run(["todo.db"], who="test")
+    assert {p: p.read_bytes() for p in (root / "backup").rglob("*.db")} == before
+
+
+def test_the_engine_refuses_a_generation_out_of_range_and_a_missing_data_file(tmp_path):
+    from portal.backup import BackupError
+
+    root = full_generations(tmp_path)
+    engine = make_engine(root, FakeClock(NOW))
+    with pytest.raises(RestoreError, match="The generation must be 0 .newest. to 7"):
+        engine.restore("todo.db", 8, who="test")
+    engine.sources["todo.db"].path.unlink()
+    with pytest.raises(BackupError, match="todo.db: the data file .* is missing"):
+        engine.run(["todo.db"], who="test")
+
+
+def test_a_garbled_running_file_still_says_a_backup_is_running(tmp_path):
+    from portal.backup.layout import Layout
+    from portal.backup.lock import running_message
+
+    layout = Layout(tmp_path)
+    layout.running.write_text("not the three fields", encoding="utf-8")
+    assert running_message(layout) == "A backup is already running."
+
+
+def test_stray_files_in_pre_restore_are_not_safety_copies(tmp_path):
+    from portal.backup import safety
+    from portal.backup.layout import Layout
+
+    layout = Layout(tmp_path)
+    layout.pre_restore.mkdir(parents=True)
+    (layout.pre_restore / "notes.txt").write_text("mine")
+    (layout.pre_restore / "todo-20261127-090000.db").mkdir()  # a folder with a copy's name
+    assert safety.listing(layout, ["todo.db"], NOW.tzinfo) == []
+
+
+def test_check_names_a_file_that_is_not_a_database(tmp_path):
+    text = tmp_path / "todo.db"
+    text.write_text("not a database at all, " * 100)
+    problem = FileOps().check(text)
+    assert problem and "not a database" in problem
+
+
+def test_a_generation_out_of_range_has_no_folder(tmp_path):
+    from portal.backup.layout import Layout
+
+    with pytest.raises(ValueError, match="generation must be 0 to 7, not 8"):
+        Layout(tmp_path).slot_dir(8)
+    assert Layout(tmp_path / "not yet made").leftovers() == []
