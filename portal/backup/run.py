@@ -114,52 +114,15 @@ class Run:
         return "replaced", None
 
     def _one(self, name: str, state: State, notes: list[str]) -> tuple[FileResult, State]:
-        ops, layout, progress = self.ops, self.layout, self.progress
-        source = self.engine.source(name)
+        layout = self.layout
         began = time.monotonic()
         partial = layout.partial(name)
         try:
-            try:
-                ops.snapshot(
-                    source.path,
-                    partial,
-                    (lambda done, total: progress(name, done, total)) if progress else None,
-                )
-            except OSError as exc:
-                raise BackupError(f"{name}: the copy could not be written ({exc}).") from exc
-            except Exception as exc:  # sqlite3 errors, e.g. a full disk or a damaged source
-                raise BackupError(f"{name}: the copy failed ({exc}).") from exc
-            problem = ops.check(partial, thorough=self.engine.thorough_check)
-            if problem:
-                raise BackupError(f"{name}: the new copy failed its integrity check: {problem}.")
-            if wrong := source.wrong_kind(partial):
-                raise BackupError(f"{name}: the live file is not a {name} data file ({wrong}).")
-            taken_at = self.engine.now()
-            ops.set_taken_at(partial, taken_at.timestamp())
-            ops.make_private(partial)
-            digest = ops.sha256(partial)
-            size = partial.stat().st_size
-            ops.fsync_file(partial)
-            ops.fsync_dir(layout.root)
-
+            taken_at, digest, size = self._copy(name, partial)
             # Recorded before it moves: a crash from here on leaves a copy with its record.
             new = Entry(name, "new", taken_at, size, digest, self.who)
             self.engine.write_ledger(state, extra=[new])
-
-            outcome, note = self._outcome(name, state, taken_at.date())
-            if note:
-                notes.append(note)
-            if outcome == "rotated":
-                gap = rotation.first_gap(layout, name) or GENERATIONS + 1
-                moves = {g: (g + 1 if g + 1 <= GENERATIONS else None) for g in range(gap)}
-                discarded = rotation.shift(ops, layout, name)
-            elif outcome == "replaced":
-                moves = {0: None}
-                discarded = rotation.displace_newest(ops, layout, name)
-            else:
-                moves, discarded = {}, None
-            ops.replace(partial, layout.slot(name, 0))
-            ops.fsync_dir(layout.root)
+            outcome, moves, discarded = self._put_in_place(name, state, taken_at, partial, notes)
         except OSError as exc:
             self._abandon(partial)
             raise BackupError(
@@ -181,9 +144,60 @@ class Run:
             # Last of all: the copy that left the rotation. If this fails, the next
             # run removes it as a leftover.
             with contextlib.suppress(OSError):
-                ops.delete_copy(discarded)
+                self.ops.delete_copy(discarded)
         seconds = time.monotonic() - began
         return FileResult(name, size, digest, seconds, taken_at, outcome), state
+
+    def _copy(self, name: str, partial: Path) -> tuple[datetime, str, int]:
+        """Snapshot the live file to `partial`, check it (integrity, kind), stamp its
+        time, hash and flush it: (taken at, SHA-256, size)."""
+        ops, progress = self.ops, self.progress
+        source = self.engine.source(name)
+        try:
+            ops.snapshot(
+                source.path,
+                partial,
+                (lambda done, total: progress(name, done, total)) if progress else None,
+            )
+        except OSError as exc:
+            raise BackupError(f"{name}: the copy could not be written ({exc}).") from exc
+        except Exception as exc:  # sqlite3 errors, e.g. a full disk or a damaged source
+            raise BackupError(f"{name}: the copy failed ({exc}).") from exc
+        problem = ops.check(partial, thorough=self.engine.thorough_check)
+        if problem:
+            raise BackupError(f"{name}: the new copy failed its integrity check: {problem}.")
+        if wrong := source.wrong_kind(partial):
+            raise BackupError(f"{name}: the live file is not a {name} data file ({wrong}).")
+        taken_at = self.engine.now()
+        ops.set_taken_at(partial, taken_at.timestamp())
+        ops.make_private(partial)
+        digest = ops.sha256(partial)
+        size = partial.stat().st_size
+        ops.fsync_file(partial)
+        ops.fsync_dir(self.layout.root)
+        return taken_at, digest, size
+
+    def _put_in_place(
+        self, name: str, state: State, taken_at: datetime, partial: Path, notes: list[str]
+    ) -> tuple[str, dict, Path | None]:
+        """Rotate (a new day) or set the newest copy aside (the same day), then rename the
+        new copy into place: (outcome, the slots' moves, the copy to delete last)."""
+        ops, layout = self.ops, self.layout
+        outcome, note = self._outcome(name, state, taken_at.date())
+        if note:
+            notes.append(note)
+        if outcome == "rotated":
+            gap = rotation.first_gap(layout, name) or GENERATIONS + 1
+            moves = {g: (g + 1 if g + 1 <= GENERATIONS else None) for g in range(gap)}
+            discarded = rotation.shift(ops, layout, name)
+        elif outcome == "replaced":
+            moves = {0: None}
+            discarded = rotation.displace_newest(ops, layout, name)
+        else:
+            moves, discarded = {}, None
+        ops.replace(partial, layout.slot(name, 0))
+        ops.fsync_dir(layout.root)
+        return outcome, moves, discarded
 
     def _abandon(self, partial: Path) -> None:
         """After a failure: delete the unfinished copy and, if it can be written, the
