@@ -17,6 +17,7 @@ from flask import Flask
 from portal.backup.fileops import SQLITE_HEADER
 from portal.backup.layout import GENERATIONS
 from portal.datafiles import DATA_FILES, DataFile, split_statements
+from portal.instance import flask_command
 
 
 def live_problem(path: Path) -> str | None:
@@ -49,8 +50,6 @@ def has_copies(backup_dir: Path, name: str) -> bool:
 
 def how_to_fix(app: Flask, name: str) -> str:
     """The command that brings a data file back, for this instance."""
-    from portal.instance import flask_command
-
     if has_copies(Path(app.config["BACKUP_DIR"]), name):
         return (
             f"Bring it back from its newest copy with: "

@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 
 from flask import Flask, g
 
+from portal.backup.layout import copy_label, copy_name, copy_words
 from portal.clock import get_clock
 from portal.db import get_db
 from portal.instance import flask_command
@@ -76,11 +77,6 @@ def person(who: str | None) -> str:
     return names.get(who.casefold(), who)
 
 
-def copy_name(generation: str) -> str:
-    """A copy's generation in a table: 'newest copy', '1' ... '7'."""
-    return "newest copy" if generation == "newest" else generation
-
-
 def init_app(app: Flask) -> None:
     """Register the filters."""
     app.add_template_filter(local_datetime)
@@ -88,6 +84,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(filesize)
     app.add_template_filter(count)
     app.add_template_filter(person)
-    app.add_template_filter(copy_name)
+    for name_a_copy in (copy_name, copy_label, copy_words):  # portal/backup/layout.py
+        app.add_template_filter(name_a_copy)
     # The operator commands a page names, written for this instance (see flask_command).
     app.add_template_global(lambda arguments: flask_command(app, arguments), "operator_command")

@@ -70,8 +70,10 @@ def ensure_admin_password(conn: sqlite3.Connection, now: datetime) -> str | None
         if cur.rowcount == 1:
             # Kept to tell later starts that nobody has chosen a password yet (the hash
             # only: the password itself is shown once and never stored).
+            # JSON like every setting (settings_store); written here, inside this
+            # transaction, so the password and its mark are stored together.
             conn.execute(
-                "INSERT INTO settings (key, value) VALUES (?, ?)"
+                "INSERT INTO settings (key, value) VALUES (?, json_object('hash', ?))"
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (GENERATED_ADMIN_PASSWORD, digest),
             )
@@ -84,7 +86,7 @@ def admin_password_is_generated(conn: sqlite3.Connection) -> bool:
     if admin is None:
         return False
     row = conn.execute(
-        "SELECT 1 FROM settings s JOIN users u ON u.password_hash = s.value"
+        "SELECT 1 FROM settings s JOIN users u ON u.password_hash = json_extract(s.value, '$.hash')"
         " WHERE s.key = ? AND u.id = ?",
         (GENERATED_ADMIN_PASSWORD, admin.id),
     ).fetchone()

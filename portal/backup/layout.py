@@ -39,6 +39,11 @@ def same_second(a: datetime, b: datetime) -> bool:
     return int(a.timestamp()) == int(b.timestamp())
 
 
+def copy_name(generation: str) -> str:
+    """A copy in a Generation column: 'newest copy', '1' ... '7'."""
+    return "newest copy" if generation in ("0", "newest") else generation
+
+
 def copy_label(generation: int | str) -> str:
     """How a copy is named in lists and tables: 'newest copy', 'generation 3'."""
     if generation in (0, "0", "newest"):

@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from portal import data_backup
 from portal.backup import BackupBusy, BackupError
 from portal.backup.errors import UnprovenCopy
-from portal.backup.layout import copy_words, generation_rank
+from portal.backup.layout import copy_name, copy_words, generation_rank
 from portal.cli.common import ACTOR
 from portal.clock import get_clock
 from portal.datafiles import DATA_FILES
@@ -83,11 +83,11 @@ def list_command() -> None:
         entries, safety = backups.generations(), backups.safety_copies()
     except (BackupError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
+    zone = get_clock().zone
     if not entries:
         click.echo("No backups yet.")
     else:
         names = names_by_login(get_db("system.db"))
-        zone = get_clock().zone
         click.echo(f"{'FILE':<12} {'GENERATION':<12} {'TAKEN AT':<17}  {'SIZE':>10}  BY")
         for e in sorted(
             entries,
@@ -99,13 +99,12 @@ def list_command() -> None:
             by = _person(e.taken_by, names)
             if not e.recorded:
                 by += " - UNRECORDED, not verifiable"
-            generation = "newest copy" if e.generation == "newest" else e.generation
+            taken = format_datetime(e.taken_at, zone)
             click.echo(
-                f"{e.name:<12} {generation:<12} {format_datetime(e.taken_at, zone):<17}  "
+                f"{e.name:<12} {copy_name(e.generation):<12} {taken:<17}  "
                 f"{filesize(e.size):>10}  {by}"
             )
     if safety:
-        zone = get_clock().zone
         click.echo(
             "\nSafety copies (the live file as it was before a restore), in backup/pre-restore:"
         )

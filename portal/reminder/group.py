@@ -47,15 +47,19 @@ class Change:
 
 def add(conn: sqlite3.Connection, users: list[User], now: datetime) -> Change:
     """Put people in the group; those already in it are named, not an error."""
-    already = [u for u in users if store.is_member(conn, u.id)]
-    new = [u for u in users if not store.is_member(conn, u.id)]
+    already, new = _split_by_membership(conn, users)
     store.add_members(conn, [u.id for u in new], now)
     return Change(new, already)
 
 
 def remove(conn: sqlite3.Connection, users: list[User]) -> Change:
     """Take people out of the group; those not in it are named, not an error."""
-    outside = [u for u in users if not store.is_member(conn, u.id)]
-    leaving = [u for u in users if store.is_member(conn, u.id)]
+    leaving, outside = _split_by_membership(conn, users)
     store.remove_members(conn, [u.id for u in leaving])
     return Change(leaving, outside)
+
+
+def _split_by_membership(conn: sqlite3.Connection, users: list[User]) -> tuple[list, list]:
+    """(the people in the group, the people not in it), each asked once."""
+    inside = {u.id for u in users if store.is_member(conn, u.id)}
+    return [u for u in users if u.id in inside], [u for u in users if u.id not in inside]
