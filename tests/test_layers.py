@@ -29,3 +29,20 @@ def test_no_module_is_above_300_lines():
         if (count := len(path.read_text(encoding="utf-8").splitlines())) > 300
     }
     assert not long, long
+
+
+def test_no_test_imports_a_conftest():
+    """Fixtures come from pytest, helpers from helper modules (tests/helpers.py,
+    tests/browser/shots.py): importing a conftest runs it twice under two names."""
+    importing = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "tests").rglob("*.py")
+        if path.name != "test_layers.py"
+        and any(
+            line.startswith(("from tests.conftest", "from tests.browser.conftest"))
+            or line.startswith("import tests.conftest")
+            or ("conftest import" in line and line.lstrip().startswith("from "))
+            for line in path.read_text(encoding="utf-8").splitlines()
+        )
+    ]
+    assert not importing, importing

@@ -17,7 +17,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
 def pytest_collection_modifyitems(items):
@@ -50,19 +49,3 @@ def page(chromium):
     page.set_default_timeout(15_000)
     yield page
     context.close()
-
-
-DOC_SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def screenshot(page, name: str, docs: bool = False) -> Path:
-    """Keep a picture of what the user saw (test-artifacts/, not committed). With `docs`
-    and PORTAL_DOC_SHOTS=1, also refresh the one in docs/screenshots/ that the guides
-    show: a plain test run changes no tracked file (the pictures show temporary paths)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    if docs and os.environ.get("PORTAL_DOC_SHOTS") == "1":
-        DOC_SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(DOC_SHOTS / f"{name}.png"), full_page=True)
-    return path

@@ -21,7 +21,7 @@ from portal.passwords import hash_password, set_password
 from portal.reminder import store as reminder
 from portal.users import add_user, ensure_admin
 from tests.browser.accessibility import focused_name, tab_to, violations
-from tests.browser.conftest import screenshot
+from tests.browser.shots import screenshot
 from tests.serving import serve
 
 PASSWORD = "member password"

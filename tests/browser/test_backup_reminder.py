@@ -21,7 +21,7 @@ from portal.passwords import hash_password
 from portal.reminder import store
 from portal.users import add_user
 from tests.browser.accessibility import assert_accessible
-from tests.browser.conftest import screenshot
+from tests.browser.shots import screenshot
 from tests.serving import faketime, serve
 
 PASSWORD = "member password"

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from portal.demo import DEMO_PASSWORD
-from tests.browser.conftest import screenshot
+from tests.browser.shots import screenshot
 from tests.serving import serve
 
 

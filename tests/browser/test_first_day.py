@@ -12,7 +12,7 @@ from portal import create_app
 from portal.db import get_db
 from portal.passwords import hash_password
 from portal.users import add_user
-from tests.browser.conftest import screenshot
+from tests.browser.shots import screenshot
 from tests.helpers import utc
 from tests.serving import serve
 

@@ -16,7 +16,7 @@ from portal.apps.todo import store as todo
 from portal.db import get_db
 from portal.passwords import hash_password, set_password
 from portal.users import add_user, ensure_admin
-from tests.browser.conftest import screenshot
+from tests.browser.shots import screenshot
 from tests.serving import faketime, serve
 
 PASSWORD = "member password"
