@@ -54,9 +54,17 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "backups",
         "Backups",
-        ("backup started", "backup completed", "backup failed", "backup verified"),
+        (
+            "backup started",
+            "backup completed",
+            "backup failed",
+            "backup verified",
+            "off-site copy completed",
+            "off-site copy failed",
+        ),
     ),
     Kind("restores", "Restores", ("restore completed", "restore failed")),
+    Kind("notices", "Notices sent", ("notice sent", "notice not sent")),
     Kind("reminders", "Reminders and skips", ("backup skipped",)),
     Kind(
         "sign-ins",
@@ -80,6 +88,8 @@ KINDS: tuple[Kind, ...] = (
             "backup reminder switched",
             "backup reminder window",
             "backup group changed",
+            "off-site folder set",
+            "mail settings saved",
             "admin password set",
             "user added",
             "user removed",

@@ -26,6 +26,36 @@ class Defaults:
     SCHEDULER_ENABLED = True
     # How often the leader checks whether the automatic backup is due.
     SCHEDULER_TICK_SECONDS = 60
+    # The off-site copy (issue 13): a second folder, e.g. a NAS share
+    # (r"\\nas\backups\portal") or a mounted disk, that gets the newest copy of every data
+    # file after each backup. Empty is off. The Data Backup page can set it too (that wins).
+    OFFSITE_DIR = ""
+    # Dated off-site folders kept: the newest days, then the newest of each week and month.
+    OFFSITE_KEEP_DAILY = 7
+    OFFSITE_KEEP_WEEKLY = 4
+    OFFSITE_KEEP_MONTHLY = 12
+    # A failed off-site copy is tried again by the scheduler this often.
+    OFFSITE_RETRY_MINUTES = 60
+
+    # Mail when a backup fails or is missed (Flask-Mail's names; sent with smtplib). The
+    # Schedule Data Backup page can set these too (its values win). NOTIFY_EMAILS: the
+    # addresses, comma-separated; empty sends no mail.
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_DEFAULT_SENDER = ""
+    NOTIFY_EMAILS = ""
+    # A monitoring service's URL that gets a small JSON POST for each notice; empty is off.
+    NOTIFY_WEBHOOK_URL = ""
+    NOTIFY_TIMEOUT_SECONDS = 10
+    # The weekly automatic verify of every local and off-site copy: the weekday
+    # (0 Monday ... 6 Sunday) and the time, after the automatic backup.
+    AUTOMATIC_VERIFY_WEEKDAY = 6
+    AUTOMATIC_VERIFY_AT = "03:00"
+
     # How many proxies (IIS, nginx) stand in front of the portal and set X-Forwarded-For;
     # 0 trusts no such header. Throttling and the audit log then see real client addresses.
     PROXY_COUNT = 0

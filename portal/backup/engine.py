@@ -16,7 +16,7 @@ from portal.backup.errors import BackupError, RestoreError
 from portal.backup.fileops import FileOps, database_size
 from portal.backup.layout import GENERATIONS, Layout, copy_words, taken_at
 from portal.backup.ledger import Entry
-from portal.backup.restore import RestoreResult
+from portal.backup.restore import Candidate, RestoreResult, local_candidate
 from portal.backup.restore import restore as restore_copy
 from portal.backup.run import FileResult, Run, RunProgress, RunResult
 from portal.backup.state import State
@@ -112,8 +112,9 @@ class BackupEngine:
         return database_size(self.source(name).path)
 
     @contextlib.contextmanager
-    def _locked(self, who: str, now: datetime, wait: float | None) -> Iterator[None]:
-        """The one-at-a-time lock, with the backup folder's problems as BackupError."""
+    def locked(self, who: str, now: datetime, wait: float | None) -> Iterator[None]:
+        """The one-at-a-time lock, with the backup folder's problems as BackupError. The
+        off-site copy holds it too, so the newest copies stay put while they are sent."""
         if problem := self.layout.folder_problem():
             raise BackupError(problem + " Nothing was changed.")
         try:
@@ -150,13 +151,13 @@ class BackupEngine:
                     "backed up, so its copies stay as they are. Nothing was backed up."
                 )
         started = self.now()
-        with self._locked(who, started, wait):
+        with self.locked(who, started, wait):
             return Run(self, who, progress).back_up(names, started)
 
     def verify(self, wait: float | None = None) -> VerifyReport:
         """Re-check every copy (integrity, SHA-256 against the record made with it).
         Writes nothing."""
-        with self._locked("verify", self.now(), wait):
+        with self.locked("verify", self.now(), wait):
             return verify_copies(self.state(), self.layout, self.ops)
 
     def restore(
@@ -170,19 +171,46 @@ class BackupEngine:
         """Restore one data file from one generation (0 = newest, 1 to 7). Only a copy
         whose bytes match the SHA-256 recorded when it was made goes live, unless `force`;
         never a copy that is damaged or of another kind."""
-        source = self.source(name)
+        self.source(name)
         if not 0 <= generation <= GENERATIONS:
             raise RestoreError(f"The generation must be 0 (newest) to {GENERATIONS}.")
-        now = self.now()
-        with self._locked(who, now, wait):
+
+        def local() -> Candidate:
             copy = self.state().copy_at(name, generation)
             if copy is None:
                 raise RestoreError(f"{name} has no copy at {copy_words(generation)}.")
-            self.check_space(copy.disk.size + self.live_size(name), "the restore")
-            result = restore_copy(self.layout, self.ops, source, copy, now, force)
+            return local_candidate(name, copy)
+
+        return self.restore_from(name, local, copy_words(generation), who, wait, force)
+
+    def restore_from(
+        self,
+        name: str,
+        candidate: Callable[[], Candidate],
+        words: str,
+        who: str = "unknown",
+        wait: float | None = 0,
+        force: bool = False,
+    ) -> RestoreResult:
+        """Restore one data file from the copy `candidate()` names once the lock is held
+        (a local generation, an off-site day), with every check of a restore; `words`
+        names the copy in the result ('the newest copy', 'the off-site copy of ...')."""
+        source = self.source(name)
+        now = self.now()
+        with self.locked(who, now, wait):
+            chosen = candidate()
+            self.check_space(self.ops_size(chosen.path) + self.live_size(name), "the restore")
+            result = restore_copy(self.layout, self.ops, source, chosen, words, now, force)
             with contextlib.suppress(OSError):
                 safety.prune(self.layout, self.ops, name, now)
             return result
+
+    def ops_size(self, path: Path) -> int:
+        """A copy's size on disk (0 when it cannot be read: the restore then says why)."""
+        try:
+            return path.stat().st_size
+        except OSError:
+            return 0
 
     # -- reading --------------------------------------------------------------------
 

@@ -21,9 +21,21 @@ from portal.backup.ledger import Copy
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """A copy offered for restore: where its bytes are, and what was written down when
+    it was made (a local copy's line in backup.txt, an off-site copy's manifest)."""
+
+    path: Path
+    what: str  # 'The newest copy of todo.db', 'The off-site copy of todo.db of 2026-11-27'
+    sha256: str  # "" when nothing was written down (an unrecorded local copy)
+    taken_at: datetime
+    record: str = "backup.txt"  # where the SHA-256 was written down
+
+
+@dataclass(frozen=True)
 class RestoreResult:
     name: str
-    generation: int
+    copy: str  # which copy, as a sentence names it: 'the newest copy', 'generation 3'
     taken_at: datetime
     safety_copy: Path | None  # None when there was no live file to keep
     forced: bool = False
@@ -36,32 +48,41 @@ def describe(name: str, generation: int) -> str:
     return f"The copy of {name} at generation {generation}"
 
 
-def provenance_problem(copy: Copy, digest: str) -> str | None:
+def local_candidate(name: str, copy: Copy) -> Candidate:
+    """A copy in the backup folder, as restore() takes it."""
+    taken_at = copy.record.taken_at if copy.recorded else copy.disk.taken_at
+    sha256 = copy.record.sha256 if copy.recorded else ""
+    return Candidate(copy.disk.path, describe(name, copy.disk.generation), sha256, taken_at)
+
+
+def provenance_problem(candidate: Candidate, digest: str) -> str | None:
     """Why these bytes cannot be proven to be the copy the portal made, or None."""
-    if not copy.recorded:
+    if not candidate.sha256:
         return (
-            "is unrecorded: backup.txt has no record of it (the ledger was lost or damaged, "
-            "or the copy was put there by hand), so it cannot be proven to be the copy the "
-            "portal made"
+            f"is unrecorded: {candidate.record} has no record of it (the ledger was lost or "
+            "damaged, or the copy was put there by hand), so it cannot be proven to be the "
+            "copy the portal made"
         )
-    if digest != copy.record.sha256:
+    if digest != candidate.sha256:
         return (
-            "does not match the SHA-256 recorded in backup.txt when it was made: it was "
-            "changed or damaged since"
+            f"does not match the SHA-256 recorded in {candidate.record} when it was made: it "
+            "was changed or damaged since"
         )
     return None
 
 
-def restore(layout: Layout, ops, source, copy: Copy, now: datetime, force: bool) -> RestoreResult:
-    """Restore `source` from `copy`; on RestoreError the live file is as it was."""
-    name, generation = source.name, copy.disk.generation
-    what = describe(name, generation)
+def restore(
+    layout: Layout, ops, source, candidate: Candidate, copy: str, now: datetime, force: bool
+) -> RestoreResult:
+    """Restore `source` from `candidate` (`copy` names it in the result); on RestoreError
+    the live file is as it was."""
+    name, what = source.name, candidate.what
     staging = layout.partial(name)
     try:
         try:
-            ops.copy_file(copy.disk.path, staging)
+            ops.copy_file(candidate.path, staging)
             digest = ops.sha256(staging)
-            reason = provenance_problem(copy, digest)
+            reason = provenance_problem(candidate, digest)
             if reason and not force:
                 raise UnprovenCopy(f"{what} {reason}; not restored.", reason)
             if problem := ops.check(staging, thorough=True):
@@ -79,8 +100,7 @@ def restore(layout: Layout, ops, source, copy: Copy, now: datetime, force: bool)
     finally:
         with contextlib.suppress(OSError):
             ops.unlink(staging)
-    taken_at = copy.record.taken_at if copy.recorded else copy.disk.taken_at
-    return RestoreResult(name, generation, taken_at, kept, forced=bool(reason))
+    return RestoreResult(name, copy, candidate.taken_at, kept, forced=bool(reason))
 
 
 def _safety_copy(layout: Layout, ops, live: Path, name: str, now: datetime) -> Path | None:

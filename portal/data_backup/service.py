@@ -6,18 +6,21 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from datetime import date
 from functools import partial
 from pathlib import Path
 
 from flask import Flask, current_app
 
-from portal import audit, data_health, system_restore
+from portal import data_health, system_restore
 from portal.backup import BackupEngine, BackupError, RunResult, Source
 from portal.backup.engine import RunProgress
-from portal.backup.layout import Layout, copy_words
+from portal.backup.layout import Layout
 from portal.backup.restore import RestoreResult
 from portal.backup.verify import VerifyReport
 from portal.clock import get_clock
+from portal.data_backup import offsite
+from portal.data_backup.trail import audit_entry
 from portal.datafiles import DATA_FILES, data_file
 from portal.db import data_path, migrate, open_data_file
 from portal.filters import format_datetime
@@ -77,17 +80,6 @@ def folder_warnings(app: Flask | None = None) -> list[str]:
     ]
 
 
-def _audit(app: Flask, action: str, actor: str, detail: str, user_id: int | None) -> None:
-    """Write an audit entry if system.db takes it: a full disk or a missing system.db
-    must not turn a backup (or its failure) into a crash; the log says what was lost."""
-    try:
-        with open_data_file("system.db", app) as conn:
-            now = get_clock(app).now()
-            audit.record(conn, now, action, actor, user_id=user_id, detail=detail)
-    except sqlite3.Error as exc:
-        app.logger.error("audit entry %r (%s) not written: %s", action, detail, exc)
-
-
 def _refuse_broken_files(app: Flask, names: list[str] | None) -> None:
     """A data file that is missing or not a database is never backed up: its copy
     would replace a good one."""
@@ -108,16 +100,19 @@ def run_backup(
     """Back up through the engine, with 'backup started/completed/failed' in the audit log."""
     app = app or current_app
     what = ", ".join(names) if names else "all data files"
-    _audit(app, "backup started", who, what, user_id)
+    audit_entry(app, "backup started", who, what, user_id)
     try:
         _refuse_broken_files(app, names)
         result = engine(app).run(names, who=who, progress=progress, wait=wait)
     except BackupError as exc:
-        _audit(app, "backup failed", who, str(exc), user_id)
+        audit_entry(app, "backup failed", who, str(exc), user_id)
         raise
     done = ", ".join(f"{f.name} ({f.size} bytes)" for f in result.files)
-    _audit(app, "backup completed", who, done, user_id)
+    audit_entry(app, "backup completed", who, done, user_id)
     _record_day_if_complete(app, who)
+    # Then off site: its outcome is a note on the run, never the run's failure.
+    if (sent := offsite.send_newest(engine(app), who, app)) is not None:
+        result.notes.append(sent.message)
     return result
 
 
@@ -143,7 +138,7 @@ def verify(
             put_json(conn, VERIFY_KEY, result)
     except sqlite3.Error as exc:
         app.logger.error("the verification's result was not kept: %s", exc)
-    _audit(app, "backup verified", who, report.summary(), user_id)
+    audit_entry(app, "backup verified", who, report.summary(), user_id)
     return report
 
 
@@ -177,14 +172,19 @@ def restore(
     force: bool = False,
     user_id: int | None = None,
     app: Flask | None = None,
+    offsite_day: date | None = None,
 ) -> RestoreResult:
-    """Restore one data file, bring its schema up to date, and audit it. `force`
-    restores a copy that cannot be proven (unrecorded, or changed since it was made)."""
+    """Restore one data file from a local generation, or from an off-site day, bring its
+    schema up to date, and audit it. `force` restores a local copy that cannot be proven
+    (unrecorded, or changed since it was made); an off-site copy is always proven."""
     app = app or current_app
     try:
-        result = engine(app).restore(name, generation, who=who, force=force)
+        if offsite_day is not None:
+            result = offsite.restore(engine(app), name, offsite_day, who, app)
+        else:
+            result = engine(app).restore(name, generation, who=who, force=force)
     except BackupError as exc:
-        _audit(app, "restore failed", who, str(exc), user_id)
+        audit_entry(app, "restore failed", who, str(exc), user_id)
         raise
     # A copy from before an upgrade has an older schema: bring it up to date at once.
     try:
@@ -198,11 +198,11 @@ def restore(
             "the next start of the portal tries again."
         ) from exc
     kept = result.safety_copy.name if result.safety_copy else "none (there was no live file)"
-    _audit(
+    audit_entry(
         app,
         "restore completed",
         who,
-        f"{name} from {copy_words(generation)} taken "
+        f"{name} from {result.copy} taken "
         f"{format_datetime(result.taken_at, app.extensions['portal.clock'].zone)}"
         f"{' (forced: the copy could not be proven)' if result.forced else ''}; "
         f"safety copy {kept}",

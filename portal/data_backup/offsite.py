@@ -1,0 +1,234 @@
+"""The off-site copy as this portal runs it: the folder from the settings (the Data
+Backup page's value, else OFFSITE_DIR), sent after every backup that completes, tried
+again by the scheduler until it succeeds, its last success and failure kept for the
+pages, every try audited. It never makes a backup fail."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from portal.backup import BackupEngine, BackupError, RestoreError
+from portal.backup.restore import Candidate, RestoreResult
+from portal.clock import get_clock
+from portal.data_backup.trail import audit_entry
+from portal.db import open_data_file
+from portal.offsite import Keep, LocalCopy, OffsiteError, OffsiteFolder, SendResult, send
+from portal.offsite.verify import OffsiteReport
+from portal.offsite.verify import verify as verify_folder
+from portal.settings_store import get_json, put_json
+
+SETTING_KEY = "offsite"  # {"dir": "..."}: set on the Data Backup page; wins over OFFSITE_DIR
+STATUS_KEY = "offsite_status"  # the last success and the last failure, for the pages
+# How long the copy waits for a backup or restore that holds the backup folder's lock.
+LOCK_WAIT_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class Outcome:
+    ok: bool
+    message: str
+    result: SendResult | None = None
+
+
+def configured_dir(conn: sqlite3.Connection, app: Flask | None = None) -> str:
+    """The off-site folder in force ('' when off): the page's value, else OFFSITE_DIR."""
+    app = app or current_app
+    stored = get_json(conn, SETTING_KEY)
+    if isinstance(stored.get("dir"), str):
+        return stored["dir"]
+    return str(app.config["OFFSITE_DIR"] or "")
+
+
+def save_dir(conn: sqlite3.Connection, folder: str) -> None:
+    put_json(conn, SETTING_KEY, {"dir": folder.strip()})
+
+
+def folder(app: Flask | None = None) -> OffsiteFolder | None:
+    """The off-site folder, or None when the off-site copy is off."""
+    app = app or current_app
+    with open_data_file("system.db", app) as conn:
+        where = configured_dir(conn, app)
+    return OffsiteFolder(Path(where)) if where else None
+
+
+def keep(app: Flask) -> Keep:
+    config = app.config
+    return Keep(
+        int(config["OFFSITE_KEEP_DAILY"]),
+        int(config["OFFSITE_KEEP_WEEKLY"]),
+        int(config["OFFSITE_KEEP_MONTHLY"]),
+    )
+
+
+def newest_local(engine: BackupEngine) -> list[LocalCopy]:
+    """The newest copy of each data file with its record; OffsiteError for a newest copy
+    that is unrecorded (its bytes cannot be proven, so they are not sent)."""
+    state = engine.state()
+    copies, unrecorded = [], []
+    for name in engine.sources:
+        copy = state.copy_at(name, 0)
+        if copy is None:
+            continue
+        if not copy.recorded:
+            unrecorded.append(name)
+            continue
+        record = copy.record
+        copies.append(
+            LocalCopy(
+                name, copy.disk.path, record.taken_at, record.size, record.sha256, record.taken_by
+            )
+        )
+    if unrecorded:
+        raise OffsiteError(
+            f"The newest copy of {', '.join(unrecorded)} is unrecorded in backup.txt, so it "
+            "cannot be proven and is not sent off site; the next backup makes one that is."
+        )
+    return copies
+
+
+def send_newest(engine: BackupEngine, who: str, app: Flask | None = None) -> Outcome | None:
+    """Send the newest copies off site (None when the off-site copy is off). Never raises
+    a BackupError: the outcome says how it went, and it is recorded and audited."""
+    app = app or current_app
+    target = folder(app)
+    if target is None:
+        return None
+    clock = get_clock(app)
+    try:
+        with engine.locked(f"{who} (off-site copy)", engine.now(), LOCK_WAIT_SECONDS):
+            result = send(target, newest_local(engine), clock.today(), keep(app))
+    except BackupError as exc:
+        _record(app, ok=False, message=str(exc))
+        audit_entry(app, "off-site copy failed", who, str(exc), None)
+        return Outcome(False, str(exc))
+    except Exception as exc:  # an unforeseen error on a share must not fail the backup
+        app.logger.exception("the off-site copy failed")
+        message = f"The off-site copy to {target.root} failed ({exc})."
+        _record(app, ok=False, message=message)
+        audit_entry(app, "off-site copy failed", who, message, None)
+        return Outcome(False, message)
+    _record(app, ok=True, message=result.summary(), day=result.day)
+    if not result.unchanged:
+        written = f" ({result.bytes_written} bytes written)" if result.sent else ""
+        audit_entry(app, "off-site copy completed", who, result.summary() + written, None)
+    return Outcome(True, result.summary(), result)
+
+
+def _record(app: Flask, *, ok: bool, message: str, day: date | None = None) -> None:
+    now = get_clock(app).now().isoformat()
+    try:
+        with open_data_file("system.db", app) as conn:
+            status = get_json(conn, STATUS_KEY)
+            status["last_try"] = now
+            if ok:
+                status.update(last_success=now, last_day=day.isoformat(), last_summary=message)
+                status.pop("failing_since", None)
+            else:
+                status.update(last_failure=now, last_error=message)
+                status.setdefault("failing_since", now)
+            put_json(conn, STATUS_KEY, status)
+    except sqlite3.Error as exc:
+        app.logger.error("the off-site copy's outcome was not recorded: %s", exc)
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the pages say about the off-site copy."""
+
+    folder: str
+    last_success: datetime | None
+    last_day: str
+    last_failure: datetime | None
+    last_error: str
+    failing_since: datetime | None
+
+    @property
+    def failing(self) -> bool:
+        return self.failing_since is not None
+
+    def failing_for(self, now: datetime) -> timedelta | None:
+        return now - self.failing_since if self.failing_since else None
+
+
+def _time(value) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def status(conn: sqlite3.Connection, app: Flask | None = None) -> Status:
+    stored = get_json(conn, STATUS_KEY)
+    return Status(
+        configured_dir(conn, app),
+        _time(stored.get("last_success")),
+        str(stored.get("last_day") or ""),
+        _time(stored.get("last_failure")),
+        str(stored.get("last_error") or ""),
+        _time(stored.get("failing_since")),
+    )
+
+
+def is_behind(engine: BackupEngine, target: OffsiteFolder) -> bool:
+    """Whether the newest complete off-site day lacks a newest local copy (as recorded):
+    then a copy is due. Reads backup.txt, the off-site listing and one manifest."""
+    try:
+        local = {(c.name, c.sha256) for c in newest_local(engine)}
+    except BackupError:
+        return True  # an unrecorded newest copy: the try says so
+    complete = target.complete_days()
+    if not complete:
+        return bool(local)
+    newest = complete[-1].manifest
+    return not local <= {(item.name, item.sha256) for item in newest.items}
+
+
+def retry_if_behind(engine: BackupEngine, app: Flask, who: str = "scheduler") -> Outcome | None:
+    """The scheduler's hourly try: send when the off-site copy is behind the local one
+    (a failed try, a share that was away, a folder just set)."""
+    target = folder(app)
+    if target is None or (target.problem() is None and not is_behind(engine, target)):
+        return None
+    return send_newest(engine, who, app)
+
+
+def restore_candidate(target: OffsiteFolder, name: str, day: date) -> Candidate:
+    """The off-site copy of `name` of `day`, as a restore takes it (read under the lock)."""
+    try:
+        manifest = target.day(day).manifest
+    except OffsiteError as exc:
+        raise RestoreError(f"{exc} Nothing was restored.") from exc
+    item = manifest.item(name)
+    if item is None:
+        raise RestoreError(f"The off-site copy of {day} has no {name}. Nothing was restored.")
+    return Candidate(
+        target.path_of(item),
+        f"The off-site copy of {name} of {day}",
+        item.sha256,
+        item.taken_at,
+        record=f"the manifest of {day}",
+    )
+
+
+def restore(engine: BackupEngine, name: str, day: date, who: str, app: Flask) -> RestoreResult:
+    """Restore one data file from an off-site day, with every check of a local restore."""
+    target = folder(app)
+    if target is None:
+        raise RestoreError("No off-site folder is set. Nothing was restored.")
+    return engine.restore_from(
+        name,
+        lambda: restore_candidate(target, name, day),
+        f"the off-site copy of {day}",
+        who=who,
+    )
+
+
+def verify(app: Flask | None = None) -> OffsiteReport | None:
+    """Verify every kept off-site copy (None when the off-site copy is off)."""
+    target = folder(app or current_app)
+    return verify_folder(target) if target else None

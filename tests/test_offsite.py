@@ -1,0 +1,175 @@
+"""Issue 13: the off-site copy, on a real second folder as the share. Dated folders with
+a manifest written last; nothing copied twice; a year of history by the retention rule;
+every kept day verified; a failing share never touches the local backup."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from portal.data_backup.offsite import newest_local
+from portal.offsite import Keep, OffsiteError, OffsiteFolder, send
+from portal.offsite import manifest as manifest_mod
+from portal.offsite.retention import kept
+from portal.offsite.verify import verify
+from tests.backup_helpers import local, make_engine, mark_of
+from tests.helpers import FakeClock
+from tests.offsite_helpers import back_up_and_send, dated_folders, expected_after_daily_runs
+
+START = local(2026, 11, 27, 13, 5)
+
+
+@pytest.fixture
+def site(tmp_path):
+    clock = FakeClock(START)
+    engine = make_engine(tmp_path, clock)
+    share_root = tmp_path / "nas"
+    share_root.mkdir()
+    return engine, clock, OffsiteFolder(share_root)
+
+
+def test_a_run_makes_a_complete_dated_folder_with_a_readable_manifest(site):
+    engine, _clock, share = site
+    result = back_up_and_send(engine, share)
+    day = share.root / "2026-11-27"
+    assert sorted(p.name for p in day.iterdir()) == ["manifest.txt", "system.db", "todo.db"]
+    text = (day / "manifest.txt").read_text(encoding="utf-8")
+    assert text.startswith("# manifest.txt: the Office Portal's off-site copy of 2026-11-27.")
+    lines = [line.split("\t") for line in text.splitlines() if not line.startswith("#")]
+    local_newest = {c.name: c for c in newest_local(engine)}
+    for name, taken, size, sha256, who, stored_in in lines:
+        assert sha256 == local_newest[name].sha256 == engine.ops.sha256(day / name)
+        assert int(size) == (day / name).stat().st_size
+        assert (taken, who, stored_in) == ("2026-11-27 13:05:00 +0100", "alice", "2026-11-27")
+    assert result.sent == ["system.db", "todo.db"] and result.bytes_written > 0
+    assert verify(share).ok
+
+
+def test_an_unchanged_file_is_not_copied_again_the_manifest_points_to_it(site):
+    engine, clock, share = site
+    first = back_up_and_send(engine, share)
+    clock.advance(days=1)
+    second = back_up_and_send(engine, share, change=("todo.db",))
+    assert second.sent == ["todo.db"] and second.reused == ["system.db"]
+    todo_copy = engine.layout.slot("todo.db", 0).stat().st_size
+    assert second.bytes_written == todo_copy < first.bytes_written
+    day2 = share.root / "2026-11-28"
+    assert not (day2 / "system.db").exists()
+    manifest = manifest_mod.parse(date(2026, 11, 28), (day2 / "manifest.txt").read_text())
+    assert manifest.item("system.db").stored_in == date(2026, 11, 27)
+    assert manifest.item("todo.db").stored_in == date(2026, 11, 28)
+    assert verify(share).ok
+
+
+def test_a_second_run_the_same_day_replaces_that_days_copies(site):
+    engine, clock, share = site
+    back_up_and_send(engine, share)
+    clock.advance(hours=3)
+    again = back_up_and_send(engine, share)
+    assert again.sent == ["todo.db"] and again.reused == ["system.db"]
+    assert dated_folders(share.root) == ["2026-11-27"]
+    day = share.root / "2026-11-27"
+    assert mark_of(day / "todo.db") == f"todo.db at {local(2026, 11, 27, 16, 5).isoformat()}"
+    manifest = manifest_mod.parse(date(2026, 11, 27), (day / "manifest.txt").read_text())
+    assert manifest.item("todo.db").sha256 == engine.ops.sha256(day / "todo.db")
+    # Nothing new: nothing is written at all.
+    assert send(share, newest_local(engine), date(2026, 11, 27)).unchanged
+
+
+def test_a_year_of_daily_runs_keeps_7_daily_4_weekly_12_monthly_each_complete(site):
+    engine, clock, share = site
+    sent = []
+    for _ in range(366):
+        result = back_up_and_send(engine, share, change=("todo.db",))
+        todo_copy = engine.layout.slot("todo.db", 0).stat().st_size
+        system_copy = engine.layout.slot("system.db", 0).stat().st_size
+        expected_bytes = todo_copy + (system_copy if "system.db" in result.sent else 0)
+        assert result.bytes_written == expected_bytes  # the bytes written are the bytes sent
+        sent.append(result.sent)
+        clock.advance(days=1)
+    last = (clock() - timedelta(days=1)).date()
+    expected = expected_after_daily_runs(last, Keep())
+    assert dated_folders(share.root) == sorted(d.isoformat() for d in expected)
+    assert len(expected) <= 7 + 4 + 12
+    report = verify(share)
+    assert report.ok, report.problems
+    assert sorted(report.days) == sorted(expected) and not report.incomplete
+    # system.db never changed: it was sent once, on the first day, and is still kept.
+    assert sent[0] == ["system.db", "todo.db"]
+    assert all(day == ["todo.db"] for day in sent[1:])
+    held = share.root / "kept-copies" / "2026-11-27" / "system.db"
+    assert held.is_file()
+    for day in expected:
+        manifest = share.day(day).manifest
+        assert share.path_of(manifest.item("system.db")) == held
+
+
+def test_the_retention_rule_on_a_calendar():
+    """The example in docs/admin-guide.md: daily runs up to Friday 27 November 2026."""
+    days = [date(2025, 11, 1) + timedelta(days=n) for n in range(392)]
+    assert days[-1] == date(2026, 11, 27)
+    chosen = sorted(kept(days, Keep()))
+    assert chosen == [
+        date(2025, 12, 31),
+        date(2026, 1, 31),
+        date(2026, 2, 28),
+        date(2026, 3, 31),
+        date(2026, 4, 30),
+        date(2026, 5, 31),
+        date(2026, 6, 30),
+        date(2026, 7, 31),
+        date(2026, 8, 31),
+        date(2026, 9, 30),
+        date(2026, 10, 31),
+        date(2026, 11, 8),
+        date(2026, 11, 15),
+        date(2026, 11, 21),
+        date(2026, 11, 22),
+        date(2026, 11, 23),
+        date(2026, 11, 24),
+        date(2026, 11, 25),
+        date(2026, 11, 26),
+        date(2026, 11, 27),
+    ]
+    assert kept(days, Keep(daily=0, weekly=0, monthly=0)) == set()
+    assert kept([date(2026, 11, 27)], Keep()) == {date(2026, 11, 27)}
+
+
+def test_a_missing_share_is_named_and_never_made(site, tmp_path):
+    engine, _clock, _share = site
+    engine.run(who="alice")
+    away = OffsiteFolder(tmp_path / "nas-not-mounted")
+    with pytest.raises(OffsiteError, match="does not exist or cannot be reached"):
+        send(away, newest_local(engine), date(2026, 11, 27))
+    assert not away.root.exists()
+
+
+def test_a_clock_behind_the_share_sends_nothing(site):
+    engine, clock, share = site
+    back_up_and_send(engine, share)
+    clock.advance(days=-2)
+    with pytest.raises(OffsiteError, match="is the clock behind"):
+        back_up_and_send(engine, share)
+    assert dated_folders(share.root) == ["2026-11-27"]
+
+
+def test_the_test_probe_writes_reads_back_and_leaves_nothing(site):
+    _engine, _clock, share = site
+    share.test()
+    assert list(share.root.iterdir()) == []
+
+
+def test_verify_names_a_changed_and_a_missing_copy(site):
+    engine, clock, share = site
+    back_up_and_send(engine, share)
+    clock.advance(days=1)
+    back_up_and_send(engine, share)
+    (share.root / "2026-11-27" / "system.db").write_bytes(b"not what was sent")
+    (share.root / "2026-11-28" / "todo.db").unlink()
+    report = verify(share)
+    assert not report.ok
+    assert "2026-11-27 system.db: differs from the SHA-256 in its manifest" in report.summary()
+    assert "2026-11-28 system.db: differs" in report.summary()  # it points to the same bytes
+    assert "2026-11-28 todo.db: missing" in report.summary()
+    assert report.files == 3  # each stored file read once
