@@ -13,6 +13,7 @@ from portal.backup import BackupBusy, BackupError
 from portal.backup.errors import UnprovenCopy
 from portal.backup.layout import copy_name, copy_words, generation_rank
 from portal.cli.common import ACTOR
+from portal.cli.offsite import offsite_group, status_lines
 from portal.clock import get_clock
 from portal.datafiles import DATA_FILES
 from portal.db import get_db
@@ -22,6 +23,7 @@ from portal.nightly import job
 from portal.users import names_by_login
 
 backup_group = AppGroup("backup", help="Back up, list, verify and restore the data files.")
+backup_group.add_command(offsite_group)
 FILE_NAMES = [spec.name for spec in DATA_FILES]
 EXIT_BUSY = 3
 
@@ -113,6 +115,8 @@ def list_command() -> None:
                 f"{c.name:<12} {format_datetime(c.taken_at, zone):<17}  "
                 f"{filesize(c.size):>10}  {c.path.name}"
             )
+    for line in status_lines():
+        click.echo(line)
 
 
 def _person(login: str, names: dict[str, str]) -> str:
@@ -163,8 +167,13 @@ def verify_command() -> None:
     "--generation",
     "-g",
     type=click.IntRange(0, 7),
-    required=True,
     help="0 for the newest copy, 1 to 7 for the folders.",
+)
+@click.option(
+    "--offsite",
+    "offsite_day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Restore from the off-site copy of this day (YYYY-MM-DD) instead.",
 )
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @click.option(
@@ -173,18 +182,25 @@ def verify_command() -> None:
     help="Restore a copy that cannot be proven to be the one the portal made (unrecorded "
     "in backup.txt, or changed since). A copy of another kind is never restored.",
 )
-def restore_command(file: str, generation: int, yes: bool, force: bool) -> None:
-    """Replace a live data file with one of its copies. Only a copy whose SHA-256 matches
-    the one recorded when it was made is restored (unless --force). A safety copy of the
-    current data is kept in backup/pre-restore/ first."""
+def restore_command(file: str, generation: int | None, offsite_day, yes: bool, force: bool) -> None:
+    """Replace a live data file with one of its copies (--generation) or with an off-site
+    copy (--offsite). Only a copy whose SHA-256 matches the one recorded when it was made
+    is restored (unless --force, for local copies). A safety copy of the current data is
+    kept in backup/pre-restore/ first."""
+    if (generation is None) == (offsite_day is None):
+        raise click.UsageError("Name the copy: --generation 0-7, or --offsite YYYY-MM-DD.")
+    if offsite_day is not None and force:
+        raise click.UsageError("--force is for local copies; an off-site copy is always proven.")
+    day = offsite_day.date() if offsite_day else None
+    words = f"the off-site copy of {day}" if day else copy_words(generation)
     if not yes:
         click.confirm(
-            f"Replace the live {file} with {copy_words(generation)}? "
+            f"Replace the live {file} with {words}? "
             "A safety copy of the current data is kept first.",
             abort=True,
         )
     try:
-        result = data_backup.restore(file, generation, ACTOR, force=force)
+        result = data_backup.restore(file, generation or 0, ACTOR, force=force, offsite_day=day)
     except UnprovenCopy as exc:
         raise click.ClickException(
             f"{exc} Restore it anyway only if you know where it came from: "

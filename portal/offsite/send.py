@@ -45,6 +45,7 @@ class SendResult:
     bytes_written: int = 0
     pruned: list[date] = field(default_factory=list)
     unchanged: bool = False  # this day was already complete with these very copies
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         if self.unchanged:
@@ -54,7 +55,7 @@ class SendResult:
             parts.append(f"sent: {', '.join(self.sent)}")
         if self.reused:
             parts.append(f"unchanged, not sent again: {', '.join(self.reused)}")
-        return "; ".join(parts) + "."
+        return "; ".join(parts) + "." + "".join(" " + note for note in self.notes)
 
 
 def _reusable(folder: OffsiteFolder, day: DayFolder | None, copy: LocalCopy) -> Item | None:
@@ -98,7 +99,7 @@ def send(
     result = SendResult(day, reused=[c.name for c in copies if c not in to_send])
     if current is not None and current.manifest == manifest:
         result.unchanged = True
-        return result
+        return _prune(folder, day, keep, result)  # an earlier try may have stopped before it
     folder.check_space(sum(copy.size for copy in to_send))
     ops, target = folder.ops, folder.day_path(day)
     try:
@@ -117,7 +118,15 @@ def send(
             f"The off-site copy to {folder.root} failed ({exc}). The local backup is "
             "complete; the off-site copy is tried again."
         ) from exc
-    result.pruned = prune_mod.prune(folder, day, keep or Keep())
+    return _prune(folder, day, keep, result)
+
+
+def _prune(folder: OffsiteFolder, day: date, keep: Keep | None, result: SendResult) -> SendResult:
+    try:
+        result.pruned = prune_mod.prune(folder, day, keep or Keep())
+    except OSError as exc:
+        # The day is complete; what was not pruned is pruned after the next copy.
+        result.notes.append(f"Older days could not all be pruned ({exc}); tried again next time.")
     return result
 
 

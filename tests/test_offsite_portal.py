@@ -1,0 +1,174 @@
+"""Issue 13: the off-site copy as the portal runs it. After every backup that completes;
+a share that is missing, full or failing never harms the local backup, and the next try
+(the next run, or the scheduler's hourly try) catches up; `backup offsite list/verify`,
+`backup restore --offsite`, and `backup list` saying how the off-site copy stands."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from portal import audit, data_backup
+from portal.data_backup import offsite
+from portal.db import get_db
+from portal.reminder import store as reminder_store
+from tests.backup_helpers import mark_of, set_mark, tmpfs
+
+TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture
+def share(app, tmp_path):
+    root = tmp_path / "nas"
+    root.mkdir()
+    app.config["OFFSITE_DIR"] = str(root)
+    return root
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def _status(app):
+    with app.app_context():
+        return offsite.status(get_db("system.db"))
+
+
+def test_every_completed_backup_goes_off_site_and_is_audited(app, share):
+    with app.app_context():
+        result = data_backup.run_backup(None, "alice", app=app)
+        entries = audit.recent_of_kinds(get_db("system.db"), ("backups",))
+    day = share / "2026-11-27"
+    assert sorted(p.name for p in day.iterdir()) == [
+        "bulletin.db",
+        "manifest.txt",
+        "schedule.db",
+        "system.db",
+        "todo.db",
+    ]
+    assert any("Off-site copy of 2026-11-27 complete" in note for note in result.notes)
+    assert entries[0].action == "off-site copy completed" and entries[0].actor == "alice"
+    status = _status(app)
+    assert status.last_day == "2026-11-27" and not status.failing
+
+
+def test_a_missing_share_never_harms_the_local_backup_and_the_hourly_try_catches_up(
+    app, share, clock
+):
+    share.rmdir()  # the NAS is switched off
+    with app.app_context():
+        result = data_backup.run_backup(None, "alice", app=app)
+        assert reminder_store.done_day(get_db("system.db"), TODAY) is not None
+        assert data_backup.engine(app).verify().ok
+    assert len(result.files) == 4  # the local backup is complete
+    assert any("does not exist or cannot be reached" in note for note in result.notes)
+    status = _status(app)
+    assert status.failing and "does not exist" in status.last_error and not status.last_success
+    clock.advance(hours=1)
+    with app.app_context():
+        assert offsite.retry_if_behind(data_backup.engine(app), app) is not None
+        assert not offsite.retry_if_behind(data_backup.engine(app), app).ok
+    share.mkdir()  # back again
+    clock.advance(hours=1)
+    with app.app_context():
+        outcome = offsite.retry_if_behind(data_backup.engine(app), app)
+        assert outcome.ok, outcome.message
+        # Nothing new since: the hourly try does nothing at all.
+        assert offsite.retry_if_behind(data_backup.engine(app), app) is None
+    assert (share / "2026-11-27" / "manifest.txt").is_file()
+    assert not _status(app).failing
+
+
+def test_a_full_share_never_harms_the_local_backup_and_recovers(app, tmp_path, clock):
+    import subprocess
+
+    with tmpfs(tmp_path / "small-nas", "size=64k") as root:
+        app.config["OFFSITE_DIR"] = str(root)
+        with app.app_context():
+            result = data_backup.run_backup(None, "alice", app=app)
+            assert data_backup.engine(app).verify().ok
+        assert len(result.files) == 4
+        assert any("Not enough free space in the off-site folder" in n for n in result.notes)
+        assert not any(p.name.startswith("20") for p in root.iterdir())  # nothing half-sent
+        subprocess.run(["mount", "-o", "remount,size=16m", str(root)], check=True)
+        with app.app_context():
+            assert offsite.retry_if_behind(data_backup.engine(app), app).ok
+        assert (root / "2026-11-27" / "manifest.txt").is_file()
+
+
+def test_restore_from_an_off_site_day_with_every_check(app, share, runner, instance_path, clock):
+    todo = instance_path / "data" / "todo.db"
+    set_mark_table(todo)
+    set_mark(todo, "as it was on the 27th")
+    with app.app_context():
+        data_backup.run_backup(None, "alice", app=app)
+    set_mark(todo, "a bad bulk change")
+    clock.advance(days=1)
+    with app.app_context():
+        data_backup.run_backup(None, "alice", app=app)
+    listing = runner.invoke(args=["backup", "offsite", "list"])
+    assert listing.exit_code == 0, listing.output
+    assert "2026-11-28  complete    todo.db" in listing.output
+    assert "2026-11-27  complete    system.db" in listing.output
+    assert "2026-11-28  complete    system.db      " in listing.output
+    done = runner.invoke(args=["backup", "restore", "todo.db", "--offsite", "2026-11-27", "--yes"])
+    assert done.exit_code == 0, done.output
+    assert mark_of(todo) == "as it was on the 27th"
+    assert "The data as it was is kept in" in done.output
+    safety = list((instance_path / "backup" / "pre-restore").iterdir())
+    assert [mark_of(p) for p in safety] == ["a bad bulk change"]
+    with app.app_context():
+        entry = audit.recent_of_kinds(get_db("system.db"), ("restores",))[0]
+    assert "todo.db from the off-site copy of 2026-11-27" in entry.detail
+
+
+def test_a_changed_off_site_copy_is_never_restored_and_verify_names_it(
+    app, share, runner, instance_path
+):
+    with app.app_context():
+        data_backup.run_backup(None, "alice", app=app)
+    (share / "2026-11-27" / "todo.db").write_bytes(b"SQLite format 3\x00" + b"\x00" * 4080)
+    refused = runner.invoke(
+        args=["backup", "restore", "todo.db", "--offsite", "2026-11-27", "--yes"]
+    )
+    assert refused.exit_code == 1
+    assert "does not match the SHA-256 recorded in the manifest of 2026-11-27" in refused.output
+    checked = runner.invoke(args=["backup", "offsite", "verify"])
+    assert checked.exit_code == 1
+    assert "PROBLEM: 2026-11-27 todo.db: differs from the SHA-256 in its manifest" in (
+        checked.output
+    )
+    incomplete = share / "2026-11-26"
+    incomplete.mkdir()
+    not_offered = runner.invoke(
+        args=["backup", "restore", "todo.db", "--offsite", "2026-11-26", "--yes"]
+    )
+    assert "The off-site copy of 2026-11-26 is incomplete" in not_offered.output
+
+
+def test_backup_list_says_how_the_off_site_copy_stands(app, share, runner):
+    runner.invoke(args=["backup", "run"])
+    listing = runner.invoke(args=["backup", "list"]).output
+    assert f"Off-site folder: {share}" in listing
+    assert "Last off-site copy: 27 Nov 2026 09:00 (the copy of 2026-11-27)" in listing
+    share.rename(share.with_name("nas-away"))
+    runner.invoke(args=["backup", "run"])
+    listing = runner.invoke(args=["backup", "list"]).output
+    assert "FAILING since" in listing and "does not exist or cannot be reached" in listing
+
+
+def test_verify_with_no_off_site_folder_says_so(runner):
+    result = runner.invoke(args=["backup", "offsite", "verify"])
+    assert result.exit_code == 1
+    assert "No off-site folder is set" in result.output
+
+
+def set_mark_table(path):
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE IF NOT EXISTS marks (id INTEGER PRIMARY KEY, mark TEXT)")
+    conn.commit()
+    conn.close()
