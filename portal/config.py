@@ -55,6 +55,9 @@ class Defaults:
     # (0 Monday ... 6 Sunday) and the time, after the automatic backup.
     AUTOMATIC_VERIFY_WEEKDAY = 6
     AUTOMATIC_VERIFY_AT = "03:00"
+    # The office's working days (0 Monday ... 6 Sunday): a day among them without a
+    # completed backup by the end of the reminder window sends a notice.
+    WORKING_WEEKDAYS = [0, 1, 2, 3, 4]
 
     # How many proxies (IIS, nginx) stand in front of the portal and set X-Forwarded-For;
     # 0 trusts no such header. Throttling and the audit log then see real client addresses.

@@ -169,7 +169,7 @@ def test_the_command_list_reads_whole():
 
     from tests.serving import ROOT
 
-    for group in ([], ["user"], ["backup"], ["backup-group"]):
+    for group in ([], ["user"], ["backup"], ["backup-group"], ["backup", "offsite"], ["notify"]):
         result = subprocess.run(
             [sys.executable, "-m", "flask", "--app", "portal", *group, "--help"],
             cwd=ROOT,

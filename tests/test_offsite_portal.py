@@ -172,3 +172,25 @@ def set_mark_table(path):
     conn.execute("CREATE TABLE IF NOT EXISTS marks (id INTEGER PRIMARY KEY, mark TEXT)")
     conn.commit()
     conn.close()
+
+
+def test_the_weekly_verify_checks_local_and_off_site_once_that_day(app, share, clock):
+    from portal.nightly import verify_job
+    from tests.helpers import utc
+
+    with app.app_context():
+        data_backup.run_backup(None, "alice", app=app)
+    clock.set(utc(2026, 11, 29, 1, 59))  # Sunday 02:59 in Berlin: not yet
+    with app.app_context():
+        assert not verify_job.run_if_due(app)
+    clock.set(utc(2026, 11, 29, 2, 0))  # Sunday 03:00
+    with app.app_context():
+        assert verify_job.run_if_due(app)
+        assert not verify_job.run_if_due(app)  # once that day
+        entries = audit.recent_of_kinds(get_db("system.db"), ("backups",))
+    verified = [e.detail for e in entries if e.action == "backup verified"]
+    assert verified[0].startswith("Off site: 1 complete day verified (4 stored files read)")
+    assert verified[1].startswith("All 4 recorded copies were verified")
+    assert {e.actor for e in entries if e.action == "backup verified"} == {
+        "scheduler (weekly verify)"
+    }

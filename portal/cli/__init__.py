@@ -12,6 +12,7 @@ from flask.cli import ScriptInfo
 
 from portal import data_health, startup
 from portal import instance as instance_folder  # not portal.cli.instance, the init command
+from portal.nightly import watch
 
 
 def register(app: Flask) -> None:
@@ -20,6 +21,7 @@ def register(app: Flask) -> None:
     from portal.cli.backup_group import backup_group as backup_group_group
     from portal.cli.demo import demo_command
     from portal.cli.instance import init_command
+    from portal.cli.notify import notify_group
     from portal.cli.users import set_admin_password_command, user_group
 
     for command in (
@@ -29,6 +31,7 @@ def register(app: Flask) -> None:
         demo_command,
         backup_group,
         backup_group_group,
+        notify_group,
     ):
         _guard(command)
         app.cli.add_command(command)
@@ -54,6 +57,10 @@ def _guard(command: click.Command) -> None:
         if command.name != "init":  # init says it in its own words
             for message in problems.values():
                 click.echo(f"Warning: {message}", err=True)
+            if not problems:
+                # Any process that starts tells of a backup that was missed while no
+                # portal process was running (the dead man's switch; sent once).
+                watch.check(app)
         try:
             return callback(*args, **kwargs)
         except (sqlite3.Error, OSError) as exc:

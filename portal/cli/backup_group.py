@@ -81,7 +81,9 @@ def list_command() -> None:
 def _switch(enabled: bool) -> None:
     conn = get_db("system.db")
     current = store.get_settings(conn)
-    store.save_settings(conn, store.ReminderSettings(enabled, current.start, current.end))
+    store.save_settings(
+        conn, store.ReminderSettings(enabled, current.start, current.end), clock.now()
+    )
     record("backup reminder switched", "on" if enabled else "off")
     click.echo(f"Schedule Data Backup is {'on' if enabled else 'off'}.")
 

@@ -15,6 +15,7 @@ from flask import Flask, current_app
 from portal.backup import BackupEngine, BackupError, RestoreError
 from portal.backup.restore import Candidate, RestoreResult
 from portal.clock import get_clock
+from portal.data_backup import notices
 from portal.data_backup.trail import audit_entry
 from portal.db import open_data_file
 from portal.offsite import Keep, LocalCopy, OffsiteError, OffsiteFolder, SendResult, send
@@ -24,6 +25,8 @@ from portal.settings_store import get_json, put_json
 
 SETTING_KEY = "offsite"  # {"dir": "..."}: set on the Data Backup page; wins over OFFSITE_DIR
 STATUS_KEY = "offsite_status"  # the last success and the last failure, for the pages
+# How long the off-site copy may fail before a notice goes out.
+FAILING_NOTICE = timedelta(hours=24)
 # How long the copy waits for a backup or restore that holds the backup folder's lock.
 LOCK_WAIT_SECONDS = 120
 
@@ -103,20 +106,31 @@ def send_newest(engine: BackupEngine, who: str, app: Flask | None = None) -> Out
         with engine.locked(f"{who} (off-site copy)", engine.now(), LOCK_WAIT_SECONDS):
             result = send(target, newest_local(engine), clock.today(), keep(app))
     except BackupError as exc:
-        _record(app, ok=False, message=str(exc))
-        audit_entry(app, "off-site copy failed", who, str(exc), None)
-        return Outcome(False, str(exc))
+        return _failed(app, who, str(exc))
     except Exception as exc:  # an unforeseen error on a share must not fail the backup
         app.logger.exception("the off-site copy failed")
-        message = f"The off-site copy to {target.root} failed ({exc})."
-        _record(app, ok=False, message=message)
-        audit_entry(app, "off-site copy failed", who, message, None)
-        return Outcome(False, message)
+        return _failed(app, who, f"The off-site copy to {target.root} failed ({exc}).")
     _record(app, ok=True, message=result.summary(), day=result.day)
     if not result.unchanged:
         written = f" ({result.bytes_written} bytes written)" if result.sent else ""
         audit_entry(app, "off-site copy completed", who, result.summary() + written, None)
     return Outcome(True, result.summary(), result)
+
+
+def _failed(app: Flask, who: str, message: str) -> Outcome:
+    """Record and audit a failed try; after 24 hours of failing, send the notice."""
+    _record(app, ok=False, message=message)
+    audit_entry(app, "off-site copy failed", who, message, None)
+    check_failing(app)
+    return Outcome(False, message)
+
+
+def check_failing(app: Flask) -> None:
+    """The notice when the off-site copy has failed for 24 hours (once per failure spell)."""
+    with open_data_file("system.db", app) as conn:
+        state = status(conn, app)
+    if state.folder and state.failing and state.failing_for(get_clock(app).now()) >= FAILING_NOTICE:
+        notices.offsite_failing(app, state.failing_since, state.last_error)
 
 
 def _record(app: Flask, *, ok: bool, message: str, day: date | None = None) -> None:

@@ -13,13 +13,13 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from portal import data_health, system_restore
-from portal.backup import BackupEngine, BackupError, RunResult, Source
+from portal.backup import BackupBusy, BackupEngine, BackupError, RunResult, Source
 from portal.backup.engine import RunProgress
 from portal.backup.layout import Layout
 from portal.backup.restore import RestoreResult
 from portal.backup.verify import VerifyReport
 from portal.clock import get_clock
-from portal.data_backup import offsite
+from portal.data_backup import notices, offsite
 from portal.data_backup.trail import audit_entry
 from portal.datafiles import DATA_FILES, data_file
 from portal.db import data_path, migrate, open_data_file
@@ -106,6 +106,8 @@ def run_backup(
         result = engine(app).run(names, who=who, progress=progress, wait=wait)
     except BackupError as exc:
         audit_entry(app, "backup failed", who, str(exc), user_id)
+        if not isinstance(exc, BackupBusy):  # another run is at work: not a failure
+            notices.backup_failed(app, what, who, str(exc))
         raise
     done = ", ".join(f"{f.name} ({f.size} bytes)" for f in result.files)
     audit_entry(app, "backup completed", who, done, user_id)
@@ -139,6 +141,8 @@ def verify(
     except sqlite3.Error as exc:
         app.logger.error("the verification's result was not kept: %s", exc)
     audit_entry(app, "backup verified", who, report.summary(), user_id)
+    if not report.ok:
+        notices.damaged_copy(app, who, report.summary())
     return report
 
 

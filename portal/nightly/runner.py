@@ -14,15 +14,27 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from filelock import Timeout
 from flask import Flask
 
+from portal import data_backup
 from portal.backup.lock import file_lock
 from portal.clock import get_clock
-from portal.nightly import job
+from portal.data_backup import offsite
+from portal.nightly import job, verify_job, watch
 
 log = logging.getLogger(__name__)
 
-# The jobs, as data: (id, function, setting naming the seconds between runs). Each
+
+def _offsite_retry(app: Flask) -> None:
+    offsite.retry_if_behind(data_backup.engine(app), app)
+
+
+# The jobs, as data: (id, function, seconds between runs from the settings). Each
 # function takes the app.
-JOBS = [("automatic-backup", job.run_if_due, "SCHEDULER_TICK_SECONDS")]
+JOBS = [
+    ("automatic-backup", job.run_if_due, lambda c: c["SCHEDULER_TICK_SECONDS"]),
+    ("backup-watch", watch.check, lambda c: c["SCHEDULER_TICK_SECONDS"]),
+    ("weekly-verify", verify_job.run_if_due, lambda c: c["SCHEDULER_TICK_SECONDS"]),
+    ("offsite-retry", _offsite_retry, lambda c: 60 * c["OFFSITE_RETRY_MINUTES"]),
+]
 
 
 class Leadership:
@@ -71,12 +83,12 @@ def start(app: Flask) -> BackgroundScheduler | None:
         return app.extensions["portal.scheduler"]
     leadership = Leadership(Path(app.instance_path) / "scheduler.lock")
     scheduler = BackgroundScheduler(daemon=True, timezone=get_clock(app).zone)
-    for job_id, function, interval_setting in JOBS:
+    for job_id, function, seconds in JOBS:
         # The first tick comes at once: a portal that was down at the set time catches up.
         scheduler.add_job(
             _as_leader(app, leadership, function),
             "interval",
-            seconds=app.config[interval_setting],
+            seconds=seconds(app.config),
             id=job_id,
             next_run_time=datetime.now(UTC),
             max_instances=1,

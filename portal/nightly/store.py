@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import time
+from datetime import datetime, time
 
 from portal.settings_store import get_json, put_json
 
@@ -16,17 +16,32 @@ SUGGESTED_TIME = time(0, 0)
 class AutomaticSetting:
     enabled: bool = False
     at: time = SUGGESTED_TIME
+    # When it was switched on at this time: a day before that was never missed.
+    since: datetime | None = None
 
 
 def get_setting(conn: sqlite3.Connection) -> AutomaticSetting:
     """Whether the automatic backup is on, and at what time (default: off, 00:00)."""
     stored = get_json(conn, SETTING_KEY)
     try:
-        return AutomaticSetting(stored["enabled"] is True, time.fromisoformat(stored["at"]))
+        setting = AutomaticSetting(stored["enabled"] is True, time.fromisoformat(stored["at"]))
     except (KeyError, TypeError, ValueError):
         return AutomaticSetting()
+    try:
+        since = datetime.fromisoformat(stored["since"])
+    except (KeyError, TypeError, ValueError):
+        return setting
+    return AutomaticSetting(setting.enabled, setting.at, since)
 
 
-def save_setting(conn: sqlite3.Connection, setting: AutomaticSetting) -> None:
-    """Store the automatic backup's switch and time."""
-    put_json(conn, SETTING_KEY, {"enabled": setting.enabled, "at": f"{setting.at:%H:%M}"})
+def save_setting(
+    conn: sqlite3.Connection, setting: AutomaticSetting, now: datetime | None = None
+) -> None:
+    """Store the automatic backup's switch and time (and since when, if they changed)."""
+    current = get_setting(conn)
+    unchanged = (current.enabled, current.at) == (setting.enabled, setting.at)
+    since = current.since if unchanged else now
+    value = {"enabled": setting.enabled, "at": f"{setting.at:%H:%M}"}
+    if since is not None:
+        value["since"] = since.isoformat()
+    put_json(conn, SETTING_KEY, value)

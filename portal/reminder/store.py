@@ -55,16 +55,32 @@ def get_settings(conn: sqlite3.Connection) -> ReminderSettings:
     return parse_settings(get_value(conn, SETTINGS_KEY))
 
 
-def save_settings(conn: sqlite3.Connection, settings: ReminderSettings) -> None:
-    """Store the switch and the window; they take effect at the next page request."""
+def save_settings(
+    conn: sqlite3.Connection, settings: ReminderSettings, now: datetime | None = None
+) -> None:
+    """Store the switch and the window; they take effect at the next page request.
+    Switching it on at `now` keeps that moment: a day before it was never missed."""
     if settings.start >= settings.end:
         raise ValueError("The reminder window must end after it starts.")
+    stored = parse_json(get_value(conn, SETTINGS_KEY))
     value = {
         "enabled": settings.enabled,
         "start": f"{settings.start:%H:%M}",
         "end": f"{settings.end:%H:%M}",
     }
+    if settings.enabled and stored.get("enabled") is True and "on_since" in stored:
+        value["on_since"] = stored["on_since"]
+    elif settings.enabled and not stored.get("enabled") and now is not None:
+        value["on_since"] = now.isoformat()
     put_json(conn, SETTINGS_KEY, value)
+
+
+def on_since(conn: sqlite3.Connection) -> datetime | None:
+    """When the reminder was switched on (None: unknown, or off)."""
+    try:
+        return datetime.fromisoformat(parse_json(get_value(conn, SETTINGS_KEY))["on_since"])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def members(conn: sqlite3.Connection) -> list[User]:

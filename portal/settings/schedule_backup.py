@@ -80,11 +80,11 @@ LIST_ROWS_MIN, LIST_ROWS_MAX = 8, 15
 def _save(conn, members: list[int], form: ScheduleBackupForm) -> None:
     group.replace(conn, members, clock.now())
     settings = store.ReminderSettings(bool(form.enabled.data), form.start.data, form.end.data)
-    store.save_settings(conn, settings)
+    store.save_settings(conn, settings, clock.now())
     automatic = nightly.AutomaticSetting(
         bool(form.automatic.data), form.automatic_at.data or nightly.SUGGESTED_TIME
     )
-    nightly.save_setting(conn, automatic)
+    nightly.save_setting(conn, automatic, clock.now())
     names = ", ".join(u.login for u in store.members(conn)) or "nobody"
     log_event(
         "backup schedule saved",

@@ -1,0 +1,122 @@
+"""Benchmark of the off-site copy (not a test), issue 13: sending the newest copy of a
+512 MB data file to the off-site folder (streamed with its SHA-256, flushed, read back
+and compared, renamed; the manifest written last), as a ratio to plain `cp` of the same
+file to the same folder, and to `cp` followed by `sync` (cp alone leaves the bytes in the
+page cache; the off-site copy flushes them). Also: the next day's send when nothing
+changed (no bytes copied again).
+
+Usage: python bench/offsite_bench.py [--size-mb 512] [--dir /tmp/bench] [--target DIR]
+Prints a Markdown table for docs/performance.md."""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from backup_bench import generate  # noqa: E402
+
+from portal.backup import BackupEngine, Source  # noqa: E402
+from portal.offsite import LocalCopy, OffsiteFolder, send  # noqa: E402
+
+ZONE = ZoneInfo("UTC")
+
+
+def timed(action, *args) -> float:
+    started = time.perf_counter()
+    action(*args)
+    return time.perf_counter() - started
+
+
+def cp(source: Path, target: Path, flush: bool = False) -> None:
+    """Plain `cp`; with `flush`, then `sync` of the file (what cp leaves to the kernel)."""
+    subprocess.run(["cp", str(source), str(target)], check=True)
+    if flush:
+        subprocess.run(["sync", str(target)], check=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--size-mb", type=int, default=512)
+    parser.add_argument("--dir", default=None)
+    parser.add_argument("--target", default=None, help="the off-site folder (default: beside)")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    work = Path(args.dir or tempfile.mkdtemp(prefix="offsite-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    live = work / "data.db"
+    if not live.exists():
+        generate(live, args.size_mb)
+    engine = BackupEngine(
+        work / "backup",
+        [Source("data.db", live)],
+        lambda: datetime(2026, 11, 27, 13, 0, tzinfo=ZONE),
+    )
+    engine.run(who="bench")
+    record = engine.state().copy_at("data.db", 0).record
+    copy = LocalCopy(
+        "data.db",
+        engine.layout.slot("data.db", 0),
+        record.taken_at,
+        record.size,
+        record.sha256,
+        record.taken_by,
+    )
+    share_root = Path(args.target) if args.target else work / "share"
+    cp_times, cp_sync_times, send_times = [], [], []
+    for round_ in range(args.rounds):
+        shutil.rmtree(share_root, ignore_errors=True)
+        share_root.mkdir(parents=True)
+        target = share_root / "cp-copy.db"
+        subprocess.run(["sync"], check=False)
+        cp_times.append(timed(cp, copy.path, target))
+        target.unlink()
+        cp_sync_times.append(timed(cp, copy.path, target, True))
+        target.unlink()
+        subprocess.run(["sync"], check=False)
+        day = date(2026, 11, 1 + round_)
+        send_times.append(timed(send, OffsiteFolder(share_root), [copy], day))
+    unchanged_day = date(2026, 11, 1 + args.rounds)
+    folder = OffsiteFolder(share_root)
+    again = []
+    started = time.perf_counter()
+    again.append(send(folder, [copy], unchanged_day))
+    unchanged = time.perf_counter() - started
+    plain, flushed, sent = (statistics.median(t) for t in (cp_times, cp_sync_times, send_times))
+    size = copy.path.stat().st_size / 1e6
+    print(
+        f"Off-site copy, {size:.0f} MB data file, median of {args.rounds} rounds, "
+        f"{platform.system()} {platform.machine()}, Python {platform.python_version()}"
+    )
+    print()
+    print("| step | seconds | ratio to `cp` | ratio to `cp` + `sync` |")
+    print("|---|---|---|---|")
+    print(f"| `cp` to the off-site folder | {plain:.2f} | 1.00 | {plain / flushed:.2f} |")
+    print(f"| `cp` + `sync` | {flushed:.2f} | {flushed / plain:.2f} | 1.00 |")
+    print(
+        f"| off-site send (hash, flush, read back, compare, rename, manifest) | {sent:.2f} | "
+        f"{sent / plain:.2f} | {sent / flushed:.2f} |"
+    )
+    print(
+        f"| next day, nothing changed (manifest only; bytes written: "
+        f"{again[0].bytes_written}) | {unchanged:.3f} | {unchanged / plain:.3f} | "
+        f"{unchanged / flushed:.3f} |"
+    )
+    if not args.dir:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""The weekly automatic verify: every local and off-site copy re-read and compared with
+its record, on AUTOMATIC_VERIFY_WEEKDAY after AUTOMATIC_VERIFY_AT (after the nightly
+backup), once that day, across processes; recorded in the Backup history. A problem
+sends the damaged-copy notice."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+from filelock import Timeout
+from flask import Flask
+
+from portal import data_backup
+from portal.backup import BackupError
+from portal.backup.lock import file_lock
+from portal.clock import get_clock
+from portal.data_backup import notices, offsite, trail
+from portal.db import open_data_file
+from portal.settings_store import get_json, put_json
+
+WHO = "scheduler (weekly verify)"
+DONE_KEY = "automatic_verify"  # {"last_day": "2026-11-29"}
+
+
+def is_due(app: Flask, last_day: str) -> bool:
+    now = get_clock(app).now()
+    at = time.fromisoformat(app.config["AUTOMATIC_VERIFY_AT"])
+    return (
+        now.weekday() == int(app.config["AUTOMATIC_VERIFY_WEEKDAY"])
+        and now.time().replace(tzinfo=None) >= at
+        and last_day != now.date().isoformat()
+    )
+
+
+def run_if_due(app: Flask) -> bool:
+    """Verify if it is due this week; whether it ran."""
+    lock = file_lock(Path(app.config["BACKUP_DIR"]) / ".verify.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return False
+    try:
+        with open_data_file("system.db", app) as conn:
+            if not is_due(app, str(get_json(conn, DONE_KEY).get("last_day", ""))):
+                return False
+            put_json(conn, DONE_KEY, {"last_day": get_clock(app).today().isoformat()})
+        try:
+            data_backup.verify(WHO, wait=None, app=app)  # audits, and notifies a problem
+        except BackupError as exc:
+            trail.audit_entry(app, "backup verified", WHO, f"not verified: {exc}", None)
+        report = offsite.verify(app)
+        if report is not None:
+            trail.audit_entry(app, "backup verified", WHO, report.summary(), None)
+            if not report.ok:
+                notices.damaged_copy(app, WHO, report.summary())
+        return True
+    finally:
+        lock.release()

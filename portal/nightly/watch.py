@@ -1,0 +1,96 @@
+"""The dead man's switch: notices for backups that did not happen. Checked by every
+process that starts (the portal, any `flask` command), by `backup run --if-due`, and by
+the scheduler of any living process each tick, so a notice goes out even when the
+process that should have run the backup was not running. portal/notify/ keeps each
+event to one notice, across processes."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime, timedelta
+
+from flask import Flask
+
+from portal.clock import get_clock
+from portal.data_backup import offsite, records
+from portal.db import open_data_file
+from portal.filters import format_datetime
+from portal.instance import flask_command
+from portal.nightly import store
+from portal.notify import notify
+from portal.notify import settings as notify_settings
+from portal.reminder import store as reminder_store
+
+# The automatic backup counts as missed when it has not run an hour after its time.
+GRACE = timedelta(hours=1)
+
+
+def check(app: Flask) -> list[str]:
+    """Send what is due; the kinds of notice that were sent (for the tests and the log)."""
+    try:
+        with open_data_file("system.db", app) as conn:
+            if not notify_settings.load(conn, app).on:
+                return []
+            due = _missed_automatic(app, conn) + _no_backup_today(app, conn)
+    except sqlite3.Error as exc:
+        app.logger.error("the backup watch could not read system.db: %s", exc)
+        return []
+    sent = [kind for kind, event, detail in due if notify(app, kind, event, detail) == "sent"]
+    offsite.check_failing(app)
+    return sent
+
+
+def _days(now: datetime) -> list[date]:
+    """Today and yesterday: a process that was down all evening still tells in the morning."""
+    return [now.date() - timedelta(days=1), now.date()]
+
+
+def _missed_automatic(app: Flask, conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    clock = get_clock(app)
+    now = clock.now()
+    setting = store.get_setting(conn)
+    if not setting.enabled:
+        return []
+    due = []
+    for day in _days(now):
+        deadline = datetime.combine(day, setting.at, clock.zone) + GRACE
+        if setting.since is not None and deadline - GRACE < setting.since:
+            continue  # it was not yet on (at this time) that day
+        if now >= deadline and records.run_on(conn, day) is None:
+            detail = (
+                f"The automatic backup of {day} (set for {setting.at:%H:%M}) had not run by "
+                f"{format_datetime(deadline, clock.zone)}.\n\n"
+                "Why it may be: the portal was not running at that time (a stopped service, "
+                "an IIS application pool that was idle or recycled, a server switched off).\n\n"
+                "What is still safe: every earlier copy is intact.\n\nWhat to do: back up now "
+                f"from the Data Backup page or with `{flask_command(app, 'backup run')}`, and "
+                "keep the portal running at night, or let the operating system's scheduler "
+                f"run `{flask_command(app, 'backup run --if-due')}`."
+            )
+            due.append(("automatic-missed", f"missed {day}", detail))
+    return due
+
+
+def _no_backup_today(app: Flask, conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    clock = get_clock(app)
+    now = clock.now()
+    reminder = reminder_store.get_settings(conn)
+    if not reminder.enabled:
+        return []
+    working = set(app.config["WORKING_WEEKDAYS"])
+    since = reminder_store.on_since(conn)
+    due = []
+    for day in _days(now):
+        end = datetime.combine(day, reminder.end, clock.zone)
+        if day.weekday() not in working or now < end or (since is not None and end < since):
+            continue
+        if reminder_store.done_day(conn, day) is None:
+            detail = (
+                f"No backup was completed on {day:%A} {day} by the end of the reminder "
+                f"window ({reminder.end:%H:%M}), although Schedule Data Backup is on.\n\n"
+                "What is still safe: the copies of earlier days are intact.\n\n"
+                "What to do: back up now from the Data Backup page, and check that the Data "
+                "Backup Group has members who open the portal in the afternoon."
+            )
+            due.append(("no-backup-today", f"no backup {day}", detail))
+    return due

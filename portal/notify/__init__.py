@@ -1,0 +1,12 @@
+"""Notices when a backup goes wrong: mail (smtplib) and an optional webhook, each event
+sent at most once and never more than one notice of a kind per hour, across processes.
+
+- settings.py: where mail goes and how (the configuration, or the Schedule Data Backup
+  page's values), and the webhook.
+- transport.py: sending one mail (smtplib) or one webhook POST (urllib).
+- notices.py: the kinds, the once-per-event rule in system.db, `notify()`.
+"""
+
+from portal.notify.notices import KINDS, notify, send_test
+
+__all__ = ["KINDS", "notify", "send_test"]

@@ -1,0 +1,216 @@
+"""Issue 13: notices by mail, against a real SMTP server on the loopback address. Each
+kind is received once per event, with its facts, and never more than once an hour; a
+dead SMTP server never fails a backup; the rule holds across processes (system.db)."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+
+from portal import create_app, data_backup
+from portal.backup import BackupError
+from portal.data_backup import offsite
+from portal.db import get_db
+from portal.nightly import store as nightly_store
+from portal.nightly import watch
+from portal.notify import notices
+from portal.reminder import store as reminder_store
+from tests.helpers import utc
+from tests.notify_helpers import free_port, smtp_server, webhook_receiver
+
+
+@pytest.fixture
+def inbox(app):
+    with smtp_server() as (inbox, port):
+        app.config.update(
+            MAIL_SERVER="127.0.0.1",
+            MAIL_PORT=port,
+            MAIL_DEFAULT_SENDER="portal@office.example",
+            NOTIFY_EMAILS="it@office.example, boss@office.example",
+        )
+        yield inbox
+
+
+def _break_the_backup_folder(app, instance_path):
+    backup = instance_path / "backup"
+    if backup.exists():
+        import shutil
+
+        shutil.rmtree(backup)
+    backup.write_text("a file where the backup folder should be")
+
+
+def test_a_failed_backup_sends_one_mail_with_the_facts_and_at_most_one_an_hour(
+    app, inbox, instance_path, clock
+):
+    _break_the_backup_folder(app, instance_path)
+    with app.app_context(), pytest.raises(BackupError):
+        data_backup.run_backup(["todo.db"], "alice", app=app)
+    assert inbox.subjects() == ["[Office Portal] A backup failed"]
+    mail = inbox.messages[0]
+    assert mail["To"] == "it@office.example, boss@office.example"
+    assert mail["From"] == "portal@office.example"
+    body = inbox.body()
+    assert "The backup of todo.db, started by alice at 27 Nov 2026 09:00, failed." in body
+    assert "is not a folder" in body  # why
+    assert "every copy made before this run is intact" in body  # what is still safe
+    clock.advance(minutes=30)
+    with app.app_context(), pytest.raises(BackupError):
+        data_backup.run_backup(None, "bob", app=app)
+    assert len(inbox.messages) == 1  # a second failure within the hour: no second mail
+    clock.advance(minutes=31)
+    with app.app_context(), pytest.raises(BackupError):
+        data_backup.run_backup(None, "bob", app=app)
+    assert len(inbox.messages) == 2
+
+
+def test_a_dead_smtp_server_never_fails_a_backup_and_the_page_data_says_why(app, instance_path):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), NOTIFY_EMAILS="it@x.example")
+    with app.app_context():
+        result = data_backup.run_backup(None, "alice", app=app)  # nothing to tell
+        assert len(result.files) == 4
+    _break_the_backup_folder(app, instance_path)
+    with app.app_context():
+        with pytest.raises(BackupError, match="is not a folder"):  # its own error, not SMTP's
+            data_backup.run_backup(None, "alice", app=app)
+        error = notices.last_error(get_db("system.db"))
+    assert error["kind"] == "backup-failed"
+    assert "mail to it@x.example via 127.0.0.1" in error["message"]
+
+
+def test_the_automatic_backup_missed_is_told_by_the_next_process_once(app, inbox, clock):
+    with app.app_context():
+        conn = get_db("system.db")
+        since = utc(2026, 11, 20, 8, 0)
+        nightly_store.save_setting(conn, nightly_store.AutomaticSetting(True, time(0, 0)), since)
+    clock.set(utc(2026, 11, 27, 0, 30))  # 01:30 in Berlin: no portal ran it at 00:00
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["backup", "list"]).exit_code == 0  # any command checks
+    assert inbox.subjects() == ["[Office Portal] The automatic backup did not run"]
+    assert "The automatic backup of 2026-11-26 (set for 00:00) had not run" in inbox.body()
+    runner.invoke(args=["backup", "list"])
+    assert len(inbox.messages) == 1  # today's miss waits: one notice of a kind an hour
+    clock.advance(hours=1)
+    with app.app_context():
+        assert watch.check(app) == ["automatic-missed"]
+        assert "The automatic backup of 2026-11-27" in inbox.body()
+        clock.advance(hours=3)
+        assert watch.check(app) == []  # each day's event only once
+    assert len(inbox.messages) == 2
+
+
+def test_the_missed_check_ignores_days_before_the_automatic_backup_was_on(app, inbox, clock):
+    with app.app_context():
+        conn = get_db("system.db")
+        turned_on = utc(2026, 11, 26, 22, 0)
+        nightly_store.save_setting(
+            conn, nightly_store.AutomaticSetting(True, time(0, 0)), turned_on
+        )
+    clock.set(utc(2026, 11, 27, 0, 30))
+    with app.app_context():
+        assert watch.check(app) == ["automatic-missed"]
+    assert "2026-11-27" in inbox.body() and len(inbox.messages) == 1
+
+
+def test_no_backup_by_the_end_of_the_window_on_a_working_day(app, inbox, clock):
+    with app.app_context():
+        conn = get_db("system.db")
+        reminder_store.save_settings(conn, reminder_store.ReminderSettings(True), clock())
+    clock.set(utc(2026, 11, 27, 16, 59))  # Friday 17:59 in Berlin
+    with app.app_context():
+        assert watch.check(app) == []
+    clock.set(utc(2026, 11, 27, 17, 0))  # 18:00: the window has ended
+    with app.app_context():
+        assert watch.check(app) == ["no-backup-today"]
+    assert "No backup was completed on Friday 2026-11-27" in inbox.body()
+    clock.set(utc(2026, 11, 28, 17, 30))  # Saturday: not a working day
+    with app.app_context():
+        assert watch.check(app) == []
+
+
+def test_a_day_with_a_backup_sends_nothing(app, inbox, clock):
+    with app.app_context():
+        settings = reminder_store.ReminderSettings(True)
+        reminder_store.save_settings(get_db("system.db"), settings, clock())
+        data_backup.run_backup(None, "alice", app=app)
+    clock.set(utc(2026, 11, 27, 17, 30))
+    with app.app_context():
+        assert watch.check(app) == []
+    assert inbox.messages == []
+
+
+def test_the_off_site_copy_failing_for_24_hours_sends_one_mail(app, inbox, tmp_path, clock):
+    app.config["OFFSITE_DIR"] = str(tmp_path / "nas-away")
+    with app.app_context():
+        data_backup.run_backup(None, "alice", app=app)
+        clock.advance(hours=23)
+        offsite.retry_if_behind(data_backup.engine(app), app)
+    assert inbox.messages == []
+    clock.advance(hours=1, minutes=1)
+    with app.app_context():
+        offsite.retry_if_behind(data_backup.engine(app), app)
+        clock.advance(hours=2)
+        offsite.retry_if_behind(data_backup.engine(app), app)
+    assert inbox.subjects() == ["[Office Portal] The off-site copy has failed for 24 hours"]
+    assert "does not exist or cannot be reached" in inbox.body()
+
+
+def test_verify_finding_a_damaged_copy_sends_a_mail(app, inbox, instance_path):
+    with app.app_context():
+        data_backup.run_backup(None, "alice", app=app)
+    copy = instance_path / "backup" / "todo.db"
+    data = bytearray(copy.read_bytes())
+    data[-100] ^= 0xFF
+    copy.write_bytes(bytes(data))
+    with app.app_context():
+        report = data_backup.verify("admin", app=app)
+    assert not report.ok
+    assert inbox.subjects() == ["[Office Portal] Verify found a damaged copy"]
+    assert "todo.db" in inbox.body()
+
+
+def test_the_once_rule_holds_across_processes(app, inbox, instance_path, clock):
+    other = create_app(
+        {
+            "TESTING": True,
+            "INSTANCE_PATH": str(instance_path),
+            "CLOCK": clock,
+            "TIMEZONE": "Europe/Berlin",
+            **{k: app.config[k] for k in ("MAIL_SERVER", "MAIL_PORT", "NOTIFY_EMAILS")},
+        }
+    )
+    for portal in (app, other, app, other):
+        assert notices.notify(portal, "damaged-copy", "verify X", "details") in (
+            "sent",
+            "already sent",
+        )
+    assert len(inbox.messages) == 1
+
+
+def test_the_webhook_gets_a_small_json_post(app, clock):
+    with webhook_receiver() as (received, url):
+        app.config["NOTIFY_WEBHOOK_URL"] = url
+        assert notices.notify(app, "damaged-copy", "verify Y", "the details", {"n": 1}) == "sent"
+    assert received == [
+        {
+            "kind": "damaged-copy",
+            "subject": "[Office Portal] Verify found a damaged copy",
+            "text": "the details",
+            "event": "verify Y",
+            "n": 1,
+        }
+    ]
+
+
+def test_notify_test_sends_a_mail_or_says_why_not(app, inbox):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["notify", "test"])
+    assert result.exit_code == 0, result.output
+    assert "The test notice was sent: mail to it@office.example, boss@office.example" in (
+        result.output
+    )
+    assert inbox.subjects() == ["[Office Portal] Test notice"]
+    app.config["MAIL_PORT"] = free_port()
+    failed = runner.invoke(args=["notify", "test"])
+    assert failed.exit_code == 1 and "The test notice was not sent: mail to" in failed.output
