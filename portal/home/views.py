@@ -11,7 +11,7 @@ from portal import clock, data_health
 from portal.apps.bulletin import store as bulletin
 from portal.apps.scheduler import store as scheduler
 from portal.apps.todo import store as todo
-from portal.data_backup import status
+from portal.data_backup import offsite, status
 from portal.db import get_db
 from portal.reminder import store as reminder_store
 from portal.users import names_by_id
@@ -40,6 +40,7 @@ def portal():
         post_authors=names_by_id(system_db(), {p.author_id for p in posts or ()}),
         todos=_portlet("todo.db", lambda db: todo.open_items(db, current_user.id, OPEN_TODOS)),
         backup=_backup_portlet(today),
+        offsite=_offsite_portlet(),
     )
 
 
@@ -55,6 +56,15 @@ def _portlet(name: str, read):
         if name in data_health.problems(current_app):
             return UNAVAILABLE
         raise
+
+
+def _offsite_portlet():
+    """How the off-site copy stands, for the administrator when one is set (read from
+    system.db: the portal page never touches the share)."""
+    if not current_user.is_admin:
+        return None
+    state = offsite.status(system_db())
+    return state if state.folder else None
 
 
 def _backup_portlet(today):

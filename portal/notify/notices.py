@@ -121,11 +121,13 @@ def last_error(conn: sqlite3.Connection) -> dict:
     return get_json(conn, STATE_KEY).get("error") or {}
 
 
-def send_test(app: Flask) -> list[str]:
+def send_test(app: Flask, mail: settings_mod.MailSettings | None = None) -> list[str]:
     """The Send test email button and `notify test`: one mail (and webhook POST) now,
-    outside the once-an-hour rule. The errors, in words (empty: sent)."""
-    with open_data_file("system.db", app) as conn:
-        mail = settings_mod.load(conn, app)
+    outside the once-an-hour rule, with `mail` (default: the settings in force). The
+    errors, in words (empty: sent)."""
+    if mail is None:
+        with open_data_file("system.db", app) as conn:
+            mail = settings_mod.load(conn, app)
     if not mail.on:
         return ["No mail server and address (MAIL_SERVER, NOTIFY_EMAILS) and no webhook are set."]
     subject = f"[{app.config['PORTAL_NAME']}] Test notice"

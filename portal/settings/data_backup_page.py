@@ -6,6 +6,7 @@ asked for are checked against the known lists and only ever used as names."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from flask import (
     abort,
@@ -24,12 +25,14 @@ from portal.backup import GENERATIONS, BackupError
 from portal.backup.errors import UnprovenCopy
 from portal.backup.layout import copy_words, generation_label
 from portal.backup.safety import KEEP, KEEP_DAYS
-from portal.data_backup import jobs, records, status
+from portal.data_backup import jobs, offsite, records, status
 from portal.datafiles import DATA_FILES
 from portal.nightly import store as nightly
+from portal.offsite import OffsiteError, OffsiteFolder
+from portal.settings import offsite_copies
 from portal.settings.blueprint import bp
-from portal.settings.forms import FileForm, RestoreForm
-from portal.web import system_db
+from portal.settings.forms import FileForm, OffsiteForm, RestoreForm
+from portal.web import log_event, system_db
 
 FILE_NAMES = [spec.name for spec in DATA_FILES]
 GENERATION_VALUES = {str(g) for g in range(GENERATIONS + 1)}
@@ -54,6 +57,11 @@ def _generation(value: str | None) -> int:
 def data_backup_index():
     """One row per data file, its copies, the safety copies, and the backup folder with
     its free space; first of all, anything that keeps Data Backup from working."""
+    return render_index()
+
+
+def render_index(offsite_form: OffsiteForm | None = None) -> str:
+    """The Data Backup page; `offsite_form` as typed when it is shown again."""
     engine = data_backup.engine()
     problems = [str(p) for p in data_health.problems(current_app).values()]
     problems += data_backup.folder_problems()
@@ -88,7 +96,13 @@ def data_backup_index():
         running=jobs.board(current_app).running(),
         automatic=nightly.get_setting(system_db()),
         automatic_run=records.run_on(system_db(), clock.today()),
+        offsite_form=offsite_form or OffsiteForm(formdata=None, folder=_offsite_dir()),
+        **offsite_copies.page_context(),
     )
+
+
+def _offsite_dir() -> str:
+    return offsite.configured_dir(system_db())
 
 
 @bp.post("/data-backup/backup")
@@ -104,6 +118,39 @@ def data_backup_run():
         status.job_weights(current_app, names),
     )
     return redirect(url_for("settings.data_backup_job", job_id=job.id))
+
+
+@bp.post("/data-backup/offsite")
+def data_backup_offsite():
+    """Save the off-site folder, or Test the one typed (without saving it)."""
+    form = OffsiteForm()
+    if not form.validate():
+        return render_index(offsite_form=form), 400
+    folder = (form.folder.data or "").strip()
+    if form.test.data:
+        if not folder:
+            form.folder.errors = ["Type the off-site folder to test."]
+            return render_index(offsite_form=form), 400
+        try:
+            OffsiteFolder(Path(folder)).test()
+        except OffsiteError as exc:
+            form.folder.errors = [str(exc)]
+            return render_index(offsite_form=form), 400
+        flash(
+            f"The off-site folder {folder} works: a test file was written, read back "
+            "and deleted. Press Save to use it.",
+            "success",
+        )
+        return render_index(offsite_form=form)
+    offsite.save_dir(system_db(), folder)
+    log_event("off-site folder set", folder or "off")
+    flash(
+        f"Saved. After every backup the newest copies go to {folder}."
+        if folder
+        else "Saved. The off-site copy is off.",
+        "success",
+    )
+    return redirect(url_for("settings.data_backup_index"))
 
 
 @bp.get("/data-backup/run/<job_id>")
@@ -146,6 +193,9 @@ def data_backup_verify():
 def data_backup_restore_confirm():
     """The confirmation screen: what will be replaced, and by what."""
     name = _file(request.args.get("file"))
+    if "offsite" in request.args:
+        day = offsite_copies.offsite_day(request.args.get("offsite"))
+        return _confirm_page(name, 0, offsite_copies.confirm_copy(name, day), day=day)
     generation = _generation(request.args.get("generation"))
     label = generation_label(generation)
     try:
@@ -158,14 +208,18 @@ def data_backup_restore_confirm():
     return _confirm_page(name, generation, copy)
 
 
-def _confirm_page(name: str, generation: int, copy, unproven: str | None = None):
+def _confirm_page(name: str, generation: int, copy, unproven: str | None = None, day=None):
     """The confirmation screen; with `unproven`, the second one, for a copy that cannot
-    be proven to be the one that was made."""
+    be proven to be the one that was made; with `day`, for an off-site copy."""
     live = next(f for f in status.planned_files(current_app) if f.name == name)
     # formdata=None: the second confirmation is drawn after a POST, whose fields must
     # not override the ones set here.
     form = RestoreForm(
-        formdata=None, file=name, generation=str(generation), force="1" if unproven else ""
+        formdata=None,
+        file=name,
+        generation=str(generation),
+        force="1" if unproven else "",
+        offsite=day.isoformat() if day else "",
     )
     return render_template(
         "settings/restore_confirm.html",
@@ -174,6 +228,7 @@ def _confirm_page(name: str, generation: int, copy, unproven: str | None = None)
         live=live,
         form=form,
         unproven=unproven,
+        words=copy.words if day else copy_words(generation),
         live_problem=data_health.problems(current_app).get(name),
     )
 
@@ -182,6 +237,11 @@ def _confirm_page(name: str, generation: int, copy, unproven: str | None = None)
 def data_backup_restore():
     """Restore one data file from one generation (a safety copy is kept first)."""
     form = RestoreForm()  # CSRFProtect has checked the token of every POST
+    if form.offsite.data:
+        name = _file(form.file.data)
+        return offsite_copies.restore_from_offsite(
+            name, offsite_copies.offsite_day(form.offsite.data)
+        )
     name, generation = _file(form.file.data), _generation(form.generation.data)
     force = form.force.data == "1"
     try:

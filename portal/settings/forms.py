@@ -1,15 +1,29 @@
 """System Settings forms."""
 
+import re
+from pathlib import PurePosixPath, PureWindowsPath
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
+    IntegerField,
     PasswordField,
     SelectField,
     SelectMultipleField,
+    StringField,
+    SubmitField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 
 class ElevateForm(FlaskForm):
@@ -58,3 +72,75 @@ class RestoreForm(FlaskForm):
     file = HiddenField()
     generation = HiddenField()
     force = HiddenField()
+    offsite = HiddenField()  # a day ("2026-11-27"): restore from that off-site copy
+
+
+class OffsiteForm(FlaskForm):
+    """The off-site folder on the Data Backup page: Save it, or Test it first."""
+
+    folder = StringField(
+        "Off-site folder",
+        validators=[Optional(), Length(max=500, message="At most 500 characters.")],
+    )
+    save = SubmitField("Save")
+    test = SubmitField("Test")
+
+    def validate_folder(self, field) -> None:
+        text = (field.data or "").strip()
+        if text and not (PureWindowsPath(text).is_absolute() or PurePosixPath(text).is_absolute()):
+            raise ValidationError(
+                r"Give the whole path, e.g. \\nas\backups\portal or /mnt/nas/portal."
+            )
+
+
+_ADDRESS = re.compile(r"^[^@\s,<>]+@[^@\s,<>]+\.[^@\s,<>]+$")
+
+
+class MailForm(FlaskForm):
+    """Mail for notices on the Schedule Data Backup page (Flask-Mail's settings). The
+    password is never shown back: left empty, the stored one is kept."""
+
+    server = StringField("Mail server", validators=[Optional(), Length(max=255)])
+    port = IntegerField(
+        "Port",
+        validators=[
+            Optional(),
+            NumberRange(1, 65535, "A port is a number from 1 to 65535."),
+        ],
+    )
+    security = SelectField(
+        "Security",
+        choices=[
+            SelectChoice("none", "None"),
+            SelectChoice("tls", "STARTTLS"),
+            SelectChoice("ssl", "SSL/TLS"),
+        ],
+    )
+    username = StringField("User name", validators=[Optional(), Length(max=255)])
+    password = PasswordField("Password", validators=[Optional(), Length(max=255)])
+    sender = StringField("Sender address", validators=[Optional(), Length(max=255)])
+    recipients = StringField("Send notices to", validators=[Optional(), Length(max=1000)])
+    webhook_url = StringField("Webhook URL", validators=[Optional(), Length(max=1000)])
+    save = SubmitField("Save")
+    send_test = SubmitField("Send test email")
+
+    def validate_sender(self, field) -> None:
+        if field.data and not _ADDRESS.match(field.data.strip()):
+            raise ValidationError("Give one address, e.g. portal@office.example.")
+
+    def validate_recipients(self, field) -> None:
+        wrong = [
+            a
+            for a in (p.strip() for p in (field.data or "").split(","))
+            if a and not _ADDRESS.match(a)
+        ]
+        if wrong:
+            raise ValidationError(
+                f"Not an address: {', '.join(wrong)}. Separate addresses with commas."
+            )
+        if (field.data or "").strip() and not (self.server.data or "").strip():
+            raise ValidationError("Give the mail server too.")
+
+    def validate_webhook_url(self, field) -> None:
+        if field.data and not field.data.strip().lower().startswith(("http://", "https://")):
+            raise ValidationError("A webhook URL starts with http:// or https://.")

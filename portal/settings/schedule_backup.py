@@ -4,13 +4,16 @@ box, Save). Nothing is stored until Save; then it takes effect at once."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 
 from portal import clock
 from portal.nightly import store as nightly
+from portal.notify import send_test
+from portal.notify import settings as notify_settings
 from portal.reminder import group, store
+from portal.settings import mail_settings
 from portal.settings.blueprint import bp
-from portal.settings.forms import ScheduleBackupForm
+from portal.settings.forms import MailForm, ScheduleBackupForm
 from portal.users import list_groups, list_users
 from portal.web import form_status, log_event, row_id, system_db
 
@@ -56,7 +59,24 @@ def _fill(form: ScheduleBackupForm, conn) -> None:
     form.automatic.data, form.automatic_at.data = automatic.enabled, automatic.at
 
 
-def _page(form: ScheduleBackupForm, conn, everyone: dict, members: list[int], pending: bool):
+def show(mail_form: MailForm | None = None):
+    """The page as stored, with the mail form as typed (after a mail form error)."""
+    conn = system_db()
+    everyone = {user.id: user for user in list_users(conn)}
+    form = ScheduleBackupForm(formdata=None)
+    _fill(form, conn)
+    members = [u.id for u in store.members(conn)]
+    return _page(form, conn, everyone, members, pending=False, mail_form=mail_form)[0]
+
+
+def _page(
+    form: ScheduleBackupForm,
+    conn,
+    everyone: dict,
+    members: list[int],
+    pending: bool,
+    mail_form: MailForm | None = None,
+):
     """The page with the group's users offered and the list being edited."""
     group_id = row_id(form.group.data)
     groups = list_groups(conn)
@@ -69,7 +89,13 @@ def _page(form: ScheduleBackupForm, conn, everyone: dict, members: list[int], pe
     longest = max(len(form.candidates.choices), len(form.selected_members.choices))
     rows = min(max(longest, LIST_ROWS_MIN), LIST_ROWS_MAX)
     return (
-        render_template("settings/schedule_backup.html", form=form, pending=pending, rows=rows),
+        render_template(
+            "settings/schedule_backup.html",
+            form=form,
+            pending=pending,
+            rows=rows,
+            mail_form=mail_form or mail_settings.stored_form(conn),
+        ),
         form_status(form),
     )
 
@@ -92,3 +118,29 @@ def _save(conn, members: list[int], form: ScheduleBackupForm) -> None:
         f"{settings.start:%H:%M} to {settings.end:%H:%M}; Data Backup Group: {names}; "
         f"automatic backup {f'at {automatic.at:%H:%M}' if automatic.enabled else 'off'}",
     )
+
+
+@bp.post("/schedule-backup/mail")
+def schedule_backup_mail():
+    """Save the mail settings, or send a test notice with them as typed."""
+    form = MailForm()
+    conn = system_db()
+    if not form.validate():
+        return show(mail_form=form), 400
+    typed = mail_settings.typed(form, conn)
+    if form.send_test.data:
+        errors = send_test(current_app._get_current_object(), typed)
+        if errors:
+            form.recipients.errors = ["The test was not sent: " + "; ".join(errors)]
+            return show(mail_form=form), 400
+        flash(
+            f"A test email was sent to {', '.join(typed.recipients) or 'the webhook'}. "
+            "Press Save to keep these settings.",
+            "success",
+        )
+        return show(mail_form=form)
+    notify_settings.save(conn, typed, keep_password=not form.password.data)
+    who = ", ".join(typed.recipients) or "nobody"
+    log_event("mail settings saved", f"server {typed.server or '(none)'}; notices to {who}")
+    flash("Saved. Notices go to " + who + ".", "success")
+    return redirect(url_for("settings.schedule_backup"))
