@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time
 
 from portal.settings_store import get_json, put_json
@@ -16,8 +16,9 @@ SUGGESTED_TIME = time(0, 0)
 class AutomaticSetting:
     enabled: bool = False
     at: time = SUGGESTED_TIME
-    # When it was switched on at this time: a day before that was never missed.
-    since: datetime | None = None
+    # When it was switched on at this time: a day before that was never missed. Not part
+    # of the setting's value (two settings with the same switch and time are equal).
+    since: datetime | None = field(default=None, compare=False)
 
 
 def get_setting(conn: sqlite3.Connection) -> AutomaticSetting:
