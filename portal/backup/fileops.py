@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 import sqlite3
+import stat
 import sys
 import time
 from collections.abc import Callable
@@ -26,7 +27,6 @@ DELETE_STEP = 32 * 1024 * 1024
 Progress = Callable[[int, int], None]  # (pages copied, pages in all)
 
 _WINDOWS = os.name == "nt"
-SQLITE_HEADER = b"SQLite format 3\x00"
 # SQLite's answers for a file that is not (or no longer) a readable database.
 _DAMAGED = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
 
@@ -77,6 +77,41 @@ def make_private_dir(path: Path) -> None:
     if path.is_dir():
         return
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def database_problem(path: Path) -> str | None:
+    """What keeps `path` from being a readable database ('is missing', 'is a folder, not a
+    database', 'cannot be read (...)', 'is not a database (it may be damaged)'), or None.
+
+    Asked through SQLite, never by opening the file ourselves: closing our own handle on
+    a database file drops every lock this process's SQLite connections hold on it (POSIX
+    advisory locks belong to the process), and another process closing its last
+    connection would then delete the WAL under a live one (tests/test_live_file_locks.py).
+    SQLite's own connections share their locks safely within a process."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return "is missing"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISDIR(info.st_mode):
+        return "is a folder, not a database"
+    if info.st_size == 0:
+        return "is not a database (it may be damaged)"  # SQLite would take it for an empty one
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        code = getattr(exc, "sqlite_errorcode", None)
+        if code in _DAMAGED:
+            return "is not a database (it may be damaged)"
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+            return None  # a database, busy with a writer
+        return f"cannot be read ({exc})"
+    return None
 
 
 def database_size(path: Path) -> int:
@@ -221,12 +256,9 @@ class FileOps:
         self.make_private(target)
 
     def is_database(self, path: Path) -> bool:
-        """Whether `path` exists and starts like an SQLite database."""
-        try:
-            with open(path, "rb") as handle:
-                return handle.read(16) == SQLITE_HEADER
-        except (FileNotFoundError, IsADirectoryError):
-            return False
+        """Whether `path` exists and SQLite reads it as a database (see database_problem:
+        never by opening a live file ourselves)."""
+        return database_problem(path) is None
 
     def put_live(self, copy: Path, live: Path) -> None:
         """Make a checked copy the live data file: through SQLite into a live database
