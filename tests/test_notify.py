@@ -4,7 +4,7 @@ dead SMTP server never fails a backup; the rule holds across processes (system.d
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 
@@ -214,3 +214,52 @@ def test_notify_test_sends_a_mail_or_says_why_not(app, inbox):
     app.config["MAIL_PORT"] = free_port()
     failed = runner.invoke(args=["notify", "test"])
     assert failed.exit_code == 1 and "The test notice was not sent: mail to" in failed.output
+
+
+def _automatic_missed_since_last_week(app, clock):
+    with app.app_context():
+        conn = get_db("system.db")
+        setting = nightly_store.AutomaticSetting(True, time(0, 0))
+        nightly_store.save_setting(conn, setting, utc(2026, 11, 20, 8, 0))
+        # Yesterday's ran; today's (00:00) has not, and it is 01:30.
+        from portal.data_backup import records
+
+        records.record_run(conn, date(2026, 11, 26), utc(2026, 11, 25, 23, 0), "ok")
+    clock.set(utc(2026, 11, 27, 0, 30))
+
+
+def _wait_for(condition, seconds: float = 10) -> None:
+    import time as clock_time
+
+    deadline = clock_time.monotonic() + seconds
+    while not condition() and clock_time.monotonic() < deadline:
+        clock_time.sleep(0.05)
+
+
+def test_a_serving_process_without_the_scheduler_checks_once_at_start(app, inbox, clock):
+    from portal.nightly import runner
+
+    _automatic_missed_since_last_week(app, clock)
+    app.config["SCHEDULER_ENABLED"] = False
+    app.testing = False  # as served
+    assert runner.start(app) is None
+    _wait_for(lambda: inbox.messages)
+    assert inbox.subjects() == ["[Office Portal] The automatic backup did not run"]
+    assert "The automatic backup of 2026-11-27" in inbox.body()
+
+
+def test_the_scheduler_of_a_living_process_sends_the_missed_notice(app, inbox, clock):
+    from portal.nightly import runner
+
+    _automatic_missed_since_last_week(app, clock)
+    app.config.update(SCHEDULER_TICK_SECONDS=1)
+    app.testing = False  # as served
+    # Its first tick both catches up today's backup and checks: a backup made at 01:30
+    # still did not run by 01:00, so the notice goes out whichever job comes first.
+    scheduler = runner.start(app)
+    try:
+        _wait_for(lambda: inbox.messages)
+    finally:
+        scheduler.shutdown(wait=True)
+        app.extensions["portal.leadership"].release()
+    assert "[Office Portal] The automatic backup did not run" in inbox.subjects()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -75,9 +76,26 @@ def _as_leader(app: Flask, leadership: Leadership, function):
     return run
 
 
+def _watch_once(app: Flask) -> None:
+    """A serving process that starts tells of a backup missed while none ran (the dead
+    man's switch), in the background: a slow mail server must not delay serving."""
+
+    def run() -> None:
+        try:
+            watch.check(app)
+        except Exception:  # never let a notice stop the portal
+            log.exception("the backup watch failed")
+
+    threading.Thread(target=run, name="backup-watch", daemon=True).start()
+
+
 def start(app: Flask) -> BackgroundScheduler | None:
-    """Start the scheduler for a serving process (unless SCHEDULER_ENABLED is off)."""
-    if not app.config["SCHEDULER_ENABLED"] or app.testing:
+    """Start the scheduler for a serving process (unless SCHEDULER_ENABLED is off; the
+    watch for missed backups runs once at start either way)."""
+    if app.testing:
+        return None
+    if not app.config["SCHEDULER_ENABLED"]:
+        _watch_once(app)
         return None
     if "portal.scheduler" in app.extensions:
         return app.extensions["portal.scheduler"]

@@ -56,11 +56,17 @@ def _missed_automatic(app: Flask, conn: sqlite3.Connection) -> list[tuple[str, s
         deadline = datetime.combine(day, setting.at, clock.zone) + GRACE
         if setting.since is not None and deadline - GRACE < setting.since:
             continue  # it was not yet on (at this time) that day
-        if now >= deadline and records.run_on(conn, day) is None:
+        ran = records.run_on(conn, day)
+        if (ran is None and now >= deadline) or (ran is not None and ran.finished_at > deadline):
             detail = (
                 f"The automatic backup of {day} (set for {setting.at:%H:%M}) had not run by "
-                f"{format_datetime(deadline, clock.zone)}.\n\n"
-                "Why it may be: the portal was not running at that time (a stopped service, "
+                f"{format_datetime(deadline, clock.zone)}"
+                + (
+                    f"; it ran late, at {format_datetime(ran.finished_at, clock.zone)}.\n\n"
+                    if ran
+                    else ".\n\n"
+                )
+                + "Why it may be: the portal was not running at that time (a stopped service, "
                 "an IIS application pool that was idle or recycled, a server switched off).\n\n"
                 "What is still safe: every earlier copy is intact.\n\nWhat to do: back up now "
                 f"from the Data Backup page or with `{flask_command(app, 'backup run')}`, and "
