@@ -14,7 +14,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal.backup.fileops import database_problem
+from portal.backup.database_files import database_problem
 from portal.backup.layout import GENERATIONS
 from portal.datafiles import DATA_FILES, DataFile, split_statements
 from portal.instance import flask_command

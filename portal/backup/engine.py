@@ -12,8 +12,9 @@ from pathlib import Path
 
 from portal.backup import lock, safety
 from portal.backup import state as state_mod
+from portal.backup.database_files import database_size
 from portal.backup.errors import BackupError, RestoreError
-from portal.backup.fileops import FileOps, database_size
+from portal.backup.fileops import FileOps
 from portal.backup.layout import GENERATIONS, Layout, copy_words, taken_at
 from portal.backup.ledger import Entry
 from portal.backup.restore import Candidate, RestoreResult, local_candidate

@@ -11,11 +11,12 @@ import hashlib
 import os
 import shutil
 import sqlite3
-import stat
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from portal.backup.database_files import DAMAGED, database_problem
 
 # Pages per step of the online backup: 4 MB with SQLite's default page size. Small
 # enough for a smooth progress bar, large enough that stepping costs nothing.
@@ -27,8 +28,6 @@ DELETE_STEP = 32 * 1024 * 1024
 Progress = Callable[[int, int], None]  # (pages copied, pages in all)
 
 _WINDOWS = os.name == "nt"
-# SQLite's answers for a file that is not (or no longer) a readable database.
-_DAMAGED = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
 
 
 def _retry(action: Callable[[], None], attempts: int = 10, delay: float = 0.05) -> None:
@@ -77,66 +76,6 @@ def make_private_dir(path: Path) -> None:
     if path.is_dir():
         return
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
-
-
-def database_problem(path: Path) -> str | None:
-    """What keeps `path` from being a readable database ('is missing', 'is a folder, not a
-    database', 'cannot be read (...)', 'is not a database (it may be damaged)'), or None.
-
-    Asked through SQLite, never by opening the file ourselves: closing our own handle on
-    a database file drops every lock this process's SQLite connections hold on it (POSIX
-    advisory locks belong to the process), and another process closing its last
-    connection would then delete the WAL under a live one (tests/test_live_file_locks.py).
-    SQLite's own connections share their locks safely within a process."""
-    try:
-        info = path.stat()
-    except FileNotFoundError:
-        return "is missing"
-    except OSError as exc:
-        return f"cannot be read ({exc.strerror or exc})"
-    if stat.S_ISDIR(info.st_mode):
-        return "is a folder, not a database"
-    if info.st_size == 0:
-        return "is not a database (it may be damaged)"  # SQLite would take it for an empty one
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-        try:
-            conn.execute("PRAGMA schema_version").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        code = getattr(exc, "sqlite_errorcode", None)
-        if code in _DAMAGED:
-            return "is not a database (it may be damaged)"
-        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-            return None  # a database, busy with a writer
-        return f"cannot be read ({exc})"
-    return None
-
-
-def database_size(path: Path) -> int:
-    """The bytes of a database as SQLite sees it (page_count * page_size, its WAL counted
-    in): the size its copy will have. Not the file's size plus the WAL's, which counts
-    every frame ever appended (a WAL is not shrunk by a checkpoint) and would make a fresh
-    copy look smaller than its live file. A file that is not a readable database, or
-    cannot be opened, gives its size on disk; a missing file 0."""
-    try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-    except (sqlite3.Error, OSError):
-        conn = None
-    if conn is not None:
-        try:
-            pages = conn.execute("PRAGMA page_count").fetchone()[0]
-            page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-            return pages * page_size
-        except sqlite3.Error:
-            pass
-        finally:
-            conn.close()
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 class FileOps:
@@ -269,7 +208,7 @@ class FileOps:
                 self.restore_into(copy, live)
                 return
             except sqlite3.DatabaseError as exc:
-                if getattr(exc, "sqlite_errorcode", None) not in _DAMAGED:
+                if getattr(exc, "sqlite_errorcode", None) not in DAMAGED:
                     raise
         self.install(copy, live)
 

@@ -121,7 +121,8 @@ class MailForm(FlaskForm):
     sender = StringField("Sender address", validators=[Optional(), Length(max=255)])
     recipients = StringField("Send notices to", validators=[Optional(), Length(max=1000)])
     webhook_url = StringField("Webhook URL", validators=[Optional(), Length(max=1000)])
-    save = SubmitField("Save")
+    # No "Save" in its name: the page's Save (the manual's) is for the Data Backup Group.
+    save = SubmitField("Apply mail settings")
     send_test = SubmitField("Send test email")
 
     def validate_sender(self, field) -> None:

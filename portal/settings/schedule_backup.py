@@ -135,7 +135,7 @@ def schedule_backup_mail():
             return show(mail_form=form), 400
         flash(
             f"A test email was sent to {', '.join(typed.recipients) or 'the webhook'}. "
-            "Press Save to keep these settings.",
+            "Press Apply mail settings to keep them.",
             "success",
         )
         return show(mail_form=form)

@@ -42,7 +42,7 @@ def test_off_site_copy_and_mail_set_on_the_pages_then_a_restore_from_off_site(ch
         expect(page.get_by_text("A test email was sent to it@office.example")).to_be_visible()
         assert inbox.subjects() == ["[Office Portal] Test notice"]
         expect(page.get_by_label("Send notices to")).to_have_value("it@office.example")
-        page.get_by_role("button", name="Save", exact=True).last.click()
+        page.get_by_role("button", name="Apply mail settings").click()
         expect(page.get_by_text("Saved. Notices go to it@office.example.")).to_be_visible()
 
         # The off-site folder, on Data Backup: Test, then Save.
