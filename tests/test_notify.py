@@ -263,3 +263,16 @@ def test_the_scheduler_of_a_living_process_sends_the_missed_notice(app, inbox, c
         scheduler.shutdown(wait=True)
         app.extensions["portal.leadership"].release()
     assert "[Office Portal] The automatic backup did not run" in inbox.subjects()
+
+
+def test_offsite_verify_finding_a_changed_copy_sends_a_mail(app, inbox, tmp_path):
+    share = tmp_path / "nas"
+    share.mkdir()
+    app.config["OFFSITE_DIR"] = str(share)
+    with app.app_context():
+        data_backup.run_backup(None, "alice", app=app)
+    (share / "2026-11-27" / "bulletin.db").write_bytes(b"changed on the share")
+    result = app.test_cli_runner().invoke(args=["backup", "offsite", "verify"])
+    assert result.exit_code == 1
+    assert inbox.subjects() == ["[Office Portal] Verify found a damaged copy"]
+    assert "2026-11-27 bulletin.db: differs from the SHA-256 in its manifest" in inbox.body()

@@ -98,6 +98,22 @@ def test_a_full_share_never_harms_the_local_backup_and_recovers(app, tmp_path, c
         assert (root / "2026-11-27" / "manifest.txt").is_file()
 
 
+def test_a_read_only_share_never_harms_the_local_backup_and_recovers(app, tmp_path):
+    import subprocess
+
+    with tmpfs(tmp_path / "ro-nas", "ro,size=4m") as root:
+        app.config["OFFSITE_DIR"] = str(root)
+        with app.app_context():
+            result = data_backup.run_backup(None, "alice", app=app)
+            assert data_backup.engine(app).verify().ok
+        assert len(result.files) == 4
+        assert any("Read-only file system" in n or "cannot write" in n for n in result.notes)
+        subprocess.run(["mount", "-o", "remount,rw", str(root)], check=True)
+        with app.app_context():
+            assert offsite.retry_if_behind(data_backup.engine(app), app).ok
+        assert (root / "2026-11-27" / "manifest.txt").is_file()
+
+
 def test_restore_from_an_off_site_day_with_every_check(app, share, runner, instance_path, clock):
     todo = instance_path / "data" / "todo.db"
     set_mark_table(todo)
