@@ -173,3 +173,36 @@ def test_verify_names_a_changed_and_a_missing_copy(site):
     assert "2026-11-28 system.db: differs" in report.summary()  # it points to the same bytes
     assert "2026-11-28 todo.db: missing" in report.summary()
     assert report.files == 3  # each stored file read once
+
+
+def test_a_local_copy_that_changed_since_it_was_made_is_never_sent(site):
+    engine, _clock, share = site
+    engine.run(who="alice")
+    copies = newest_local(engine)
+    damaged = engine.layout.slot("todo.db", 0)
+    data = bytearray(damaged.read_bytes())
+    data[200] ^= 0xFF
+    damaged.write_bytes(bytes(data))
+    with pytest.raises(OffsiteError, match="The local copy of todo.db does not match"):
+        send(share, copies, date(2026, 11, 27))
+    assert share.complete_days() == []
+    assert [p.name for p in (share.root / "2026-11-27").iterdir()] in ([], ["system.db"])
+
+
+def test_a_share_that_gives_back_other_bytes_keeps_nothing(site):
+    from portal.offsite.shareops import ShareOps
+
+    class Garbling(ShareOps):
+        def copy_flushed(self, source, target):
+            super().copy_flushed(source, target)
+            with open(target, "r+b") as handle:
+                handle.seek(100)
+                handle.write(b"\x00garbled\x00")
+
+    engine, _clock, share = site
+    engine.run(who="alice")
+    garbling = OffsiteFolder(share.root, Garbling())
+    with pytest.raises(OffsiteError, match="read back from the off-site folder differs"):
+        send(garbling, newest_local(engine), date(2026, 11, 27))
+    assert share.complete_days() == []
+    assert list((share.root / "2026-11-27").iterdir()) == []  # the partial is gone

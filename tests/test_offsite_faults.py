@@ -23,7 +23,7 @@ from tests.offsite_helpers import back_up_and_send
 # Pruning down to one day moves system.db (never changed) to kept-copies/ on day 3.
 KEEP = Keep(daily=1, weekly=0, monthly=0)
 STEPS = (
-    "copy_hashed",
+    "copy_flushed",
     "sha256",
     "replace",
     "fsync_dir",
@@ -97,7 +97,7 @@ def _no_wrong_copy(engine, nas) -> None:
 
 def test_a_send_has_the_steps_the_faults_cover(template, tmp_path):
     calls = _steps_of_a_send(template, tmp_path)
-    assert {"copy_hashed", "replace", "write_atomic", "delete_copy", "rmdir"} <= set(calls)
+    assert {"copy_flushed", "replace", "write_atomic", "delete_copy", "rmdir"} <= set(calls)
 
 
 def test_a_failure_at_every_step_leaves_no_wrong_copy_and_the_next_try_completes(

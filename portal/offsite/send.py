@@ -4,8 +4,9 @@
   2. check the free space for the rest;
   3. on a second run the same day, delete this day's manifest first: the folder is
      incomplete (never offered for restore) until the new one is written;
-  4. each copy: streamed to a .partial name (hashing what is read), flushed, read back
-     and compared with the SHA-256 recorded when the local copy was made, renamed;
+  4. each copy: streamed to a .partial name, flushed, read back and compared with the
+     SHA-256 recorded when the local copy was made (matching, the bytes on the share are
+     the recorded ones, whatever happened on the way), renamed;
   5. the manifest, written last in one atomic step; then pruning (prune.py).
 A failure or a kill at any step leaves every other dated folder as it was, and this one
 without a manifest; the next try starts it again."""
@@ -134,13 +135,14 @@ def _send_one(folder: OffsiteFolder, copy: LocalCopy, target: Path) -> None:
     ops = folder.ops
     partial = folder.partial(target, copy.name)
     try:
-        read = ops.copy_hashed(copy.path, partial)
-        if read != copy.sha256:
-            raise OffsiteError(
-                f"The local copy of {copy.name} does not match the SHA-256 recorded when it "
-                "was made; it was not sent off site (run `backup verify`)."
-            )
+        ops.copy_flushed(copy.path, partial)
         if ops.sha256(partial) != copy.sha256:
+            # Which side differs? Only now is the local copy hashed, to say so.
+            if ops.sha256(copy.path) != copy.sha256:
+                raise OffsiteError(
+                    f"The local copy of {copy.name} does not match the SHA-256 recorded "
+                    "when it was made; it was not sent off site (run `backup verify`)."
+                )
             raise OffsiteError(
                 f"The copy of {copy.name} read back from the off-site folder differs from "
                 "what was sent; it was not kept."
