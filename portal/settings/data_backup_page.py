@@ -261,11 +261,7 @@ def data_backup_restore():
     except BackupError as exc:
         flash(str(exc), "error")
     else:
-        kept = (
-            f"The data as it was is kept in backup/pre-restore/{result.safety_copy.name}."
-            if result.safety_copy
-            else "There was no live file to keep."
-        )
+        kept = offsite_copies.kept_sentence(result)
         forced = " The copy could not be proven; you chose to restore it." if result.forced else ""
         flash(
             f"Restored {name} from the copy taken {result.taken_at:%Y-%m-%d %H:%M}. {kept}{forced}",
