@@ -276,3 +276,35 @@ def test_offsite_verify_finding_a_changed_copy_sends_a_mail(app, inbox, tmp_path
     assert result.exit_code == 1
     assert inbox.subjects() == ["[Office Portal] Verify found a damaged copy"]
     assert "2026-11-27 bulletin.db: differs from the SHA-256 in its manifest" in inbox.body()
+
+
+def test_two_processes_seeing_the_same_damage_at_once_send_one_mail(app, inbox, tmp_path):
+    """Two operators' commands at the same moment: the claim in system.db lets one send."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.serving import ROOT
+
+    share = tmp_path / "nas"
+    share.mkdir()
+    app.config["OFFSITE_DIR"] = str(share)
+    with app.app_context():
+        data_backup.run_backup(None, "alice", app=app)
+    (share / "2026-11-27" / "todo.db").write_bytes(b"changed on the share")
+    env = {
+        **os.environ,
+        "PORTAL_INSTANCE_PATH": app.instance_path,
+        "PORTAL_OFFSITE_DIR": str(share),
+        "PORTAL_MAIL_SERVER": "127.0.0.1",
+        "PORTAL_MAIL_PORT": str(app.config["MAIL_PORT"]),
+        "PORTAL_NOTIFY_EMAILS": "it@office.example",
+    }
+    command = [sys.executable, "-m", "flask", "--app", "portal", "backup", "offsite", "verify"]
+    procs = [
+        subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=60)[0] for p in procs]
+    assert [p.returncode for p in procs] == [1, 1], outputs
+    assert inbox.subjects() == ["[Office Portal] Verify found a damaged copy"]
