@@ -190,3 +190,17 @@ def test_a_generation_out_of_range_has_no_folder(tmp_path):
     with pytest.raises(ValueError, match="generation must be 0 to 7, not 8"):
         Layout(tmp_path).slot_dir(8)
     assert Layout(tmp_path / "not yet made").leftovers() == []
+
+
+def test_a_copy_gone_between_the_listing_and_the_restore_is_named(tmp_path):
+    """restore_from reads the candidate under the lock; a copy deleted by hand a moment
+    before gives 'could not be read', with the live file as it was."""
+    from portal.backup.restore import Candidate
+
+    engine = make_engine(full_generations(tmp_path), FakeClock(NOW))
+    live = engine.sources["todo.db"].path
+    before = mark_of(live)
+    gone = Candidate(tmp_path / "gone.db", "The copy of todo.db", "0" * 64, NOW)
+    with pytest.raises(RestoreError, match="could not be read"):
+        engine.restore_from("todo.db", lambda: gone, "a copy deleted by hand")
+    assert mark_of(live) == before

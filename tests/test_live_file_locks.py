@@ -78,3 +78,23 @@ def test_the_checks_still_tell_what_is_wrong(tmp_path):
     ops = FileOps()
     assert ops.is_database(good) and not ops.is_database(text)
     assert not ops.is_database(empty) and not ops.is_database(tmp_path / "missing.db")
+
+
+def test_a_path_that_cannot_be_looked_at_and_a_busy_database(tmp_path, monkeypatch):
+    from portal.backup import database_files
+
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    assert live_problem(a_file / "system.db").startswith("cannot be read (")
+    # A writer holding the whole database (rollback journal, EXCLUSIVE): still a database.
+    busy = tmp_path / "busy.db"
+    writer = sqlite3.connect(busy, isolation_level=None)
+    writer.execute("CREATE TABLE t (x)")
+    writer.execute("BEGIN EXCLUSIVE")
+    writer.execute("INSERT INTO t VALUES (1)")
+    monkeypatch.setattr(database_files, "BUSY_SECONDS", 0.05)
+    try:
+        assert database_files.database_problem(busy) is None
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

@@ -206,3 +206,42 @@ def test_a_share_that_gives_back_other_bytes_keeps_nothing(site):
         send(garbling, newest_local(engine), date(2026, 11, 27))
     assert share.complete_days() == []
     assert list((share.root / "2026-11-27").iterdir()) == []  # the partial is gone
+
+
+def test_other_folders_on_the_share_are_never_listed_pruned_or_read(site):
+    engine, clock, share = site
+    others = ["notes", "2026-W48-5", "2026-13-45", "kept-copies-old"]
+    for name in others:
+        (share.root / name).mkdir()
+        (share.root / name / "todo.db").write_text("somebody else's")
+    for _ in range(3):
+        back_up_and_send(engine, share, keep=Keep(daily=1, weekly=0, monthly=0))
+        clock.advance(days=1)
+    expected = ["2026-11-29", "kept-copies", *others]  # system.db never changed: kept
+    assert sorted(p.name for p in share.root.iterdir()) == sorted(expected)
+    for name in others:
+        assert (share.root / name / "todo.db").read_text() == "somebody else's"
+    assert [d.day for d in share.days()] == [date(2026, 11, 29)]
+
+
+def test_a_damaged_manifest_makes_its_day_incomplete_and_verify_says_why(site):
+    engine, clock, share = site
+    back_up_and_send(engine, share)
+    manifest = share.root / "2026-11-27" / "manifest.txt"
+    manifest.write_text(manifest.read_text() + "todo.db\tnot a time\n")
+    (day,) = share.days()
+    assert not day.complete and "line" in day.problem
+    with pytest.raises(OffsiteError, match="The off-site copy of 2026-11-27 is incomplete"):
+        share.day(date(2026, 11, 27))
+    report = verify(share)
+    assert not report.ok
+    assert report.problems[0].startswith("2026-11-27: The manifest of 2026-11-27 cannot be read")
+
+
+def test_an_off_site_folder_that_is_a_file_is_named(tmp_path):
+    a_file = tmp_path / "nas"
+    a_file.write_text("not a folder")
+    assert OffsiteFolder(a_file).problem() == f"The off-site folder {a_file} is not a folder."
+    report = verify(OffsiteFolder(a_file))
+    assert report.problems == [f"The off-site folder {a_file} is not a folder."]
+    assert "problem found" in report.summary()

@@ -11,6 +11,8 @@ from pathlib import Path
 
 # SQLite's answers for a file that is not (or no longer) a readable database.
 DAMAGED = (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT)
+# How long a question waits for a writer that holds the database (then it is a database).
+BUSY_SECONDS = 5.0
 
 
 def database_problem(path: Path) -> str | None:
@@ -33,7 +35,7 @@ def database_problem(path: Path) -> str | None:
     if info.st_size == 0:
         return "is not a database (it may be damaged)"  # SQLite would take it for an empty one
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_SECONDS)
         try:
             conn.execute("PRAGMA schema_version").fetchone()
         finally:
@@ -55,7 +57,7 @@ def database_size(path: Path) -> int:
     copy look smaller than its live file. A file that is not a readable database, or
     cannot be opened, gives its size on disk; a missing file 0."""
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_SECONDS)
     except (sqlite3.Error, OSError):
         conn = None
     if conn is not None:

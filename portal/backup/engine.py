@@ -200,18 +200,11 @@ class BackupEngine:
         now = self.now()
         with self.locked(who, now, wait):
             chosen = candidate()
-            self.check_space(self.ops_size(chosen.path) + self.live_size(name), "the restore")
+            self.check_space(_size_on_disk(chosen.path) + self.live_size(name), "the restore")
             result = restore_copy(self.layout, self.ops, source, chosen, words, now, force)
             with contextlib.suppress(OSError):
                 safety.prune(self.layout, self.ops, name, now)
             return result
-
-    def ops_size(self, path: Path) -> int:
-        """A copy's size on disk (0 when it cannot be read: the restore then says why)."""
-        try:
-            return path.stat().st_size
-        except OSError:
-            return 0
 
     # -- reading --------------------------------------------------------------------
 
@@ -231,3 +224,11 @@ class BackupEngine:
             return taken_at(newest.stat(), self.clock().tzinfo)
         except (FileNotFoundError, NotADirectoryError):
             return None
+
+
+def _size_on_disk(path: Path) -> int:
+    """A copy's size on disk (0 when it cannot be read: the restore then says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

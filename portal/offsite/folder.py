@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -22,9 +23,13 @@ SPACE_MARGIN = 1024 * 1024
 SPACE_FACTOR = 1.1
 
 
+_DAY_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def _as_day(name: str) -> date | None:
-    """The day a folder is named after ('2026-11-27'), or None for any other name."""
-    if len(name) != 10:
+    """The day a folder is named after ('2026-11-27'), or None for any other name (the
+    share may hold other folders: they are never listed, pruned or read)."""
+    if not _DAY_NAME.match(name):  # fromisoformat alone would take '2026-W48-5' too
         return None
     try:
         return date.fromisoformat(name)
