@@ -26,6 +26,10 @@ class Defaults:
     SCHEDULER_ENABLED = True
     # How often the leader checks whether the automatic backup is due.
     SCHEDULER_TICK_SECONDS = 60
+    # How long a rename, delete or write of a backup file waits for another program that
+    # holds the file open (on Windows an antivirus scanner or the search indexer reads a
+    # fresh copy for seconds), retrying with growing pauses, before it fails saying so.
+    FILE_HELD_SECONDS = 10
     # The off-site copy (issue 13): a second folder, e.g. a NAS share
     # (r"\\nas\backups\portal") or a mounted disk, that gets the newest copy of every data
     # file after each backup. Empty is off. The Data Backup page can set it too (that wins).

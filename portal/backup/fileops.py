@@ -1,6 +1,8 @@
 """Every file-system step of a backup, in one class. It is the seam where the tests
-inject faults (a failed write, rename or delete, a full disk) and where Windows gets
-its retries (it refuses to replace a file that another process holds open)."""
+inject faults (a failed write, rename or delete, a full disk, a file held open) and
+where every rename, replace, delete and open-for-write waits for a file that another
+program holds open (held.py): the `raw_*` methods are the bare steps, the others wrap
+them in that patience."""
 
 from __future__ import annotations
 
@@ -12,11 +14,11 @@ import os
 import shutil
 import sqlite3
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from portal.backup.database_files import DAMAGED, database_problem
+from portal.backup.held import Patience, retry_held
 
 # Pages per step of the online backup: 4 MB with SQLite's default page size. Small
 # enough for a smooth progress bar, large enough that stepping costs nothing.
@@ -28,19 +30,6 @@ DELETE_STEP = 32 * 1024 * 1024
 Progress = Callable[[int, int], None]  # (pages copied, pages in all)
 
 _WINDOWS = os.name == "nt"
-
-
-def _retry(action: Callable[[], None], attempts: int = 10, delay: float = 0.05) -> None:
-    """Run `action`, retrying a PermissionError a few times on Windows, where an
-    antivirus scan or a reader can hold a file open for a moment."""
-    for attempt in range(attempts):
-        try:
-            action()
-            return
-        except PermissionError:
-            if not _WINDOWS or attempt == attempts - 1:
-                raise
-            time.sleep(delay * (attempt + 1))
 
 
 def _linux_sync_file_range():
@@ -80,6 +69,41 @@ def make_private_dir(path: Path) -> None:
 
 class FileOps:
     """The engine's file-system and SQLite steps."""
+
+    patience = Patience()  # the default; subclasses that skip __init__ get it too
+
+    def __init__(self, patience: Patience | None = None):
+        if patience is not None:
+            self.patience = patience
+
+    # -- the bare steps (a test double makes them fail, or hold a file open) ----------
+
+    def raw_replace(self, source: Path, target: Path) -> None:
+        os.replace(source, target)
+
+    def raw_unlink(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+
+    def raw_copy(self, source: Path, target: Path) -> None:
+        shutil.copyfile(source, target)
+
+    def raw_truncate(self, path: Path, step: int) -> None:
+        """Shrink a file to nothing, `step` bytes at a time (FileNotFoundError if gone)."""
+        with open(path, "r+b") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            while size > 0:
+                size = max(0, size - step)
+                handle.truncate(size)
+
+    def raw_write_text(self, path: Path, text: str) -> None:
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    def held(self, action: Callable[[], object], path: Path, doing: str):
+        """`action`, with the patience for a file another program holds open."""
+        return retry_held(action, path, doing, self.patience)
 
     def snapshot(self, source: Path, target: Path, progress: Progress | None = None) -> None:
         """Copy a live SQLite database to `target` as one consistent snapshot.
@@ -148,8 +172,12 @@ class FileOps:
 
     def fsync_file(self, path: Path) -> None:
         """Flush a file's contents to the disk."""
-        with open(path, "rb+") as handle:
-            os.fsync(handle.fileno())
+
+        def flush() -> None:
+            with open(path, "rb+") as handle:
+                os.fsync(handle.fileno())
+
+        self.held(flush, path, "opened for writing")
 
     def fsync_dir(self, path: Path) -> None:
         """Flush a folder's entries (renames, new files) to the disk. Windows has no
@@ -164,22 +192,18 @@ class FileOps:
 
     def replace(self, source: Path, target: Path) -> None:
         """Rename `source` to `target` atomically, replacing it if present."""
-        _retry(lambda: os.replace(source, target))
+        self.held(lambda: self.raw_replace(source, target), target, "renamed or replaced")
 
     def unlink(self, path: Path) -> None:
         """Delete a file if it exists."""
-        _retry(lambda: path.unlink(missing_ok=True))
+        self.held(lambda: self.raw_unlink(path), path, "deleted")
 
     def delete_copy(self, path: Path) -> None:
         """Delete a (possibly large) copy. It is shrunk in steps first: freeing a large
         file in one go makes the file system's journal, and so every writer's commit,
         wait for it."""
         try:
-            with open(path, "r+b") as handle:
-                size = os.fstat(handle.fileno()).st_size
-                while size > 0:
-                    size = max(0, size - DELETE_STEP)
-                    handle.truncate(size)
+            self.held(lambda: self.raw_truncate(path, DELETE_STEP), path, "deleted")
         except FileNotFoundError:
             return
         self.unlink(path)
@@ -191,7 +215,7 @@ class FileOps:
     def copy_file(self, source: Path, target: Path) -> None:
         """Copy a file that nobody writes to (a backup copy, a damaged live file) byte
         for byte, readable by the owner only."""
-        shutil.copyfile(source, target)
+        self.held(lambda: self.raw_copy(source, target), target, "written")
         self.make_private(target)
 
     def is_database(self, path: Path) -> bool:
@@ -235,10 +259,7 @@ class FileOps:
         """Write a text file so that readers see the old or the new one, never a mix."""
         temp = path.with_name(f".{path.name}.{os.getpid()}{'.partial'}")
         try:
-            with open(temp, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
+            self.held(lambda: self.raw_write_text(temp, text), temp, "written")
             self.make_private(temp)
             self.replace(temp, path)
         except BaseException:

@@ -13,12 +13,14 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from portal.backup import BackupEngine, BackupError, RestoreError
+from portal.backup.held import Patience
 from portal.backup.restore import Candidate, RestoreResult
 from portal.clock import get_clock
 from portal.data_backup import notices
 from portal.data_backup.trail import audit_entry
 from portal.db import open_data_file
 from portal.offsite import Keep, LocalCopy, OffsiteError, OffsiteFolder, SendResult, send
+from portal.offsite.shareops import ShareOps
 from portal.offsite.verify import OffsiteReport
 from portal.offsite.verify import verify as verify_folder
 from portal.settings_store import get_json, put_json
@@ -56,7 +58,9 @@ def folder(app: Flask | None = None) -> OffsiteFolder | None:
     app = app or current_app
     with open_data_file("system.db", app) as conn:
         where = configured_dir(conn, app)
-    return OffsiteFolder(Path(where)) if where else None
+    if not where:
+        return None
+    return OffsiteFolder(Path(where), ShareOps(Patience(float(app.config["FILE_HELD_SECONDS"]))))
 
 
 def keep(app: Flask) -> Keep:

@@ -15,6 +15,8 @@ from flask import Flask, current_app
 from portal import data_health, system_restore
 from portal.backup import BackupBusy, BackupEngine, BackupError, RunResult, Source
 from portal.backup.engine import RunProgress
+from portal.backup.fileops import FileOps
+from portal.backup.held import Patience
 from portal.backup.layout import Layout
 from portal.backup.restore import RestoreResult
 from portal.backup.verify import VerifyReport
@@ -38,8 +40,14 @@ def engine(app: Flask | None = None) -> BackupEngine:
             for spec in DATA_FILES
         ],
         clock=get_clock(app).now,
+        ops=FileOps(patience(app)),
         thorough_check=app.config["BACKUP_THOROUGH_CHECK"],
     )
+
+
+def patience(app: Flask) -> Patience:
+    """How long file steps wait for a file another program holds open (FILE_HELD_SECONDS)."""
+    return Patience(seconds=float(app.config["FILE_HELD_SECONDS"]))
 
 
 def folder_problems(app: Flask | None = None) -> list[str]:
