@@ -308,3 +308,26 @@ def test_two_processes_seeing_the_same_damage_at_once_send_one_mail(app, inbox, 
     outputs = [p.communicate(timeout=60)[0] for p in procs]
     assert [p.returncode for p in procs] == [1, 1], outputs
     assert inbox.subjects() == ["[Office Portal] Verify found a damaged copy"]
+
+
+def test_a_missed_automatic_backup_shows_on_data_backup_and_the_admins_portal_page(
+    app, people, clock
+):
+    """Issue 14: noticed on the pages too, with or without mail."""
+    import html
+
+    from tests.helpers import ADMIN_PASSWORD, PASSWORD, login
+
+    _automatic_missed_since_last_week(app, clock)
+    admin = app.test_client()
+    login(admin, "admin", ADMIN_PASSWORD)
+    sentence = (
+        "The automatic backup of 2026-11-27 (set for 00:00) had not run by 27 Nov 2026 01:00."
+    )
+    assert sentence in html.unescape(admin.get("/").get_data(as_text=True))
+    assert sentence in html.unescape(admin.get("/settings/data-backup").get_data(as_text=True))
+    alice = app.test_client()
+    login(alice, "alice", PASSWORD)
+    assert "automatic backup of" not in alice.get("/").get_data(as_text=True)
+    clock.set(utc(2026, 11, 26, 23, 59))  # 00:59: not yet an hour late
+    assert "automatic backup of 2026-11-27" not in admin.get("/").get_data(as_text=True)

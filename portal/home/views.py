@@ -13,6 +13,7 @@ from portal.apps.scheduler import store as scheduler
 from portal.apps.todo import store as todo
 from portal.data_backup import offsite, status
 from portal.db import get_db
+from portal.nightly import watch
 from portal.reminder import store as reminder_store
 from portal.users import names_by_id
 from portal.web import system_db
@@ -40,7 +41,7 @@ def portal():
         post_authors=names_by_id(system_db(), {p.author_id for p in posts or ()}),
         todos=_portlet("todo.db", lambda db: todo.open_items(db, current_user.id, OPEN_TODOS)),
         backup=_backup_portlet(today),
-        offsite=_offsite_portlet(),
+        admin_backup=_admin_portlet(),
     )
 
 
@@ -58,13 +59,18 @@ def _portlet(name: str, read):
         raise
 
 
-def _offsite_portlet():
-    """How the off-site copy stands, for the administrator when one is set (read from
-    system.db: the portal page never touches the share)."""
+def _admin_portlet() -> dict | None:
+    """For the administrator: an automatic backup that did not run an hour after its
+    time, and how the off-site copy stands (read from system.db: the portal page never
+    touches the share). None when there is nothing to show."""
     if not current_user.is_admin:
         return None
-    state = offsite.status(system_db())
-    return state if state.folder else None
+    conn = system_db()
+    state = offsite.status(conn)
+    missed = [m.sentence(clock.get_clock().zone) for m in watch.missed(current_app, conn)]
+    if not missed and not state.folder:
+        return None
+    return {"missed": missed, "offsite": state if state.folder else None}
 
 
 def _backup_portlet(today):

@@ -7,7 +7,8 @@ event to one notice, across processes."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from flask import Flask
 
@@ -45,36 +46,58 @@ def _days(now: datetime) -> list[date]:
     return [now.date() - timedelta(days=1), now.date()]
 
 
-def _missed_automatic(app: Flask, conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+@dataclass(frozen=True)
+class Missed:
+    """A day whose automatic backup had not run an hour after its time."""
+
+    day: date
+    at: time  # the set time
+    deadline: datetime  # an hour after it
+    ran_at: datetime | None  # when it ran after all (late), if it did
+
+    def sentence(self, zone) -> str:
+        late = f"; it ran late, at {format_datetime(self.ran_at, zone)}" if self.ran_at else ""
+        return (
+            f"The automatic backup of {self.day} (set for {self.at:%H:%M}) had not run by "
+            f"{format_datetime(self.deadline, zone)}{late}."
+        )
+
+
+def missed(app: Flask, conn: sqlite3.Connection) -> list[Missed]:
+    """Today's and yesterday's automatic backups that had not run an hour after their
+    time (for the notice, the Data Backup page and the administrator's portal page)."""
     clock = get_clock(app)
     now = clock.now()
     setting = store.get_setting(conn)
     if not setting.enabled:
         return []
-    due = []
+    found = []
     for day in _days(now):
         deadline = datetime.combine(day, setting.at, clock.zone) + GRACE
         if setting.since is not None and deadline - GRACE < setting.since:
             continue  # it was not yet on (at this time) that day
         ran = records.run_on(conn, day)
         if (ran is None and now >= deadline) or (ran is not None and ran.finished_at > deadline):
-            detail = (
-                f"The automatic backup of {day} (set for {setting.at:%H:%M}) had not run by "
-                f"{format_datetime(deadline, clock.zone)}"
-                + (
-                    f"; it ran late, at {format_datetime(ran.finished_at, clock.zone)}.\n\n"
-                    if ran
-                    else ".\n\n"
-                )
-                + "Why it may be: the portal was not running at that time (a stopped service, "
-                "an IIS application pool that was idle or recycled, a server switched off).\n\n"
-                "What is still safe: every earlier copy is intact.\n\nWhat to do: back up now "
-                f"from the Data Backup page or with `{flask_command(app, 'backup run')}`, and "
-                "keep the portal running at night, or let the operating system's scheduler "
-                f"run `{flask_command(app, 'backup run --if-due')}`."
-            )
-            due.append(("automatic-missed", f"missed {day}", detail))
-    return due
+            found.append(Missed(day, setting.at, deadline, ran.finished_at if ran else None))
+    return found
+
+
+def _missed_automatic(app: Flask, conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    zone = get_clock(app).zone
+    return [
+        (
+            "automatic-missed",
+            f"missed {miss.day}",
+            miss.sentence(zone)
+            + "\n\nWhy it may be: the portal was not running at that time (a stopped service, "
+            "an IIS application pool that was idle or recycled, a server switched off).\n\n"
+            "What is still safe: every earlier copy is intact.\n\nWhat to do: back up now "
+            f"from the Data Backup page or with `{flask_command(app, 'backup run')}`, and "
+            "keep the portal running at night, or let the operating system's scheduler "
+            f"run `{flask_command(app, 'backup run --if-due')}`.",
+        )
+        for miss in missed(app, conn)
+    ]
 
 
 def _no_backup_today(app: Flask, conn: sqlite3.Connection) -> list[tuple[str, str, str]]:

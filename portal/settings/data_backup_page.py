@@ -28,6 +28,7 @@ from portal.backup.safety import KEEP, KEEP_DAYS
 from portal.data_backup import jobs, offsite, records, status
 from portal.datafiles import DATA_FILES
 from portal.nightly import store as nightly
+from portal.nightly import watch
 from portal.offsite import OffsiteError, OffsiteFolder
 from portal.settings import offsite_copies
 from portal.settings.blueprint import bp
@@ -97,6 +98,7 @@ def render_index(offsite_form: OffsiteForm | None = None) -> str:
         automatic=nightly.get_setting(system_db()),
         automatic_run=records.run_on(system_db(), clock.today()),
         offsite_form=offsite_form or OffsiteForm(formdata=None, folder=_offsite_dir()),
+        missed=[m.sentence(clock.get_clock().zone) for m in watch.missed(current_app, system_db())],
         **offsite_copies.page_context(),
     )
 
