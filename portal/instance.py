@@ -63,13 +63,17 @@ def exists(app: Flask) -> bool:
     return (instance / SECRET_KEY_FILE).is_file() or Path(app.config["DATA_DIR"]).is_dir()
 
 
+# The shell the hints are written for: cmd.exe on Windows, a POSIX shell elsewhere.
+WINDOWS = os.name == "nt"
+
+
 def flask_command(app: Flask, arguments: str) -> str:
     """The operator command `flask --app portal ARGUMENTS` for this very instance, as
     typed in this system's shell: a hint that names no instance would act on whatever
     ./instance the reader's current folder has."""
     path = str(Path(app.instance_path))
     command = f"flask --app portal {arguments}"
-    if os.name == "nt":  # cmd.exe, as an IIS administrator types it
+    if WINDOWS:  # cmd.exe, as an IIS administrator types it
         return f'set "PORTAL_INSTANCE_PATH={path}" && {command}'
     return f"PORTAL_INSTANCE_PATH={shlex.quote(path)} {command}"
 

@@ -104,10 +104,12 @@ def run_backup(
     progress: RunProgress | None = None,
     wait: float | None = 0,
     app: Flask | None = None,
+    why: str = "",
 ) -> RunResult:
-    """Back up through the engine, with 'backup started/completed/failed' in the audit log."""
+    """Back up through the engine, with 'backup started/completed/failed' in the audit log
+    (`why` says what made the run: 'the automatic backup, process 1234')."""
     app = app or current_app
-    what = ", ".join(names) if names else "all data files"
+    what = (", ".join(names) if names else "all data files") + (f" ({why})" if why else "")
     audit_entry(app, "backup started", who, what, user_id)
     try:
         _refuse_broken_files(app, names)

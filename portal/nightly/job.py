@@ -4,6 +4,7 @@ when several processes (IIS recycling, a web garden, cron) try at the same momen
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,11 @@ def run_if_due(app: Flask, who: str = WHO) -> JobOutcome:
             if not rules.is_due(setting, records.run_on(conn, now.date()), now):
                 return JobOutcome(False, message="not due")
         try:
-            data_backup.run_backup(None, who, wait=None, app=app)
+            # The Backup history names the process that made the run (a portal process
+            # or the operating system's task), for sites that set up both.
+            data_backup.run_backup(
+                None, who, wait=None, app=app, why=f"the automatic backup, process {os.getpid()}"
+            )
         except BackupError as exc:
             outcome = JobOutcome(True, ok=False, message=str(exc))
         else:
