@@ -12,7 +12,12 @@ from portal import create_app
 from portal.db import get_db
 from portal.passwords import hash_password, set_password
 from portal.users import add_user, ensure_admin
+from tests import windows_semantics
 from tests.helpers import ADMIN_PASSWORD, PASSWORD, FakeClock, login, utc
+
+# PORTAL_WINDOWS_SEMANTICS=1: the whole run refuses, as Windows does, to rename or delete
+# a file this process holds open (tests/windows_semantics.py; CI runs the engine's tests so).
+windows_semantics.activate_from_environment()
 
 
 @pytest.fixture

@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # A child process: the engine on the site given, doing what the last argument says.
 CHILD = """
 import sys
+from tests import windows_semantics
+windows_semantics.activate_from_environment()  # the parent's mode, in the child too
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from portal import create_app, data_backup
-from portal.db import get_db
+from portal.db import close_kept_connections, get_db
 from tests.serving import run_flask
 
 TODAY = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
@@ -45,6 +45,9 @@ def site(tmp_path: Path, days: int = 3) -> Path:
                 (f"post {moment:%d %b}", moment.isoformat()),
             )
             data_backup.run_backup(None, "setup", app=app)
+    # The setup's kept connections let go of the data files, as a stopped portal would:
+    # the tests below delete and damage them by hand (which Windows refuses while open).
+    close_kept_connections()
     return instance
 
 
