@@ -145,6 +145,12 @@ def test_windows_path_forms_in_every_path_setting(path, monkeypatch):
     assert flask_command(app, "backup list") == (
         f'set "PORTAL_INSTANCE_PATH={path}" && flask --app portal backup list'
     )
+    # BACKUP_DIR: the copies' places are made by joining, which keeps the form whole.
+    from portal.backup.layout import Layout
+
+    assert Layout(windows).slot("todo.db", 3) == windows / "3" / "todo.db"
+    assert Layout(windows).slot("todo.db", 0) == windows / "todo.db"
+    assert str(Layout(windows).pre_restore).startswith(path)
     # The off-site folder on the Data Backup page: a whole path is accepted as typed.
     with app.test_request_context():
         form = OffsiteForm(formdata=None, folder=path)
