@@ -98,6 +98,27 @@ def _file_id(path: Path) -> tuple[int, int]:
     return stat.st_dev, stat.st_ino
 
 
+# Every kept connection of every thread, by data file: a restore that must replace a file
+# by a rename lets go of them all first (Windows refuses to rename a file held open).
+# The server's threads live as long as the process, and so may their connections.
+_all_kept: dict[str, set[sqlite3.Connection]] = {}
+_all_kept_lock = threading.Lock()
+
+
+def _is_open(conn: sqlite3.Connection) -> bool:
+    try:
+        conn.in_transaction  # noqa: B018 - raises on a closed connection
+    except sqlite3.ProgrammingError:
+        return False
+    return True
+
+
+def _forget(key: str, conn: sqlite3.Connection) -> None:
+    with _all_kept_lock:
+        _all_kept.get(key, set()).discard(conn)
+    conn.close()
+
+
 def _thread_connection(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     kept = getattr(_threads, "connections", None)
     if kept is None:
@@ -108,15 +129,21 @@ def _thread_connection(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     except FileNotFoundError:
         file_id = None
     held = kept.pop(key, None)
-    if held is not None and held[1] != file_id:
+    if held is not None and (held[1] != file_id or not _is_open(held[0])):
         # The file was deleted or replaced (a restore by hand): a kept connection would
-        # go on reading and writing the old one.
-        held[0].close()
+        # go on reading and writing the old one. Or a restore let go of it.
+        _forget(key, held[0])
         held = None
-    conn = held[0] if held else connect(path, busy_timeout_ms)
+    if held:
+        conn = held[0]
+    else:
+        conn = connect(path, busy_timeout_ms)
+        with _all_kept_lock:
+            _all_kept.setdefault(key, set()).add(conn)
     kept[key] = (conn, file_id)
     while len(kept) > KEPT_CONNECTIONS:
-        kept.popitem(last=False)[1][0].close()
+        old_key, (old, _id) = kept.popitem(last=False)
+        _forget(old_key, old)
     return conn
 
 
@@ -124,7 +151,18 @@ def close_kept_connections() -> None:
     """Close the connections this thread keeps (a test about to unmount a disk)."""
     kept = getattr(_threads, "connections", None) or {}
     while kept:
-        kept.popitem()[1][0].close()
+        key, (conn, _id) = kept.popitem()
+        _forget(key, conn)
+
+
+def release_kept(path: Path) -> None:
+    """Close every thread's kept connection to one data file (they are opened again at
+    their next use): a restore that replaces a damaged file by a rename, which Windows
+    refuses while any handle to the file is open, the portal's own included."""
+    with _all_kept_lock:
+        conns = _all_kept.pop(str(path), set())
+    for conn in conns:
+        conn.close()
 
 
 @contextlib.contextmanager

@@ -24,7 +24,7 @@ from portal.clock import get_clock
 from portal.data_backup import notices, offsite
 from portal.data_backup.trail import audit_entry
 from portal.datafiles import DATA_FILES, data_file
-from portal.db import data_path, migrate, open_data_file
+from portal.db import data_path, migrate, open_data_file, release_kept
 from portal.filters import format_datetime
 from portal.reminder import store as reminder_store
 from portal.settings_store import get_json, put_json
@@ -192,6 +192,10 @@ def restore(
     schema up to date, and audit it. `force` restores a local copy that cannot be proven
     (unrecorded, or changed since it was made); an off-site copy is always proven."""
     app = app or current_app
+    live = data_path(name, app)
+    if live.exists() and data_health.live_problem(live):
+        # A damaged file is replaced by a rename: this process lets go of it first.
+        release_kept(live)
     try:
         if offsite_day is not None:
             result = offsite.restore(engine(app), name, offsite_day, who, app)
