@@ -204,3 +204,18 @@ def test_the_weekly_verify_checks_local_and_off_site_once_that_day(app, share, c
     assert {e.actor for e in entries if e.action == "backup verified"} == {
         "scheduler (weekly verify)"
     }
+
+
+def test_backup_run_if_due_runs_the_weekly_verify_for_sites_without_a_scheduler(app, clock):
+    from tests.helpers import utc
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["backup", "run"]).exit_code == 0
+    clock.set(utc(2026, 11, 29, 2, 30))  # Sunday 03:30 in Berlin
+    for _ in range(2):  # every 15 minutes: the verify runs once that day
+        result = runner.invoke(args=["backup", "run", "--if-due"])
+        assert result.exit_code == 0, result.output
+    with app.app_context():
+        entries = audit.recent_of_kinds(get_db("system.db"), ("backups",))
+    weekly = [e for e in entries if e.actor == "scheduler (weekly verify)"]
+    assert len(weekly) == 1 and weekly[0].detail.startswith("All 4 recorded copies were verified")

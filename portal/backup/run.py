@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -163,7 +164,13 @@ class Run:
             raise BackupError(f"{name}: the copy could not be written ({exc}).") from exc
         except Exception as exc:  # sqlite3 errors, e.g. a full disk or a damaged source
             raise BackupError(f"{name}: the copy failed ({exc}).") from exc
-        problem = ops.check(partial, thorough=self.engine.thorough_check)
+        # The check and the SHA-256 read the same fresh copy (still in the page cache) at
+        # the same time, on two cores: SQLite and hashlib both let go of the GIL. Neither
+        # changes the copy; the copy is used only if both end well.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="backup-hash") as pool:
+            hashing = pool.submit(ops.sha256, partial)
+            problem = ops.check(partial, thorough=self.engine.thorough_check)
+            digest = hashing.result()
         if problem:
             raise BackupError(f"{name}: the new copy failed its integrity check: {problem}.")
         if wrong := source.wrong_kind(partial):
@@ -171,7 +178,6 @@ class Run:
         taken_at = self.engine.now()
         ops.set_taken_at(partial, taken_at.timestamp())
         ops.make_private(partial)
-        digest = ops.sha256(partial)
         size = partial.stat().st_size
         ops.fsync_file(partial)
         ops.fsync_dir(self.layout.root)
