@@ -63,21 +63,50 @@ def get(conn: sqlite3.Connection, todo_id: int, owner_id: int) -> Todo | None:
     return _todo(row) if row else None
 
 
-def open_items(conn: sqlite3.Connection, owner_id: int, limit: int = -1) -> list[Todo]:
-    """Open items, soonest due first, undated last."""
-    rows = conn.execute(
-        "SELECT * FROM todos WHERE owner_id = ? AND done_at IS NULL"
-        " ORDER BY due_date IS NULL, due_date, id LIMIT ?",
-        (owner_id, limit),
-    )
+# Open items are listed by this key: soonest due first, undated last, then by id. The
+# index todos_open_in_order holds it, so a page is read in order, never sorted, and the
+# next page starts after the last key shown (keyset paging: no OFFSET to scan past).
+UNDATED = "9999-12-31"
+_OPEN_PAGE = (
+    "SELECT * FROM todos INDEXED BY todos_open_in_order"
+    " WHERE owner_id = ? AND done_at IS NULL"
+    " AND (coalesce(due_date, '9999-12-31'), id) > (?, ?)"
+    " ORDER BY coalesce(due_date, '9999-12-31'), id LIMIT ?"
+)
+
+
+def open_key(todo: Todo) -> str:
+    """Where a page that ends with `todo` continues: '2026-12-01.42'."""
+    return f"{todo.due_date.isoformat() if todo.due_date else UNDATED}.{todo.id}"
+
+
+def parse_key(text: str | None) -> tuple[str, int] | None:
+    """A key from open_key, or None for anything else (the first page)."""
+    day, _, number = (text or "").partition(".")
+    try:
+        date.fromisoformat(day)
+        return (day, int(number)) if number.isdigit() and len(number) <= 18 else None
+    except ValueError:
+        return None
+
+
+def open_items(
+    conn: sqlite3.Connection,
+    owner_id: int,
+    limit: int = -1,
+    after: tuple[str, int] | None = None,
+) -> list[Todo]:
+    """Open items, soonest due first, undated last; `after` a key, for the next page."""
+    day, last_id = after or ("", 0)
+    rows = conn.execute(_OPEN_PAGE, (owner_id, day, last_id, limit))
     return [_todo(row) for row in rows]
 
 
 def done_items(conn: sqlite3.Connection, owner_id: int, limit: int = 20) -> list[Todo]:
     """Recently completed items, newest first."""
     rows = conn.execute(
-        "SELECT * FROM todos WHERE owner_id = ? AND done_at IS NOT NULL"
-        " ORDER BY done_at DESC LIMIT ?",
+        "SELECT * FROM todos INDEXED BY todos_done_in_order"
+        " WHERE owner_id = ? AND done_at IS NOT NULL ORDER BY done_at DESC LIMIT ?",
         (owner_id, limit),
     )
     return [_todo(row) for row in rows]

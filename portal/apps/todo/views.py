@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal import clock
@@ -23,12 +23,21 @@ def _db():
     return get_db("todo.db")
 
 
+# Open items per page: the page costs the same with 10 or 10,000 (issue 15).
+PAGE = 50
+
+
 def _render_list(form: TodoForm):
+    after = store.parse_key(request.args.get("after"))
+    items = store.open_items(_db(), current_user.id, PAGE + 1, after)
+    more = store.open_key(items[PAGE - 1]) if len(items) > PAGE else None
     return (
         render_template(
             "todo/index.html",
             form=form,
-            open_items=store.open_items(_db(), current_user.id),
+            open_items=items[:PAGE],
+            more=more,
+            continued=after is not None,
             done_items=store.done_items(_db(), current_user.id),
             action_form=ConfirmForm(),
             today=clock.today(),
