@@ -16,4 +16,10 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX events_owner_day ON events(owner_id, day, start_time);
     """,
+    # Issue 15: a person's days in the order the pages show them (all-day events first,
+    # then by time), so a week is read from the index, never sorted.
+    """
+    CREATE INDEX events_owner_day_in_order
+        ON events(owner_id, day, start_time IS NOT NULL, start_time, id);
+    """,
 )
