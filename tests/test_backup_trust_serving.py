@@ -89,12 +89,12 @@ def test_a_backup_folder_of_another_account_is_left_as_it_is(tmp_path):
 
 
 def fill(disk: Path) -> None:
-    """Fill a small disk to the last byte."""
-    with open(disk / "filler", "wb") as handle:
+    """Fill a small disk to the last byte. Unbuffered: a buffered file would try to
+    write its rest again when it is closed, and fail there (ENOSPC at close)."""
+    with open(disk / "filler", "wb", buffering=0) as handle:
         try:
             while True:
                 handle.write(b"\0" * 65536)
-                handle.flush()
         except OSError:
             pass
 
