@@ -152,3 +152,14 @@ def needs_faketime():
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
+
+
+@pytest.fixture
+def windows():
+    """Windows file semantics for one test (tests/windows_semantics.py), unless the whole
+    run has them already (PORTAL_WINDOWS_SEMANTICS=1)."""
+    was = windows_semantics.active()
+    windows_semantics.activate()
+    yield
+    if not was:
+        windows_semantics.deactivate()

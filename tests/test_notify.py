@@ -265,13 +265,19 @@ def test_the_scheduler_of_a_living_process_sends_the_missed_notice(app, inbox, c
     assert "[Office Portal] The automatic backup did not run" in inbox.subjects()
 
 
-def test_offsite_verify_finding_a_changed_copy_sends_a_mail(app, inbox, tmp_path):
+def _a_changed_off_site_copy(app, tmp_path, name: str):
+    """A backup sent off site, then its copy of `name` changed on the share."""
     share = tmp_path / "nas"
     share.mkdir()
     app.config["OFFSITE_DIR"] = str(share)
     with app.app_context():
         data_backup.run_backup(None, "alice", app=app)
-    (share / "2026-11-27" / "bulletin.db").write_bytes(b"changed on the share")
+    (share / "2026-11-27" / name).write_bytes(b"changed on the share")
+    return share
+
+
+def test_offsite_verify_finding_a_changed_copy_sends_a_mail(app, inbox, tmp_path):
+    _a_changed_off_site_copy(app, tmp_path, "bulletin.db")
     result = app.test_cli_runner().invoke(args=["backup", "offsite", "verify"])
     assert result.exit_code == 1
     assert inbox.subjects() == ["[Office Portal] Verify found a damaged copy"]
@@ -286,12 +292,7 @@ def test_two_processes_seeing_the_same_damage_at_once_send_one_mail(app, inbox, 
 
     from tests.serving import ROOT
 
-    share = tmp_path / "nas"
-    share.mkdir()
-    app.config["OFFSITE_DIR"] = str(share)
-    with app.app_context():
-        data_backup.run_backup(None, "alice", app=app)
-    (share / "2026-11-27" / "todo.db").write_bytes(b"changed on the share")
+    share = _a_changed_off_site_copy(app, tmp_path, "todo.db")
     env = {
         **os.environ,
         "PORTAL_INSTANCE_PATH": app.instance_path,

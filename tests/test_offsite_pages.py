@@ -20,6 +20,11 @@ def _post(client, page: str, action: str, data: dict):
     return client.post(action, data={"csrf_token": token, **data})
 
 
+def _offsite(client, data: dict):
+    """The Off-site copy form of the Data Backup page, sent with `data`."""
+    return _post(client, "/settings/data-backup", "/settings/data-backup/offsite", data)
+
+
 def _text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
@@ -28,10 +33,8 @@ def test_test_and_save_the_off_site_folder(app, people, tmp_path):
     admin = elevated(app, "admin")
     share = tmp_path / "nas"
     share.mkdir()
-    tested = _post(
+    tested = _offsite(
         admin,
-        "/settings/data-backup",
-        "/settings/data-backup/offsite",
         {"folder": str(share), "test": "Test"},
     )
     assert tested.status_code == 200
@@ -39,10 +42,8 @@ def test_test_and_save_the_off_site_folder(app, people, tmp_path):
     assert f"The off-site folder {share} works" in page
     assert f'value="{share}"' in page  # still typed, not yet saved
     assert list(share.iterdir()) == []  # the probe is gone
-    saved = _post(
+    saved = _offsite(
         admin,
-        "/settings/data-backup",
-        "/settings/data-backup/offsite",
         {"folder": str(share), "save": "Save"},
     )
     assert saved.status_code == 302
@@ -53,20 +54,16 @@ def test_test_and_save_the_off_site_folder(app, people, tmp_path):
 
 def test_bad_off_site_folders_are_named_and_the_typed_text_kept(app, people, tmp_path):
     admin = elevated(app, "admin")
-    relative = _post(
+    relative = _offsite(
         admin,
-        "/settings/data-backup",
-        "/settings/data-backup/offsite",
         {"folder": "backups/portal", "save": "Save"},
     )
     assert relative.status_code == 400
     assert "Give the whole path" in _text(relative)
     assert 'value="backups/portal"' in _text(relative)
     away = tmp_path / "not-mounted"
-    missing = _post(
+    missing = _offsite(
         admin,
-        "/settings/data-backup",
-        "/settings/data-backup/offsite",
         {"folder": str(away), "test": "Test"},
     )
     assert missing.status_code == 400

@@ -7,20 +7,8 @@ first; they are opened again at the next request."""
 
 from __future__ import annotations
 
-import pytest
-
 from portal import data_backup
 from portal.db import get_db
-from tests import windows_semantics
-
-
-@pytest.fixture
-def windows():
-    was = windows_semantics.active()
-    windows_semantics.activate()
-    yield
-    if not was:
-        windows_semantics.deactivate()
 
 
 def test_restoring_a_damaged_file_the_portal_holds_open(app, people, instance_path, windows):

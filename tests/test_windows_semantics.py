@@ -8,17 +8,6 @@ import sqlite3
 
 import pytest
 
-from tests import windows_semantics
-
-
-@pytest.fixture
-def windows():
-    was = windows_semantics.active()
-    windows_semantics.activate()
-    yield
-    if not was:
-        windows_semantics.deactivate()
-
 
 def test_an_open_file_cannot_be_renamed_or_deleted_until_it_is_closed(tmp_path, windows):
     path = tmp_path / "copy.db"
