@@ -6,6 +6,7 @@ import contextlib
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -132,3 +133,21 @@ def run_flask(instance: Path, *args: str, stdin: str | None = None, env: dict | 
         text=True,
         timeout=120,
     )
+
+
+def wait_for_automatic_run(instance: Path, day: str, seconds: float = 90) -> None:
+    """Wait until the automatic backup of `day` has ended in an instance (its row is
+    written when a run ends). A fixed sleep was too short on a busy CI machine."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        conn = sqlite3.connect(instance / "data" / "system.db", timeout=5)
+        try:
+            row = conn.execute("SELECT 1 FROM automatic_backups WHERE day = ?", (day,)).fetchone()
+        except sqlite3.OperationalError:  # locked for a moment by the run itself
+            row = None
+        finally:
+            conn.close()
+        if row:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"no automatic backup of {day} ended within {seconds} s")

@@ -21,7 +21,7 @@ from portal import create_app
 from portal.data_backup import records
 from portal.db import get_db
 from portal.nightly import runner, store
-from tests.serving import ROOT, faketime, serve
+from tests.serving import ROOT, faketime, serve, wait_for_automatic_run
 
 EVENING = datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
 
@@ -73,7 +73,8 @@ def test_processes_starting_after_midnight_back_up_once(tmp_path, with_cron):
                 text=True,
                 timeout=60,
             )
-        time.sleep(3)  # both portals have ticked
+        wait_for_automatic_run(instance, "2026-11-28")
+        time.sleep(3)  # both portals have ticked again: a second run would start now
     assert cron is None or cron.returncode == 0, cron.stderr
     runs, started = automatic_runs(instance)
     assert runs == [("2026-11-27", "ok"), ("2026-11-28", "ok")]
@@ -109,7 +110,8 @@ def test_two_schedulers_ticking_across_midnight_back_up_once(tmp_path):
     started = [runner.start(app) for app in portals]
     try:
         assert all(started)
-        time.sleep(6)  # past 00:00:02, several ticks of each
+        wait_for_automatic_run(instance, "2026-11-28")
+        time.sleep(3)  # several more ticks of each: a second run would start now
     finally:
         for app, sched in zip(portals, started, strict=True):
             if sched:

@@ -28,7 +28,7 @@ from portal.reminder import store as reminder_store
 from portal.users import add_user, ensure_admin
 from tests.helpers import csrf_token
 from tests.http_client import Browser
-from tests.serving import ROOT, faketime, serve
+from tests.serving import ROOT, faketime, serve, wait_for_automatic_run
 
 PASSWORD, ADMIN_PASSWORD = "member password", "the admin password"
 TODAY = "2026-11-28 14:00:00"  # the afternoon: the reminder sends members to Backup
@@ -154,7 +154,8 @@ def test_two_portals_on_one_instance_answer_every_backup_request_one_at_a_time(t
                 worker.start()
             for worker in workers:
                 worker.join(timeout=180)
-            time.sleep(2)  # the schedulers have ticked: the automatic backup is due too
+            wait_for_automatic_run(instance, "2026-11-28")  # due too: the schedulers run it
+            time.sleep(2)  # more ticks: a second automatic run would start now
             logs = log_a() + log_b()
     assert not failures, failures
     statuses = alice.statuses + admin.statuses + admin_too.statuses
