@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from portal import paging
 from portal.clock import from_db, to_db
 from portal.db import transaction
 
@@ -18,6 +19,7 @@ class AuditEntry:
     action: str
     detail: str
     remote_addr: str | None
+    id: int = 0  # the row's, for paging
 
 
 def record(
@@ -104,24 +106,53 @@ _KNOWN = json.dumps([action for kind in KINDS for action in kind.actions])
 
 
 def recent_of_kinds(
-    conn: sqlite3.Connection, kinds: tuple[str, ...], limit: int = 50, offset: int = 0
+    conn: sqlite3.Connection, kinds: tuple[str, ...], limit: int = 50
 ) -> list[AuditEntry]:
-    """Entries of the given kinds (keys of KINDS), newest first."""
+    """The newest entries of the given kinds (keys of KINDS), newest first."""
+    return of_kinds(conn, kinds, paging.NEWEST, limit)
+
+
+# Read from the index audit_log_at (at, then the id) in the page's order, starting at a
+# key (keyset paging): a deep page of a long log costs what the first one does.
+_OF_KINDS = """
+    SELECT id, at, actor, action, detail, remote_addr FROM audit_log
+    WHERE (action IN (SELECT value FROM json_each(:wanted))
+           OR (:others AND action NOT IN (SELECT value FROM json_each(:known))))
+      AND {where} ORDER BY {order} LIMIT :limit
+"""
+_OLDER = _OF_KINDS.format(where="(at, id) < (:at, :id)", order="at DESC, id DESC")
+_NEWER = _OF_KINDS.format(where="(at, id) > (:at, :id)", order="at, id")
+
+
+def of_kinds(
+    conn: sqlite3.Connection,
+    kinds: tuple[str, ...],
+    key: paging.Key,
+    limit: int,
+    older: bool = True,
+) -> list[AuditEntry]:
+    """Entries of the given kinds older than key, newest first (or newer than key,
+    oldest first)."""
     wanted = json.dumps([a for kind in KINDS if kind.key in kinds for a in kind.actions])
     rows = conn.execute(
-        "SELECT at, actor, action, detail, remote_addr FROM audit_log"
-        " WHERE action IN (SELECT value FROM json_each(:wanted))"
-        "    OR (:others AND action NOT IN (SELECT value FROM json_each(:known)))"
-        " ORDER BY at DESC, id DESC LIMIT :limit OFFSET :offset",
+        _OLDER if older else _NEWER,
         {
             "wanted": wanted,
             "others": "settings" in kinds,
             "known": _KNOWN,
+            "at": key[0],
+            "id": key[1],
             "limit": limit,
-            "offset": offset,
         },
     )
     return [
-        AuditEntry(from_db(r["at"]), r["actor"], r["action"], r["detail"], r["remote_addr"])
+        AuditEntry(
+            from_db(r["at"]), r["actor"], r["action"], r["detail"], r["remote_addr"], r["id"]
+        )
         for r in rows
     ]
+
+
+def entry_key(entry: AuditEntry) -> paging.Key:
+    """Where a page that ends with this entry continues."""
+    return (to_db(entry.at), entry.id)

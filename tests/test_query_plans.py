@@ -6,9 +6,20 @@ from __future__ import annotations
 
 import pytest
 
+from portal import audit
 from portal.apps.bulletin import store as bulletin
 from portal.apps.todo import store as todo
 from portal.db import get_db
+from portal.paging import NEWEST
+
+HISTORY = {
+    "wanted": '["backup completed"]',
+    "others": True,
+    "known": audit._KNOWN,
+    "at": NEWEST[0],
+    "id": NEWEST[1],
+    "limit": 51,
+}
 
 QUERIES = {
     "to-do, open": ("todo.db", todo._OPEN_PAGE, (1, "", 0, 51)),
@@ -24,17 +35,10 @@ QUERIES = {
         " ORDER BY day, start_time IS NOT NULL, start_time, id",
         (1, "2026-11-23", "2026-11-29"),
     ),
-    "bulletin board": (
-        "bulletin.db",
-        bulletin._POST_SELECT + " ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?",
-        (20, 0),
-    ),
-    "backup history": (
-        "system.db",
-        "SELECT at, actor, action, detail FROM audit_log WHERE action IN"
-        " (SELECT value FROM json_each(?)) ORDER BY at DESC, id DESC LIMIT ?",
-        ('["backup completed"]', 50),
-    ),
+    "bulletin board, older": ("bulletin.db", bulletin._OLDER, (*NEWEST, 21)),
+    "bulletin board, newer": ("bulletin.db", bulletin._NEWER, ("2026-11-27", 1, 21)),
+    "backup history, older": ("system.db", audit._OLDER, HISTORY),
+    "backup history, newer": ("system.db", audit._NEWER, HISTORY),
 }
 
 
@@ -45,3 +49,14 @@ def test_a_list_page_is_read_from_an_index_in_its_order(app, name):
         plan = [row[3] for row in get_db(file).execute("EXPLAIN QUERY PLAN " + query, args)]
     assert "TEMP B-TREE" not in " | ".join(plan), plan
     assert "USING INDEX" in plan[0] or "USING COVERING INDEX" in plan[0], plan
+
+
+@pytest.mark.parametrize("name", [n for n in QUERIES if n.endswith(("older", "newer"))])
+def test_a_deep_page_starts_at_its_key_in_the_index(app, name):
+    """Keyset paging: the index is searched from the last row shown (no OFFSET, which
+    reads and skips every row before the page)."""
+    file, query, args = QUERIES[name]
+    assert "OFFSET" not in query.upper()
+    with app.app_context():
+        plan = [row[3] for row in get_db(file).execute("EXPLAIN QUERY PLAN " + query, args)]
+    assert plan[0].startswith("SEARCH") and ("<?)" in plan[0] or ">?)" in plan[0]), plan

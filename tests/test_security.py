@@ -78,8 +78,9 @@ HUGE = "99999999999999999999999"
         (f"/todo/{HUGE}/edit", 404),
         (f"/scheduler/{HUGE}", 404),
         (f"/bulletin/{HUGE}", 404),
-        (f"/bulletin/?page={HUGE}", 200),
-        ("/bulletin/?page=-3", 200),
+        (f"/bulletin/?before=2026-11-27T10:00:00.000000Z_{HUGE}", 200),
+        ("/bulletin/?after=2026-11-27T10:00:00.000000Z_999999999999999999", 200),
+        (f"/settings/history?before=2026-11-27T10:00:00.000000Z_{HUGE}", 302),
         (f"/scheduler/?date={HUGE}", 200),
     ],
 )

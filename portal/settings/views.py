@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
-from portal import audit, clock
+from portal import audit, clock, paging
 from portal.auth import elevation, sessions
 from portal.auth.lockout import audit_admin_lock
 from portal.security import safe_next
@@ -15,7 +15,7 @@ from portal.settings import data_backup_page, schedule_backup  # noqa: F401 - ro
 from portal.settings.blueprint import bp
 from portal.settings.forms import ElevateForm
 from portal.users import list_groups, list_users
-from portal.web import form_status, log_event, row_id, system_db
+from portal.web import form_status, log_event, system_db
 
 HISTORY_PAGE = 50
 
@@ -59,21 +59,20 @@ def elevate():
 
 @bp.get("/history")
 def history():
-    """The audit log, newest first, a page at a time, of the kinds chosen."""
-    page = max(1, min(row_id(request.args.get("page")) or 1, 100_000))
+    """The audit log, newest first, a page at a time (keyset paging), of the kinds chosen."""
     # Unknown kinds are ignored; none chosen shows the backup-related kinds.
     kinds = tuple(k for k in audit.KIND_KEYS if k in request.args.getlist("kind"))
     kinds = kinds or audit.DEFAULT_KINDS
     conn = system_db()
-    entries = audit.recent_of_kinds(conn, kinds, HISTORY_PAGE + 1, (page - 1) * HISTORY_PAGE)
-    return render_template(
-        "settings/history.html",
-        entries=entries[:HISTORY_PAGE],
-        page=page,
-        has_next=len(entries) > HISTORY_PAGE,
-        kinds=audit.KINDS,
-        chosen=kinds,
+    page = paging.newest_first(
+        lambda key, limit: audit.of_kinds(conn, kinds, key, limit),
+        lambda key, limit: audit.of_kinds(conn, kinds, key, limit, older=False),
+        audit.entry_key,
+        HISTORY_PAGE,
+        before=request.args.get("before"),
+        after=request.args.get("after"),
     )
+    return render_template("settings/history.html", page=page, kinds=audit.KINDS, chosen=kinds)
 
 
 @bp.post("/leave")

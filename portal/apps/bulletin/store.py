@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from portal import paging
 from portal.clock import from_db, to_db
 from portal.db import transaction
 
@@ -88,17 +89,32 @@ def get_post(conn: sqlite3.Connection, post_id: int) -> Post | None:
     return _post(row) if row else None
 
 
-def latest_posts(conn: sqlite3.Connection, limit: int, offset: int = 0) -> list[Post]:
-    """Posts newest first."""
-    rows = conn.execute(
-        _POST_SELECT + " ORDER BY p.created_at DESC, p.id DESC LIMIT ? OFFSET ?", (limit, offset)
-    )
-    return [_post(row) for row in rows]
+def latest_posts(conn: sqlite3.Connection, limit: int) -> list[Post]:
+    """The newest posts, newest first."""
+    return older_posts(conn, paging.NEWEST, limit)
 
 
-def count_posts(conn: sqlite3.Connection) -> int:
-    """How many posts there are."""
-    return conn.execute("SELECT count(*) FROM posts").fetchone()[0]
+# The board's order, newest first, is the index posts_created (created_at, then the id
+# SQLite keeps in every index): a page is read in order from a key, never sorted.
+_OLDER = _POST_SELECT + (
+    " WHERE (p.created_at, p.id) < (?, ?) ORDER BY p.created_at DESC, p.id DESC LIMIT ?"
+)
+_NEWER = _POST_SELECT + " WHERE (p.created_at, p.id) > (?, ?) ORDER BY p.created_at, p.id LIMIT ?"
+
+
+def older_posts(conn: sqlite3.Connection, key: paging.Key, limit: int) -> list[Post]:
+    """Posts older than key, newest first."""
+    return [_post(row) for row in conn.execute(_OLDER, (*key, limit))]
+
+
+def newer_posts(conn: sqlite3.Connection, key: paging.Key, limit: int) -> list[Post]:
+    """Posts newer than key, oldest first."""
+    return [_post(row) for row in conn.execute(_NEWER, (*key, limit))]
+
+
+def post_key(post: Post) -> paging.Key:
+    """Where a page that ends with this post continues."""
+    return (to_db(post.created_at), post.id)
 
 
 def replies(conn: sqlite3.Connection, post_id: int) -> list[Reply]:

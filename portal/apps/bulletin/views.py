@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import clock
+from portal import clock, paging
 from portal.apps.bulletin import store
 from portal.apps.bulletin.forms import EditPostForm, PostForm, ReplyForm
 from portal.db import get_db
@@ -15,7 +15,6 @@ from portal.web import form_status, login_guard, row_id, system_db
 
 bp = Blueprint("bulletin", __name__, url_prefix="/bulletin")
 PAGE_SIZE = 20
-MAX_PAGE = 1_000_000  # keeps the OFFSET within SQLite's range
 
 
 # The board is for the office's staff only.
@@ -33,16 +32,20 @@ def _may_change(author_id: int) -> bool:
 
 @bp.get("/")
 def index():
-    """All posts, newest first, a page at a time."""
-    page = max(1, min(row_id(request.args.get("page")) or 1, MAX_PAGE))
-    posts = store.latest_posts(_db(), PAGE_SIZE, (page - 1) * PAGE_SIZE)
-    total = store.count_posts(_db())
+    """All posts, newest first, a page at a time (Older, Newer: keyset paging)."""
+    conn = _db()
+    page = paging.newest_first(
+        lambda key, limit: store.older_posts(conn, key, limit),
+        lambda key, limit: store.newer_posts(conn, key, limit),
+        store.post_key,
+        PAGE_SIZE,
+        before=request.args.get("before"),
+        after=request.args.get("after"),
+    )
     return render_template(
         "bulletin/index.html",
-        posts=posts,
-        names=names_by_id(system_db(), {p.author_id for p in posts}),
         page=page,
-        has_next=page * PAGE_SIZE < total,
+        names=names_by_id(system_db(), {p.author_id for p in page.rows}),
     )
 
 
