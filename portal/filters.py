@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, tzinfo
 
-from flask import Flask, g
+from flask import Flask, g, url_for
 
 from portal.backup.layout import copy_label, copy_name, copy_words
 from portal.clock import get_clock
@@ -77,6 +77,20 @@ def person(who: str | None) -> str:
     return names.get(who.casefold(), who)
 
 
+class RowUrl:
+    """The URL of one endpoint for many rows, built once (a list page of 50 rows called
+    url_for 150 times, a fifth of its time): row_url("todo.edit", "todo_id")(42)."""
+
+    _MARK = 9_081_726_354  # an id no row has: where the row's id goes in the built URL
+
+    def __init__(self, endpoint: str, key: str, **values):
+        built = url_for(endpoint, **{key: self._MARK}, **values)
+        self.before, _, self.after = built.partition(str(self._MARK))
+
+    def __call__(self, row_id: int) -> str:
+        return f"{self.before}{int(row_id)}{self.after}"
+
+
 def init_app(app: Flask) -> None:
     """Register the filters."""
     app.add_template_filter(local_datetime)
@@ -84,6 +98,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(filesize)
     app.add_template_filter(count)
     app.add_template_filter(person)
+    app.add_template_global(RowUrl, "row_url")
     for name_a_copy in (copy_name, copy_label, copy_words):  # portal/backup/layout.py
         app.add_template_filter(name_a_copy)
     # The operator commands a page names, written for this instance (see flask_command).

@@ -40,10 +40,15 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   // Busy elsewhere: reload until it is done.
   if (document.querySelector("[data-reload]")) setTimeout(() => window.location.reload(), 2000);
-  // Destructive buttons ask first.
+  // Destructive buttons ask first: a form of one button, or one button of a list's form.
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+  document.querySelectorAll("button[data-confirm]").forEach((button) => {
+    button.addEventListener("click", (event) => {
+      if (!window.confirm(button.dataset.confirm)) event.preventDefault();
     });
   });
 });

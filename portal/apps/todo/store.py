@@ -66,12 +66,16 @@ def get(conn: sqlite3.Connection, todo_id: int, owner_id: int) -> Todo | None:
 # Open items are listed by this key: soonest due first, undated last, then by id. The
 # index todos_open_in_order holds it, so a page is read in order, never sorted, and the
 # next page starts after the last key shown (keyset paging: no OFFSET to scan past).
+# The key is compared as "day >= d AND (day > d OR id > i)", not as the row value
+# (day, id) > (d, i): SQLite searches an expression index from the first form only, and
+# with the second it read a person's list from the start up to a deep page's key.
 UNDATED = "9999-12-31"
 _OPEN_PAGE = (
     "SELECT * FROM todos INDEXED BY todos_open_in_order"
-    " WHERE owner_id = ? AND done_at IS NULL"
-    " AND (coalesce(due_date, '9999-12-31'), id) > (?, ?)"
-    " ORDER BY coalesce(due_date, '9999-12-31'), id LIMIT ?"
+    " WHERE owner_id = :owner AND done_at IS NULL"
+    " AND coalesce(due_date, '9999-12-31') >= :day"
+    " AND (coalesce(due_date, '9999-12-31') > :day OR id > :id)"
+    " ORDER BY coalesce(due_date, '9999-12-31'), id LIMIT :limit"
 )
 
 
@@ -98,7 +102,7 @@ def open_items(
 ) -> list[Todo]:
     """Open items, soonest due first, undated last; `after` a key, for the next page."""
     day, last_id = after or ("", 0)
-    rows = conn.execute(_OPEN_PAGE, (owner_id, day, last_id, limit))
+    rows = conn.execute(_OPEN_PAGE, {"owner": owner_id, "day": day, "id": last_id, "limit": limit})
     return [_todo(row) for row in rows]
 
 
