@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 from flask import Flask
 
 from portal import data_backup, data_health
 from portal.backup import BackupError
+from portal.backup.layout import LEDGER_NAME
 from portal.data_backup import records
 from portal.datafiles import DATA_FILES
 from portal.reminder import store
@@ -42,6 +45,33 @@ class TodayStatus:
 def last_backup(app: Flask) -> LastBackup | None:
     """The most recent copy of any data file: when, and by whom (None if none, or if
     the backup folder cannot be read: problems() says so)."""
+    # The portal page shows this to every member on every view, and reading it means
+    # the ledger and 32 generation slots looked at. Only the newest copies and the
+    # ledger can change it, so it is read again only when one of those has changed
+    # (each backup writes a new file under a new name, then renames it into place).
+    signature = _newest_signature(Path(app.config["BACKUP_DIR"]))
+    cached = app.extensions.get("portal.last_backup")
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+    found = _read_last_backup(app)
+    app.extensions["portal.last_backup"] = (signature, found)  # one assignment: thread-safe
+    return found
+
+
+def _newest_signature(root: Path) -> tuple:
+    """The ledger's and each newest copy's identity, size and time (None where missing)."""
+    found = []
+    for path in (root / LEDGER_NAME, *(root / spec.name for spec in DATA_FILES)):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            found.append(None)
+        else:
+            found.append((stat.st_ino, stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
+
+
+def _read_last_backup(app: Flask) -> LastBackup | None:
     try:
         copies = data_backup.engine(app).generations()
     except BackupError:

@@ -14,7 +14,7 @@ from portal.apps.todo import store as todo
 from portal.data_backup import offsite, status
 from portal.db import get_db
 from portal.nightly import watch
-from portal.reminder import store as reminder_store
+from portal.reminder import hook
 from portal.users import names_by_id
 from portal.web import system_db
 
@@ -75,9 +75,7 @@ def _admin_portlet() -> dict | None:
 
 def _backup_portlet(today):
     """Today's backup state for a member while Schedule Data Backup is on, else None."""
-    conn = system_db()
-    if not reminder_store.get_settings(conn).enabled or not reminder_store.is_member(
-        conn, current_user.id
-    ):
+    state = hook.todays_state()
+    if not state.enabled or not state.member:
         return None
-    return status.today_status(current_app, conn, current_user.id, today)
+    return status.today_status(current_app, system_db(), current_user.id, today)

@@ -4,11 +4,11 @@ saved as usual, so a reminder never costs anyone their input."""
 
 from __future__ import annotations
 
-from flask import Flask, redirect, request, url_for
+from flask import Flask, g, redirect, request, url_for
 from flask_login import current_user
 
 from portal import clock
-from portal.reminder.rules import load_state, should_forward
+from portal.reminder.rules import ReminderState, load_state, should_forward
 from portal.web import system_db
 
 # Pages that are never forwarded: logging in and out, the backup pages themselves
@@ -29,12 +29,21 @@ def _is_page_request() -> bool:
     return req.environ.get("HTTP_SEC_FETCH_DEST", "document") in ("document", "")
 
 
+def todays_state() -> ReminderState:
+    """What system.db says about the current member and today, read once a request
+    (the hook reads it, and the portal page's Data Backup portlet reads it again)."""
+    state = g.get("reminder_state")
+    if state is None:
+        state = g.reminder_state = load_state(system_db(), current_user.id, clock.today())
+    return state
+
+
 def forward_to_backup():
     """Redirect a member's page request to the Backup page when the reminder is due."""
     if not _is_page_request() or not current_user.is_authenticated:
         return None
     now = clock.now()
-    state = load_state(system_db(), current_user.id, now.date())
+    state = todays_state()
     if not should_forward(state, now):
         return None
     wanted = request.full_path.rstrip("?")

@@ -1,0 +1,58 @@
+"""The last backup the portal page shows every member (issue 15): read from the backup
+folder only when the folder or its ledger changed, and still right after every change
+a backup, a rotation or a hand in the folder makes."""
+
+from __future__ import annotations
+
+import os
+
+from portal import data_backup
+from portal.data_backup import status
+
+
+def reads_counted(monkeypatch):
+    reads = []
+    real = status._read_last_backup
+    monkeypatch.setattr(status, "_read_last_backup", lambda app: reads.append(1) or real(app))
+    return reads
+
+
+def test_read_once_then_again_only_after_a_change(app, clock, monkeypatch):
+    reads = reads_counted(monkeypatch)
+    with app.app_context():
+        engine = data_backup.engine(app)
+        assert status.last_backup(app) is None
+        engine.run(who="alice")
+        first = status.last_backup(app)
+        assert first.taken_by == "alice"
+        before = len(reads)
+        for _ in range(5):
+            assert status.last_backup(app) == first
+        assert len(reads) == before  # nothing changed: nothing read again
+
+        clock.advance(days=1)
+        engine.run(["todo.db"], who="bob")  # a rotation and a new newest copy
+        second = status.last_backup(app)
+        assert second.taken_by == "bob" and second.taken_at > first.taken_at
+
+
+def test_a_copy_deleted_by_hand_is_seen(app, clock):
+    with app.app_context():
+        engine = data_backup.engine(app)
+        engine.run(who="alice")
+        clock.advance(days=1)
+        engine.run(["todo.db"], who="bob")
+        assert status.last_backup(app).taken_by == "bob"
+        os.remove(engine.layout.slot("todo.db", 0))  # bob's copy, gone
+        assert status.last_backup(app).taken_by == "alice"
+
+
+def test_a_missing_ledger_and_missing_copies_are_seen(app):
+    with app.app_context():
+        engine = data_backup.engine(app)
+        engine.run(who="alice")
+        os.remove(engine.layout.ledger)
+        assert status.last_backup(app) is not None  # the copies on disk still say when
+        for name in list(engine.sources):
+            os.remove(engine.layout.slot(name, 0))
+        assert status.last_backup(app) is None
