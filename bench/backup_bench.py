@@ -1,14 +1,22 @@
-"""Benchmark of the backup engine (not a test). In one run, on one generated data file:
+"""Benchmark of the backup (not a test). In one run:
 
-- the engine's backup beside plain `cp` of the same file and the sqlite3 CLI's .backup;
+- first, what an operator waits for: the whole command `flask --app portal backup run
+  todo.db` (a new process) on a todo.db of the project's schema, beside `cp`, `cp` +
+  `sync` and the sqlite3 CLI's .backup of the same file, in at least 5 interleaved
+  rounds, each with its median, min and max; the target (within 2.5x the CLI) is judged
+  by the whole command (bench/backup_command_bench.py runs this part alone);
+
+then, on one generated data file, where the time goes inside the engine:
+
+- the engine's copy step beside plain `cp` of the same file and the sqlite3 CLI's .backup;
 - peak memory growth of a backup run (a fresh process, against a baseline process);
 - rotation time with 7 full generations;
 - the longest wait of a writer committing every 10 ms during a backup;
 - a restore of the newest copy (copied aside, hashed, checked, a safety copy of the live
   file made, then written into the live file) beside the same `cp` references.
 
-Usage: python bench/backup_bench.py [--size-mb 512] [--dir /tmp/bench] [--keep]
-Prints a Markdown table for docs/performance.md."""
+Usage: python bench/backup_bench.py [--size-mb 512] [--rounds 5] [--dir /tmp/bench] [--keep]
+Prints Markdown tables for docs/performance.md, the machine's load beside each."""
 
 from __future__ import annotations
 
@@ -34,6 +42,9 @@ from portal.backup import BackupEngine, Source  # noqa: E402
 from portal.backup.fileops import FileOps  # noqa: E402
 from portal.backup.layout import Layout  # noqa: E402
 from portal.backup.rotation import shift  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+import backup_command_bench  # noqa: E402
 
 ZONE = ZoneInfo("UTC")
 
@@ -77,12 +88,18 @@ def settle() -> None:
     time.sleep(0.2)
 
 
-def median_of(n: int, action) -> float:
+def median_of(n: int, action) -> tuple[float, float, float]:
+    """Median, min and max seconds of n runs."""
     results = []
     for _ in range(n):
         settle()
         results.append(timed(action))
-    return statistics.median(results)
+    return statistics.median(results), min(results), max(results)
+
+
+def load_text() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def engine_for(work: Path, live: Path, day: datetime, **kwargs) -> BackupEngine:
@@ -156,7 +173,9 @@ def writer_waits(live: Path, during) -> tuple[float, int]:
     return max(waits), len(waits)
 
 
-def copy_step_times(live: Path, target: Path) -> dict[str, float]:
+def copy_step_times(
+    live: Path, target: Path, rounds: int
+) -> tuple[dict[str, float], dict[str, list]]:
     """Medians of the copy step beside its references, run interleaved so that any
     drift of the machine weighs on all of them alike."""
 
@@ -174,15 +193,13 @@ def copy_step_times(live: Path, target: Path) -> dict[str, float]:
         )
     contenders["snapshot"] = lambda: FileOps().snapshot(live, target)
     times = {name: [] for name in contenders}
-    for _round in range(ROUNDS):
+    for _round in range(rounds):
         for name, action in contenders.items():
             for leftover in target.parent.glob(target.name + "*"):
                 leftover.unlink()
             settle()
             times[name].append(timed(action))
-    for name, values in times.items():
-        print(f"{name}: " + ", ".join(f"{v:.2f}" for v in values), file=sys.stderr)
-    return {name: statistics.median(values) for name, values in times.items()}
+    return {name: statistics.median(values) for name, values in times.items()}, times
 
 
 def verdict(ok: bool) -> str:
@@ -194,14 +211,23 @@ def main() -> None:
     parser.add_argument("--size-mb", type=int, default=512)
     parser.add_argument("--dir", type=Path, default=None, help="work folder (default: a temp dir)")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
     args = parser.parse_args()
+    rounds = max(5, args.rounds)  # fewer than 5 rounds say too little
     work = Path(tempfile.mkdtemp(prefix="portal-bench-", dir=args.dir))
     try:
+        print("\n### The whole backup command\n")
+        load = os.getloadavg()
+        runs, size = backup_command_bench.command_rounds(work / "command", args.size_mb, rounds)
+        backup_command_bench.report(runs, size, load)
+        shutil.rmtree(work / "command", ignore_errors=True)
+
         live = work / "data.db"
         print(f"generating {args.size_mb} MB in {work} ...", file=sys.stderr)
         generate(live, args.size_mb)
         size = live.stat().st_size
-        copy = copy_step_times(live, work / "ref-copy.db")
+        steps_load = load_text()
+        copy, copy_rounds = copy_step_times(live, work / "ref-copy.db", rounds)
 
         # Full engine runs, each on a new day, so each one rotates.
         day = [datetime(2026, 11, 1, 10, 0, tzinfo=ZONE)]
@@ -210,8 +236,8 @@ def main() -> None:
             engine_for(work, live, day[0], **kwargs).run(who="bench")
             day[0] += timedelta(days=1)
 
-        full = median_of(ROUNDS, full_run)
-        full_quick = median_of(ROUNDS, lambda: full_run(thorough_check=False))
+        full, full_min, full_max = median_of(rounds, lambda: full_run(thorough_check=True))
+        full_quick, quick_min, quick_max = median_of(rounds, lambda: full_run(thorough_check=False))
 
         # Rotation with 7 full generations (and the newest): 8 real copies on disk.
         layout = Layout(work / "rotation")
@@ -245,11 +271,13 @@ def main() -> None:
         restore = statistics.median(restores)
 
         cp, snap, cli = copy["cp"], copy["snapshot"], copy.get("cli")
-        print(f"\n### Backup engine, {size / 1e6:.0f} MB data file\n")
+        print(f"\n### Inside the engine, {size / 1e6:.0f} MB data file (where the time goes)\n")
         print(
             f"Machine: {platform.platform()}, Python {platform.python_version()}, "
             f"SQLite {sqlite3.sqlite_version}, {os.cpu_count()} cores, "
-            f"{datetime.now():%Y-%m-%d}. Medians of {ROUNDS} interleaved runs.\n"
+            f"{datetime.now():%Y-%m-%d}; {steps_load} before the copy rounds, "
+            f"{load_text()} after the last step. Medians of {rounds} interleaved runs; "
+            "these are steps, the targets for time are the whole command's, above.\n"
         )
         cp_sync = copy["cp+fsync"]
         print("| measure | time | ÷ `cp` | ÷ `cp`+fsync | target |")
@@ -266,16 +294,17 @@ def main() -> None:
             print(f"| `sqlite3` CLI `.backup` | {cli:.2f} s | {ratios} | |")
         print(
             f"| engine copy step: snapshot, written back to disk | {snap:.2f} s | "
-            f"{snap / cp:.2f} | {snap / cp_sync:.2f} | ≤ 2 × `cp`: {verdict(snap <= 2 * cp)}; "
-            f"below the CLI: {verdict(cli is None or snap < cli)} |"
+            f"{snap / cp:.2f} | {snap / cp_sync:.2f} | (a step) |"
         )
         print(
-            f"| engine full run: copy, integrity_check, SHA-256, fsync, rotate, ledger | "
-            f"{full:.2f} s | {full / cp:.2f} | {full / cp_sync:.2f} | |"
+            f"| engine run in process, as configured (quick_check beside the SHA-256, "
+            f"fsync, rotate, ledger); min {quick_min:.2f}, max {quick_max:.2f} | "
+            f"{full_quick:.2f} s | {full_quick / cp:.2f} | {full_quick / cp_sync:.2f} | |"
         )
         print(
-            f"| the same with quick_check | {full_quick:.2f} s | {full_quick / cp:.2f} | "
-            f"{full_quick / cp_sync:.2f} | |"
+            f"| the same with the full integrity_check (BACKUP_THOROUGH_CHECK); "
+            f"min {full_min:.2f}, max {full_max:.2f} | {full:.2f} s | {full / cp:.2f} | "
+            f"{full / cp_sync:.2f} | |"
         )
         print(
             f"| rotation with 7 full generations (renames, folder flushes) | "
@@ -302,6 +331,9 @@ def main() -> None:
             f"copy, write into the live file (median of 3) | {restore:.2f} s | "
             f"{restore / cp:.2f} | {restore / cp_sync:.2f} | |"
         )
+        print()
+        for name, values in copy_rounds.items():
+            print(f"Copy rounds, {name} (s): " + ", ".join(f"{v:.2f}" for v in values) + "  ")
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
