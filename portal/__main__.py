@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     logging.basicConfig()  # waitress reports its own troubles through logging
+    from portal import cores
+
+    cores.serve_on_one_core(app)  # last: threads started before it keep every core
     server.run()
     return 0
 

@@ -27,6 +27,9 @@ class Defaults:
     # The in-process scheduler for the automatic backup. Off for sites that use the
     # operating system's scheduler with `flask --app portal backup run --if-due`.
     SCHEDULER_ENABLED = True
+    # `python -m portal` on Linux: the threads serving requests share one core (twice the
+    # requests a second on 2 cores: portal/cores.py says why). Off spreads them again.
+    SERVE_ON_ONE_CORE = True
     # How often the leader checks whether the automatic backup is due.
     SCHEDULER_TICK_SECONDS = 60
     # How long a rename, delete or write of a backup file waits for another program that

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from flask import Flask
 
-from portal import data_backup
+from portal import cores, data_backup
 from portal.backup import BackupBusy, BackupError, RunResult
 from portal.clock import get_clock
 
@@ -110,6 +110,8 @@ class JobBoard:
 
     @staticmethod
     def _run(app: Flask, job: BackupJob, user_id: int | None, names: list[str]) -> None:
+        cores.every_core()  # started from a request's thread, which may share one core
+
         def progress(name: str, done: int, total: int) -> None:
             job.fractions[name] = done / total if total else 1.0
 

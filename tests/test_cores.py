@@ -1,0 +1,89 @@
+"""The serving threads share one core (portal/cores.py, issue 15): each thread pins
+itself at its first request, and a backup started from one goes back to every core."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from portal import cores, create_app
+from portal.data_backup import jobs
+
+pytestmark = pytest.mark.skipif(not cores.can_pin(), reason="Linux with 2 cores or more")
+
+
+def in_thread(function):
+    """Run function in a new thread (pinning changes only the thread that asks)."""
+    found = {}
+
+    def run():
+        found["value"] = function()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return found["value"]
+
+
+@pytest.fixture
+def every_core():
+    before = os.sched_getaffinity(0)
+    yield before
+    os.sched_setaffinity(0, before)  # serve_on_one_core pins the thread that calls it
+    cores._every_core = None
+
+
+def test_a_serving_thread_pins_itself_and_a_backup_job_does_not(instance_path, every_core):
+    app = create_app({"INSTANCE_PATH": str(instance_path), "TIMEZONE": "UTC"})
+    in_thread(lambda: cores.serve_on_one_core(app))
+    one = {min(every_core)}
+
+    def serve_a_request():
+        assert app.test_client().get("/login").status_code == 200
+        served = os.sched_getaffinity(0)
+        # A thread started from it, as the Backup button starts a job.
+        job = in_thread(lambda: (cores.every_core(), os.sched_getaffinity(0))[1])
+        return served, job
+
+    served, job = in_thread(serve_a_request)
+    assert served == one
+    assert job == every_core
+    assert os.sched_getaffinity(0) == every_core  # the test's own thread never served
+
+
+def test_switched_off_nothing_is_pinned(instance_path, every_core):
+    app = create_app(
+        {"INSTANCE_PATH": str(instance_path), "TIMEZONE": "UTC", "SERVE_ON_ONE_CORE": False}
+    )
+    in_thread(lambda: cores.serve_on_one_core(app))
+
+    def serve_a_request():
+        app.test_client().get("/login")
+        return os.sched_getaffinity(0)
+
+    assert in_thread(serve_a_request) == every_core
+
+
+def test_a_backup_job_started_while_serving_runs_on_every_core(
+    instance_path, every_core, monkeypatch
+):
+    app = create_app({"INSTANCE_PATH": str(instance_path), "TIMEZONE": "UTC"})
+    in_thread(lambda: cores.serve_on_one_core(app))
+    seen, ran = {}, threading.Event()
+
+    def run_backup(*args, **kwargs):
+        seen["cores"] = os.sched_getaffinity(0)
+        ran.set()
+
+    monkeypatch.setattr(jobs.data_backup, "run_backup", run_backup)
+
+    def press_backup():
+        app.test_client().get("/login")  # this thread now serves, on one core
+        jobs.board(app).start(app, "alice", None, "/", {"todo.db": 1})
+        return os.sched_getaffinity(0)
+
+    assert in_thread(press_backup) == {min(every_core)}
+    assert ran.wait(10)
+    assert seen["cores"] == every_core
