@@ -11,6 +11,7 @@ Prints a Markdown table for docs/performance.md."""
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import shutil
 import statistics
@@ -102,7 +103,8 @@ def main() -> None:
     size = copy.path.stat().st_size / 1e6
     print(
         f"Off-site copy, {size:.0f} MB data file, median of {args.rounds} rounds, "
-        f"{platform.system()} {platform.machine()}, Python {platform.python_version()}"
+        f"{platform.system()} {platform.machine()}, Python {platform.python_version()}, "
+        f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())} at the end"
     )
     print()
     print("| step | seconds | ratio to `cp` | ratio to `cp` + `sync` |")

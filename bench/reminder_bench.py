@@ -108,7 +108,9 @@ def main() -> None:
     print(
         f"\n### Reminder hook, portal page for a member\n\n"
         f"Machine: {platform.platform()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} cores, {datetime.now():%Y-%m-%d}. waitress (8 threads), "
+        f"{os.cpu_count()} cores, load average "
+        f"{' '.join(f'{v:.2f}' for v in os.getloadavg())} at the end, "
+        f"{datetime.now():%Y-%m-%d}. waitress (8 threads), "
         f"{args.threads} keep-alive clients, {args.rounds} interleaved rounds of "
         f"{args.seconds:g} s, medians.\n"
     )
