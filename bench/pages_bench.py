@@ -28,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from portal_page_bench import session_cookie  # noqa: E402
 
 from portal import create_app, demo, paging  # noqa: E402
 from portal.apps.bulletin import store as bulletin  # noqa: E402
@@ -35,7 +38,6 @@ from portal.apps.todo import store as todo  # noqa: E402
 from portal.clock import to_db  # noqa: E402
 from portal.db import get_db  # noqa: E402
 from portal.users import find_user  # noqa: E402
-from tests.http_client import Browser  # noqa: E402
 from tests.serving import serve  # noqa: E402
 
 MANY = 10_000
@@ -120,13 +122,6 @@ def fill(schedule, board, todos, alice: int) -> None:
         )
 
 
-def cookie_of(url: str) -> str:
-    browser = Browser(url)
-    browser.log_in("alice", demo.DEMO_PASSWORD)
-    found = next(c for c in browser.cookies if c.name == "portal_session")
-    return f"{found.name}={found.value}"
-
-
 def timings(url: str, cookie: str, path: str, count: int) -> list[float]:
     """Milliseconds of `count` GETs of path, one after another on one connection."""
     host, port = url.removeprefix("http://").split(":")
@@ -167,7 +162,7 @@ def main() -> None:
             serve(small_instance, env=env) as (small_url, _),
             serve(large_instance, env=env) as (large_url, _),
         ):
-            cookies = {small_url: cookie_of(small_url), large_url: cookie_of(large_url)}
+            cookies = {url: session_cookie(url) for url in (small_url, large_url)}
             spent: dict[tuple[str, str], list[float]] = {}
             for _page, small_path, large_path in pages:  # warm up
                 timings(small_url, cookies[small_url], small_path, 5)

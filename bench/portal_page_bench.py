@@ -79,8 +79,7 @@ def minimal_app():
 def session_cookie(url: str) -> str:
     browser = Browser(url)
     browser.log_in("alice", demo.DEMO_PASSWORD)
-    found = next(c for c in browser.cookies if c.name == "portal_session")
-    return f"{found.name}={found.value}"
+    return browser.session_cookie()
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}

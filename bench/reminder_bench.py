@@ -26,8 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from portal import create_app  # noqa: E402
 from portal.db import get_db  # noqa: E402
+from portal.passwords import hash_password  # noqa: E402
 from portal.reminder import store  # noqa: E402
-from portal.users import add_user, hash_password  # noqa: E402
+from portal.users import add_user  # noqa: E402
 from tests.http_client import Browser  # noqa: E402
 from tests.serving import serve  # noqa: E402
 
@@ -48,8 +49,7 @@ def prepare(instance: Path) -> None:
 def session_cookie(url: str) -> str:
     browser = Browser(url)
     browser.log_in("member", PASSWORD)
-    cookie = next(c for c in browser.cookies if c.name == "portal_session")
-    return f"{cookie.name}={cookie.value}"
+    return browser.session_cookie()
 
 
 def load(url: str, cookie: str, seconds: float, threads: int) -> float:

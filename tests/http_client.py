@@ -29,3 +29,8 @@ class Browser:
 
     def log_in(self, login: str, password: str) -> str:
         return self.submit("/login", {"login": login, "password": password})
+
+    def session_cookie(self) -> str:
+        """The session as a Cookie header's value, for a load tool such as wrk."""
+        found = next(c for c in self.cookies if c.name == "portal_session")
+        return f"{found.name}={found.value}"
