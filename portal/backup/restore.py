@@ -91,16 +91,22 @@ def restore(
                 raise RestoreError(f"{what} is not a copy of {name} ({wrong}); not restored.")
         except OSError as exc:
             raise RestoreError(f"{what} could not be read ({exc}); not restored.") from exc
-        kept = _safety_copy(layout, ops, source.path, name, now)
+        kept: list[Path | None] = []
+
+        def keep_safety_copy() -> None:
+            # Called once, just before the switch, with the live file's write lock held:
+            # every save committed before the switch is in the safety copy.
+            kept.append(_safety_copy(layout, ops, source.path, name, now))
+
         try:
-            ops.put_live(staging, source.path)
+            ops.put_live(staging, source.path, before_switch=keep_safety_copy)
         except (OSError, sqlite3.Error) as exc:
-            where = f" The data as it was is kept in {kept}." if kept else ""
+            where = f" The data as it was is kept in {kept[0]}." if kept and kept[0] else ""
             raise RestoreError(f"Restoring {name} failed ({exc}).{where}") from exc
     finally:
         with contextlib.suppress(OSError):
             ops.unlink(staging)
-    return RestoreResult(name, copy, candidate.taken_at, kept, forced=bool(reason))
+    return RestoreResult(name, copy, candidate.taken_at, kept[0], forced=bool(reason))
 
 
 def _safety_copy(layout: Layout, ops, live: Path, name: str, now: datetime) -> Path | None:
