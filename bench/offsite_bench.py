@@ -32,6 +32,14 @@ from backup_bench import generate  # noqa: E402
 from portal.backup import BackupEngine, Source  # noqa: E402
 from portal.offsite import LocalCopy, OffsiteFolder, send  # noqa: E402
 
+
+def share_at(root: Path) -> OffsiteFolder:
+    """The share as a portal uses it: marked as its own first."""
+    folder = OffsiteFolder(root, owner="bench")
+    folder.claim()
+    return folder
+
+
 ZONE = ZoneInfo("UTC")
 
 
@@ -92,9 +100,9 @@ def main() -> None:
         target.unlink()
         subprocess.run(["sync"], check=False)
         day = date(2026, 11, 1 + round_)
-        send_times.append(timed(send, OffsiteFolder(share_root), [copy], day))
+        send_times.append(timed(send, share_at(share_root), [copy], day))
     unchanged_day = date(2026, 11, 1 + args.rounds)
-    folder = OffsiteFolder(share_root)
+    folder = share_at(share_root)
     again = []
     started = time.perf_counter()
     again.append(send(folder, [copy], unchanged_day))

@@ -14,6 +14,9 @@ from flask import Flask
 from portal.backup.fileops import make_private_dir
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a key
+# This instance's name for itself, written in the marker of its off-site folder (not a
+# secret: it tells the portal's own off-site folder from another portal's).
+PORTAL_ID_FILE = "portal_id"
 
 
 def resolve_instance_path(test_config: dict | None) -> Path:
@@ -32,11 +35,11 @@ def _read_secret(path: Path) -> str:
     raise RuntimeError(f"{path} is empty; delete it to have a new key made")
 
 
-def _load_or_create_secret(instance: Path) -> str:
-    path = instance / SECRET_KEY_FILE
+def _load_or_create_secret(instance: Path, file: str = SECRET_KEY_FILE, size: int = 32) -> str:
+    path = instance / file
     if path.exists():
         return _read_secret(path)
-    key = secrets.token_hex(32)
+    key = secrets.token_hex(size)
     try:
         # O_EXCL: when two processes start at once, one writes and both read the same key.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -45,6 +48,11 @@ def _load_or_create_secret(instance: Path) -> str:
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(key + "\n")
     return key
+
+
+def portal_id(app: Flask) -> str:
+    """This instance's id (made the first time it is asked for)."""
+    return _load_or_create_secret(Path(app.instance_path), PORTAL_ID_FILE, 16)
 
 
 def locate(app: Flask) -> None:

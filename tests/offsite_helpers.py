@@ -11,6 +11,19 @@ from portal.data_backup.offsite import newest_local
 from portal.offsite import Keep, OffsiteFolder, SendResult, send
 from tests.backup_helpers import set_mark
 
+# The portal instance the engine-level tests stand for (its id in the share's marker).
+OWNER = "0123456789abcdef0123456789abcdef"
+
+
+def share_at(root: Path, ops=None, names=(), claim: bool = True) -> OffsiteFolder:
+    """The off-site folder at `root` as this test portal uses it: made if missing and
+    marked as its own, as Save on the Data Backup page does."""
+    folder = OffsiteFolder(root, ops, owner=OWNER, names=tuple(names))
+    if claim:
+        root.mkdir(parents=True, exist_ok=True)
+        folder.claim()
+    return folder
+
 
 def back_up_and_send(
     engine: BackupEngine, share: OffsiteFolder, change=("todo.db",), keep: Keep | None = None
@@ -20,6 +33,18 @@ def back_up_and_send(
         set_mark(engine.sources[name].path, f"{name} at {engine.now().isoformat()}")
     engine.run(who="alice")
     return send(share, newest_local(engine), engine.now().date(), keep)
+
+
+def use_share(app, root: Path) -> Path:
+    """OFFSITE_DIR set to `root`, made and marked as the portal's own (as Save on the Data
+    Backup page and `backup offsite set` do)."""
+    from portal.data_backup import offsite_folder
+
+    root.mkdir(parents=True, exist_ok=True)
+    app.config["OFFSITE_DIR"] = str(root)
+    with app.app_context():
+        offsite_folder.folder_at(str(root), app).claim()
+    return root
 
 
 def dated_folders(root: Path) -> list[str]:

@@ -21,11 +21,12 @@ from portal.backup import BackupError
 from portal.backup.fileops import FileOps
 from portal.backup.held import FileHeld, Patience, is_held, retry_held
 from portal.data_backup.offsite import newest_local
-from portal.offsite import Keep, OffsiteError, OffsiteFolder, send
+from portal.offsite import Keep, OffsiteError, send
 from portal.offsite.shareops import ShareOps
 from portal.offsite.verify import verify as verify_offsite
 from tests.backup_helpers import NAMES, full_generations, local, make_engine, mark_of, slots
 from tests.helpers import FakeClock
+from tests.offsite_helpers import share_at
 from tests.test_backup_faults import check_nothing_lost, check_only_sound_copies
 
 RAW_STEPS = ("raw_replace", "raw_unlink", "raw_copy", "raw_truncate", "raw_write_text")
@@ -218,7 +219,7 @@ def test_a_file_held_at_any_step_of_the_off_site_copy(prepared, tmp_path):
     def send_off(engine, ops):
         share = engine.layout.root.parent / "nas"
         share.mkdir(exist_ok=True)
-        folder = OffsiteFolder(share, ops)
+        folder = share_at(share, ops)
         return folder, send(folder, newest_local(engine), date(2026, 11, 27), Keep())
 
     counting = HeldOps(patience(FakeTime()))
@@ -233,5 +234,5 @@ def test_a_file_held_at_any_step_of_the_off_site_copy(prepared, tmp_path):
             folder, _ = send_off(engine, ops)
         except OffsiteError as exc:
             assert "another program holds it open" in str(exc)
-            folder = OffsiteFolder(engine.layout.root.parent / "nas")
+            folder = share_at(engine.layout.root.parent / "nas")
         assert verify_offsite(folder).ok and engine.verify().ok

@@ -18,6 +18,7 @@ from portal.notify import notices
 from portal.reminder import store as reminder_store
 from tests.helpers import utc
 from tests.notify_helpers import free_port, smtp_server, webhook_receiver
+from tests.offsite_helpers import use_share
 
 
 @pytest.fixture
@@ -267,9 +268,7 @@ def test_the_scheduler_of_a_living_process_sends_the_missed_notice(app, inbox, c
 
 def _a_changed_off_site_copy(app, tmp_path, name: str):
     """A backup sent off site, then its copy of `name` changed on the share."""
-    share = tmp_path / "nas"
-    share.mkdir()
-    app.config["OFFSITE_DIR"] = str(share)
+    share = use_share(app, tmp_path / "nas")
     with app.app_context():
         data_backup.run_backup(None, "alice", app=app)
     (share / "2026-11-27" / name).write_bytes(b"changed on the share")

@@ -9,13 +9,18 @@ from datetime import date, timedelta
 import pytest
 
 from portal.data_backup.offsite import newest_local
-from portal.offsite import Keep, OffsiteError, OffsiteFolder, send
+from portal.offsite import Keep, OffsiteError, send
 from portal.offsite import manifest as manifest_mod
 from portal.offsite.retention import kept
 from portal.offsite.verify import verify
 from tests.backup_helpers import local, make_engine, mark_of
 from tests.helpers import FakeClock
-from tests.offsite_helpers import back_up_and_send, dated_folders, expected_after_daily_runs
+from tests.offsite_helpers import (
+    back_up_and_send,
+    dated_folders,
+    expected_after_daily_runs,
+    share_at,
+)
 
 START = local(2026, 11, 27, 13, 5)
 
@@ -26,14 +31,19 @@ def site(tmp_path):
     engine = make_engine(tmp_path, clock)
     share_root = tmp_path / "nas"
     share_root.mkdir()
-    return engine, clock, OffsiteFolder(share_root)
+    return engine, clock, share_at(share_root)
 
 
 def test_a_run_makes_a_complete_dated_folder_with_a_readable_manifest(site):
     engine, _clock, share = site
     result = back_up_and_send(engine, share)
     day = share.root / "2026-11-27"
-    assert sorted(p.name for p in day.iterdir()) == ["manifest.txt", "system.db", "todo.db"]
+    assert sorted(p.name for p in day.iterdir()) == [
+        ".office-portal-day",
+        "manifest.txt",
+        "system.db",
+        "todo.db",
+    ]
     text = (day / "manifest.txt").read_text(encoding="utf-8")
     assert text.startswith("# manifest.txt: the Office Portal's off-site copy of 2026-11-27.")
     lines = [line.split("\t") for line in text.splitlines() if not line.startswith("#")]
@@ -139,7 +149,7 @@ def test_the_retention_rule_on_a_calendar():
 def test_a_missing_share_is_named_and_never_made(site, tmp_path):
     engine, _clock, _share = site
     engine.run(who="alice")
-    away = OffsiteFolder(tmp_path / "nas-not-mounted")
+    away = share_at(tmp_path / "nas-not-mounted", claim=False)
     with pytest.raises(OffsiteError, match="does not exist or cannot be reached"):
         send(away, newest_local(engine), date(2026, 11, 27))
     assert not away.root.exists()
@@ -157,7 +167,7 @@ def test_a_clock_behind_the_share_sends_nothing(site):
 def test_the_test_probe_writes_reads_back_and_leaves_nothing(site):
     _engine, _clock, share = site
     share.test()
-    assert list(share.root.iterdir()) == []
+    assert [p.name for p in share.root.iterdir()] == ["office-portal-offsite.txt"]
 
 
 def test_verify_names_a_changed_and_a_missing_copy(site):
@@ -186,7 +196,8 @@ def test_a_local_copy_that_changed_since_it_was_made_is_never_sent(site):
     with pytest.raises(OffsiteError, match="The local copy of todo.db does not match"):
         send(share, copies, date(2026, 11, 27))
     assert share.complete_days() == []
-    assert [p.name for p in (share.root / "2026-11-27").iterdir()] in ([], ["system.db"])
+    left = sorted(p.name for p in (share.root / "2026-11-27").iterdir())
+    assert left in ([".office-portal-day"], [".office-portal-day", "system.db"])
 
 
 def test_a_share_that_gives_back_other_bytes_keeps_nothing(site):
@@ -201,11 +212,12 @@ def test_a_share_that_gives_back_other_bytes_keeps_nothing(site):
 
     engine, _clock, share = site
     engine.run(who="alice")
-    garbling = OffsiteFolder(share.root, Garbling())
+    garbling = share_at(share.root, Garbling())
     with pytest.raises(OffsiteError, match="read back from the off-site folder differs"):
         send(garbling, newest_local(engine), date(2026, 11, 27))
     assert share.complete_days() == []
-    assert list((share.root / "2026-11-27").iterdir()) == []  # the partial is gone
+    left = [p.name for p in (share.root / "2026-11-27").iterdir()]
+    assert left == [".office-portal-day"]  # the partial is gone
 
 
 def test_other_folders_on_the_share_are_never_listed_pruned_or_read(site):
@@ -217,7 +229,12 @@ def test_other_folders_on_the_share_are_never_listed_pruned_or_read(site):
     for _ in range(3):
         back_up_and_send(engine, share, keep=Keep(daily=1, weekly=0, monthly=0))
         clock.advance(days=1)
-    expected = ["2026-11-29", "kept-copies", *others]  # system.db never changed: kept
+    expected = [
+        "2026-11-29",
+        "kept-copies",
+        "office-portal-offsite.txt",
+        *others,
+    ]  # system.db never changed: kept
     assert sorted(p.name for p in share.root.iterdir()) == sorted(expected)
     for name in others:
         assert (share.root / name / "todo.db").read_text() == "somebody else's"
@@ -235,13 +252,15 @@ def test_a_damaged_manifest_makes_its_day_incomplete_and_verify_says_why(site):
         share.day(date(2026, 11, 27))
     report = verify(share)
     assert not report.ok
-    assert report.problems[0].startswith("2026-11-27: The manifest of 2026-11-27 cannot be read")
+    assert report.problems[0] == "2026-11-27: its manifest cannot be read whole (line 9)"
 
 
 def test_an_off_site_folder_that_is_a_file_is_named(tmp_path):
     a_file = tmp_path / "nas"
     a_file.write_text("not a folder")
-    assert OffsiteFolder(a_file).problem() == f"The off-site folder {a_file} is not a folder."
-    report = verify(OffsiteFolder(a_file))
+    assert (
+        share_at(a_file, claim=False).problem() == f"The off-site folder {a_file} is not a folder."
+    )
+    report = verify(share_at(a_file, claim=False))
     assert report.problems == [f"The off-site folder {a_file} is not a folder."]
     assert "problem found" in report.summary()

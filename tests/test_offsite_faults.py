@@ -13,12 +13,12 @@ from datetime import date
 import pytest
 
 from portal.data_backup.offsite import newest_local
-from portal.offsite import Keep, OffsiteError, OffsiteFolder, send
+from portal.offsite import Keep, OffsiteError, send
 from portal.offsite.shareops import ShareOps
 from portal.offsite.verify import verify
 from tests.backup_helpers import local, make_engine, set_mark
 from tests.helpers import FakeClock
-from tests.offsite_helpers import back_up_and_send
+from tests.offsite_helpers import back_up_and_send, share_at
 
 # Pruning down to one day moves system.db (never changed) to kept-copies/ on day 3.
 KEEP = Keep(daily=1, weekly=0, monthly=0)
@@ -31,6 +31,8 @@ STEPS = (
     "unlink",
     "delete_copy",
     "rmdir",
+    "mkdir_share",
+    "rename_folder",
 )
 
 
@@ -65,7 +67,7 @@ def template(tmp_path_factory):
     clock = FakeClock(local(2026, 11, 25, 13, 0))
     engine = make_engine(root, clock)
     (root / "nas").mkdir()
-    share = OffsiteFolder(root / "nas")
+    share = share_at(root / "nas")
     back_up_and_send(engine, share, keep=KEEP)
     clock.advance(days=1)
     back_up_and_send(engine, share, keep=KEEP)
@@ -85,12 +87,12 @@ def _site(template, tmp_path):
 def _steps_of_a_send(template, tmp_path) -> list[str]:
     engine, nas = _site(template, tmp_path / "count")
     ops = Counting()
-    send(OffsiteFolder(nas, ops), newest_local(engine), date(2026, 11, 27), KEEP)
+    send(share_at(nas, ops), newest_local(engine), date(2026, 11, 27), KEEP)
     return ops.calls
 
 
 def _no_wrong_copy(engine, nas) -> None:
-    report = verify(OffsiteFolder(nas))
+    report = verify(share_at(nas))
     assert report.ok, report.problems
     assert engine.verify().ok  # the local backup is untouched
 
@@ -108,7 +110,7 @@ def test_a_failure_at_every_step_leaves_no_wrong_copy_and_the_next_try_completes
         engine, nas = _site(template, tmp_path / f"fail-{step}")
         ops = Counting(fail_at=step)
         try:
-            done = send(OffsiteFolder(nas, ops), newest_local(engine), date(2026, 11, 27), KEEP)
+            done = send(share_at(nas, ops), newest_local(engine), date(2026, 11, 27), KEEP)
         except OffsiteError:
             done = None  # the copy itself failed: the day stays incomplete
         else:
@@ -117,9 +119,9 @@ def test_a_failure_at_every_step_leaves_no_wrong_copy_and_the_next_try_completes
             assert ops.calls.index("write_atomic") < step or ops.calls[step] == "unlink"
             assert done.notes or ops.calls[step] == "unlink"
         _no_wrong_copy(engine, nas)
-        send(OffsiteFolder(nas), newest_local(engine), date(2026, 11, 27), KEEP)
+        send(share_at(nas), newest_local(engine), date(2026, 11, 27), KEEP)
         _no_wrong_copy(engine, nas)
-        days = OffsiteFolder(nas).complete_days()
+        days = share_at(nas).complete_days()
         assert [d.day for d in days] == [date(2026, 11, 27)]  # complete, and pruned
 
 
@@ -132,13 +134,13 @@ def test_a_kill_at_every_step_leaves_no_wrong_copy_and_the_next_try_completes(te
         if pid == 0:  # the child sends, and dies at the chosen step
             try:
                 ops = Counting(fail_at=step, kill=True)
-                send(OffsiteFolder(nas, ops), newest_local(engine), date(2026, 11, 27), KEEP)
+                send(share_at(nas, ops), newest_local(engine), date(2026, 11, 27), KEEP)
             finally:
                 os._exit(3)  # the step was never reached: the parent sees it
         _, status = os.waitpid(pid, 0)
         assert os.waitstatus_to_exitcode(status) == 0, f"step {step} was not reached"
         _no_wrong_copy(engine, nas)
-        send(OffsiteFolder(nas), newest_local(engine), date(2026, 11, 27), KEEP)
+        send(share_at(nas), newest_local(engine), date(2026, 11, 27), KEEP)
         _no_wrong_copy(engine, nas)
-        days = OffsiteFolder(nas).complete_days()
+        days = share_at(nas).complete_days()
         assert [d.day for d in days] == [date(2026, 11, 27)]

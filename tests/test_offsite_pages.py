@@ -12,6 +12,7 @@ from portal.db import get_db
 from portal.notify import settings as notify_settings
 from tests.helpers import csrf_token
 from tests.notify_helpers import free_port, smtp_server
+from tests.offsite_helpers import use_share
 from tests.settings_helpers import elevated
 
 
@@ -74,9 +75,7 @@ def test_bad_off_site_folders_are_named_and_the_typed_text_kept(app, people, tmp
 def test_the_off_site_days_are_listed_and_one_file_restored_after_confirmation(
     app, people, tmp_path, clock
 ):
-    share = tmp_path / "nas"
-    share.mkdir()
-    app.config["OFFSITE_DIR"] = str(share)
+    use_share(app, tmp_path / "nas")
     with app.app_context():
         data_backup.run_backup(None, "alice", app=app)
     admin = elevated(app, "admin")
@@ -198,9 +197,9 @@ def test_the_pages_need_the_admin_password(app, people):
     )
     assert refused.status_code in (302, 400)
     with app.app_context():
-        from portal.data_backup import offsite
+        from portal.data_backup import offsite_folder
 
-        assert offsite.configured_dir(get_db("system.db"), app) == ""
+        assert offsite_folder.configured_dir(get_db("system.db"), app) == ""
 
 
 def test_the_administrators_portal_page_shows_the_off_site_state(app, people, tmp_path):

@@ -5,6 +5,7 @@ a share that is missing, full or failing never harms the local backup, and the n
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 
 import pytest
@@ -14,16 +15,14 @@ from portal.data_backup import offsite
 from portal.db import get_db
 from portal.reminder import store as reminder_store
 from tests.backup_helpers import mark_of, set_mark, tmpfs
+from tests.offsite_helpers import use_share
 
 TODAY = date(2026, 11, 27)
 
 
 @pytest.fixture
 def share(app, tmp_path):
-    root = tmp_path / "nas"
-    root.mkdir()
-    app.config["OFFSITE_DIR"] = str(root)
-    return root
+    return use_share(app, tmp_path / "nas")
 
 
 @pytest.fixture
@@ -42,6 +41,7 @@ def test_every_completed_backup_goes_off_site_and_is_audited(app, share):
         entries = audit.recent_of_kinds(get_db("system.db"), ("backups",))
     day = share / "2026-11-27"
     assert sorted(p.name for p in day.iterdir()) == [
+        ".office-portal-day",
         "bulletin.db",
         "manifest.txt",
         "schedule.db",
@@ -57,7 +57,8 @@ def test_every_completed_backup_goes_off_site_and_is_audited(app, share):
 def test_a_missing_share_never_harms_the_local_backup_and_the_hourly_try_catches_up(
     app, share, clock
 ):
-    share.rmdir()  # the NAS is switched off
+    unplugged = share.with_name("nas-unplugged")
+    share.rename(unplugged)  # the NAS is switched off
     with app.app_context():
         result = data_backup.run_backup(None, "alice", app=app)
         assert reminder_store.done_day(get_db("system.db"), TODAY) is not None
@@ -70,7 +71,7 @@ def test_a_missing_share_never_harms_the_local_backup_and_the_hourly_try_catches
     with app.app_context():
         assert offsite.retry_if_behind(data_backup.engine(app), app) is not None
         assert not offsite.retry_if_behind(data_backup.engine(app), app).ok
-    share.mkdir()  # back again
+    unplugged.rename(share)  # back again
     clock.advance(hours=1)
     with app.app_context():
         outcome = offsite.retry_if_behind(data_backup.engine(app), app)
@@ -84,8 +85,8 @@ def test_a_missing_share_never_harms_the_local_backup_and_the_hourly_try_catches
 @pytest.mark.parametrize(
     ("options", "why", "mended"),
     [
-        ("size=64k", "Not enough free space in the off-site folder", "remount,size=16m"),
-        ("ro,size=4m", "The portal's account cannot write to the off-site folder", "remount,rw"),
+        ("remount,size=64k", "Not enough free space in the off-site folder", "remount,size=16m"),
+        ("remount,ro", "The portal's account cannot write to the off-site folder", "remount,rw"),
     ],
     ids=["full", "read-only"],
 )
@@ -94,8 +95,9 @@ def test_a_full_or_read_only_share_never_harms_the_local_backup_and_recovers(
 ):
     import subprocess
 
-    with tmpfs(tmp_path / "nas", options) as root:
-        app.config["OFFSITE_DIR"] = str(root)
+    with tmpfs(tmp_path / "nas", "size=4m") as root:
+        use_share(app, root)  # saved while the share worked
+        subprocess.run(["mount", "-o", options, str(root)], check=True)
         with app.app_context():
             result = data_backup.run_backup(None, "alice", app=app)
             assert data_backup.engine(app).verify().ok
@@ -150,8 +152,15 @@ def test_a_changed_off_site_copy_is_never_restored_and_verify_names_it(
     assert "PROBLEM: 2026-11-27 todo.db: differs from the SHA-256 in its manifest" in (
         checked.output
     )
-    incomplete = share / "2026-11-26"
-    incomplete.mkdir()
+    somebodys = share / "2026-11-25"
+    somebodys.mkdir()  # a folder named like a day, not made by the portal
+    not_ours = runner.invoke(
+        args=["backup", "restore", "todo.db", "--offsite", "2026-11-25", "--yes"]
+    )
+    assert "There is no off-site copy of 2026-11-25" in not_ours.output
+    incomplete = share / "2026-11-26"  # a day the portal began and never completed
+    shutil.copytree(share / "2026-11-27", incomplete)
+    (incomplete / "manifest.txt").unlink()
     not_offered = runner.invoke(
         args=["backup", "restore", "todo.db", "--offsite", "2026-11-26", "--yes"]
     )

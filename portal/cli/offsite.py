@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from portal.cli.common import ACTOR
 from portal.clock import get_clock
-from portal.data_backup import notices, offsite, trail
+from portal.data_backup import notices, offsite, offsite_folder, trail
 from portal.filters import filesize, format_datetime
 from portal.offsite import OffsiteError, OffsiteFolder
 
@@ -17,7 +17,7 @@ offsite_group = AppGroup("offsite", help="List and verify the off-site copies (O
 
 
 def _folder() -> OffsiteFolder:
-    target = offsite.folder()
+    target = offsite_folder.folder()
     if target is None:
         raise click.ClickException(
             "No off-site folder is set (OFFSITE_DIR, or the Data Backup page)."
@@ -29,12 +29,14 @@ def _folder() -> OffsiteFolder:
 def list_command() -> None:
     """List every dated off-site folder: its files and sizes, complete or not."""
     target = _folder()
-    try:
-        days = target.days()
-    except OffsiteError as exc:
-        raise click.ClickException(str(exc)) from exc
     if (problem := target.problem()) is not None:
         raise click.ClickException(problem)
+    try:
+        survey = target.survey()
+    except OffsiteError as exc:
+        raise click.ClickException(str(exc)) from exc
+    days = survey.days
+    _strays(survey.strays)
     if not days:
         click.echo(f"No off-site copies yet in {target.root}.")
         return
@@ -42,10 +44,11 @@ def list_command() -> None:
     click.echo(f"{'DATE':<11} {'STATE':<11} {'FILE':<12} {'SIZE':>10}  STORED IN")
     for day in reversed(days):
         if not day.complete:
+            state = "DAMAGED" if day.damaged else "incomplete"
             why = (
                 f" ({day.problem})" if day.problem else " (no manifest: never offered for restore)"
             )
-            click.echo(f"{day.day.isoformat():<11} incomplete{why}")
+            click.echo(f"{day.day.isoformat():<11} {state}{why}")
             continue
         for item in day.manifest.items:
             stored = "this day" if item.stored_in == day.day else item.stored_in.isoformat()
@@ -53,6 +56,33 @@ def list_command() -> None:
                 f"{day.day.isoformat():<11} {'complete':<11} {item.name:<12} "
                 f"{filesize(item.size):>10}  {stored}"
             )
+
+
+def _strays(strays: list[str]) -> None:
+    """What is on the share that the portal did not make: named, never touched."""
+    if not strays:
+        return
+    click.echo("Not made by the portal (left untouched):")
+    for stray in strays:
+        click.echo(f"  {stray}")
+
+
+@offsite_group.command("set", short_help="Use a folder as the off-site folder.")
+@click.argument("folder")
+def set_command(folder: str) -> None:
+    """Use FOLDER as the off-site folder, as Save on the Data Backup page does: it must
+    be empty or already this portal's off-site folder, and not a system folder nor the
+    instance's own; a small marker file is written into it. "" turns the copy off."""
+    try:
+        marked = offsite_folder.use_dir(folder, current_app)
+    except OffsiteError as exc:
+        raise click.ClickException(str(exc)) from exc
+    trail.audit_entry(current_app, "off-site folder set", ACTOR, folder or "off", None)
+    if not folder.strip():
+        click.echo("The off-site copy is off.")
+        return
+    how = "marked as this portal's" if marked else "already this portal's"
+    click.echo(f"Off-site folder set: {folder.strip()} ({how}).")
 
 
 @offsite_group.command("verify", short_help="Re-read every kept off-site copy.")
@@ -65,6 +95,7 @@ def verify_command() -> None:
         click.echo(f"PROBLEM: {problem}")
     for day in report.incomplete:
         click.echo(f"Note: {day} is incomplete (no manifest); it is never offered for restore.")
+    _strays(report.strays)
     trail.audit_entry(current_app, "backup verified", ACTOR, report.summary(), None)
     if not report.ok:
         notices.damaged_copy(current_app._get_current_object(), ACTOR, report.summary())

@@ -8,24 +8,29 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
+from functools import partial
 
 from flask import Flask, current_app
 
 from portal.backup import BackupEngine, BackupError, RestoreError
-from portal.backup.held import Patience
 from portal.backup.restore import Candidate, RestoreResult
 from portal.clock import get_clock
 from portal.data_backup import notices
+from portal.data_backup.offsite_folder import (  # the folder in force, where it may be
+    configured_dir,
+    folder,
+    protected,
+)
 from portal.data_backup.trail import audit_entry
+from portal.data_health import wrong_kind
+from portal.datafiles import DATA_FILES
 from portal.db import open_data_file
 from portal.offsite import Keep, LocalCopy, OffsiteError, OffsiteFolder, SendResult, send
-from portal.offsite.shareops import ShareOps
+from portal.offsite.place import location_problem
 from portal.offsite.verify import OffsiteReport
 from portal.offsite.verify import verify as verify_folder
 from portal.settings_store import get_json, put_json
 
-SETTING_KEY = "offsite"  # {"dir": "..."}: set on the Data Backup page; wins over OFFSITE_DIR
 STATUS_KEY = "offsite_status"  # the last success and the last failure, for the pages
 # How long the off-site copy may fail before a notice goes out.
 FAILING_NOTICE = timedelta(hours=24)
@@ -38,29 +43,6 @@ class Outcome:
     ok: bool
     message: str
     result: SendResult | None = None
-
-
-def configured_dir(conn: sqlite3.Connection, app: Flask | None = None) -> str:
-    """The off-site folder in force ('' when off): the page's value, else OFFSITE_DIR."""
-    app = app or current_app
-    stored = get_json(conn, SETTING_KEY)
-    if isinstance(stored.get("dir"), str):
-        return stored["dir"]
-    return str(app.config["OFFSITE_DIR"] or "")
-
-
-def save_dir(conn: sqlite3.Connection, folder: str) -> None:
-    put_json(conn, SETTING_KEY, {"dir": folder.strip()})
-
-
-def folder(app: Flask | None = None) -> OffsiteFolder | None:
-    """The off-site folder, or None when the off-site copy is off."""
-    app = app or current_app
-    with open_data_file("system.db", app) as conn:
-        where = configured_dir(conn, app)
-    if not where:
-        return None
-    return OffsiteFolder(Path(where), ShareOps(Patience(float(app.config["FILE_HELD_SECONDS"]))))
 
 
 def keep(app: Flask) -> Keep:
@@ -108,7 +90,9 @@ def send_newest(engine: BackupEngine, who: str, app: Flask | None = None) -> Out
     clock = get_clock(app)
     try:
         with engine.locked(f"{who} (off-site copy)", engine.now(), LOCK_WAIT_SECONDS):
-            result = send(target, newest_local(engine), clock.today(), keep(app))
+            if problem := location_problem(str(target.root), protected(app)):
+                raise OffsiteError(problem + " Nothing was sent.")
+            result = send(target, newest_local(engine), clock.today(), keep(app), damaged(app))
     except BackupError as exc:
         return _failed(app, who, str(exc))
     except Exception as exc:  # an unforeseen error on a share must not fail the backup
@@ -218,14 +202,22 @@ def retry_if_behind(engine: BackupEngine, app: Flask, who: str = "scheduler") ->
 def restore_candidate(target: OffsiteFolder, name: str, day: date) -> Candidate:
     """The off-site copy of `name` of `day`, as a restore takes it (read under the lock)."""
     try:
+        if problem := target.problem():
+            raise OffsiteError(problem)
         manifest = target.day(day).manifest
     except OffsiteError as exc:
         raise RestoreError(f"{exc} Nothing was restored.") from exc
     item = manifest.item(name)
     if item is None:
         raise RestoreError(f"The off-site copy of {day} has no {name}. Nothing was restored.")
+    path = target.path_of(item)
+    if not target.is_copy(path):
+        raise RestoreError(
+            f"The off-site copy of {name} of {day} is missing, or is a link or a special "
+            f"file at {path} (not a copy the portal made). Nothing was restored."
+        )
     return Candidate(
-        target.path_of(item),
+        path,
         f"The off-site copy of {name} of {day}",
         item.sha256,
         item.taken_at,
@@ -246,7 +238,31 @@ def restore(engine: BackupEngine, name: str, day: date, who: str, app: Flask) ->
     )
 
 
+def damaged(app: Flask) -> frozenset:
+    """The stored off-site copies the last verify found damaged: never reused."""
+    with open_data_file("system.db", app) as conn:
+        found = get_json(conn, STATUS_KEY).get("damaged", [])
+    try:
+        return frozenset((date.fromisoformat(day), name) for day, name in found)
+    except (TypeError, ValueError):
+        return frozenset()
+
+
 def verify(app: Flask | None = None) -> OffsiteReport | None:
-    """Verify every kept off-site copy (None when the off-site copy is off)."""
-    target = folder(app or current_app)
-    return verify_folder(target) if target else None
+    """Verify every kept off-site copy (None when the off-site copy is off); the copies
+    found damaged are remembered, so that no later day reuses them."""
+    app = app or current_app
+    target = folder(app)
+    if target is None:
+        return None
+    kinds = {spec.name: partial(wrong_kind, spec) for spec in DATA_FILES}
+    report = verify_folder(target, kinds)
+    if target.problem() is None:
+        try:
+            with open_data_file("system.db", app) as conn:
+                status = get_json(conn, STATUS_KEY)
+                status["damaged"] = sorted([d.isoformat(), n] for d, n in report.damaged)
+                put_json(conn, STATUS_KEY, status)
+        except sqlite3.Error as exc:
+            app.logger.error("the off-site verify's findings were not recorded: %s", exc)
+    return report

@@ -1,66 +1,64 @@
-"""The off-site folder as it stands: its dated folders (complete or not), where each
-recorded copy's bytes are, whether the folder can be used at all."""
+"""The off-site folder as it stands: is it there and this portal's (its marker,
+place.py), the day folders the portal made (days.py tells them from everything else on
+the share, which is never touched, only reported), where each recorded copy's bytes
+are, the room left, and the Test button's probe."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 import secrets
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from portal.offsite import days as days_mod
 from portal.offsite import manifest as manifest_mod
+from portal.offsite import place
+from portal.offsite.confined import Confined
+from portal.offsite.days import (
+    DAY_MARKER,
+    KEPT_COPIES,
+    MANIFEST_MAX_BYTES,
+    PARTIAL,
+    DayFolder,
+    Survey,
+    as_day,
+)
 from portal.offsite.errors import OffsiteError
-from portal.offsite.manifest import MANIFEST_NAME, Item, Manifest
+from portal.offsite.manifest import MANIFEST_NAME, Item
 from portal.offsite.shareops import ShareOps
 
-KEPT_COPIES = "kept-copies"
-PARTIAL = ".partial"
+__all__ = ["DAY_MARKER", "KEPT_COPIES", "PARTIAL", "DayFolder", "OffsiteFolder", "as_day"]
+
 # Room kept free beyond the copies, as for the local backup.
 SPACE_MARGIN = 1024 * 1024
 SPACE_FACTOR = 1.1
 
 
-_DAY_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _as_day(name: str) -> date | None:
-    """The day a folder is named after ('2026-11-27'), or None for any other name (the
-    share may hold other folders: they are never listed, pruned or read)."""
-    if not _DAY_NAME.match(name):  # fromisoformat alone would take '2026-W48-5' too
-        return None
-    try:
-        return date.fromisoformat(name)
-    except ValueError:
-        return None
-
-
-@dataclass(frozen=True)
-class DayFolder:
-    """A dated folder: complete when its manifest is there and readable."""
-
-    day: date
-    path: Path
-    manifest: Manifest | None
-    problem: str | None = None  # why the manifest cannot be read
-
-    @property
-    def complete(self) -> bool:
-        return self.manifest is not None
-
-
 class OffsiteFolder:
-    """The folder named by OFFSITE_DIR."""
+    """The folder named by OFFSITE_DIR (or set on the Data Backup page)."""
 
-    def __init__(self, root: Path, ops: ShareOps | None = None):
+    def __init__(
+        self,
+        root: Path,
+        ops: ShareOps | None = None,
+        *,
+        owner: str,
+        names: tuple[str, ...] = (),
+        instance: str = "",
+    ):
         self.root = Path(root)
         self.ops = ops or ShareOps()
+        self.ops.confined = Confined(self.root)
+        self.confined = self.ops.confined
+        self.owner = owner  # the portal instance's id, written in the marker
+        self.names = tuple(names)  # the data files every complete day holds
+        self.instance = instance  # the instance, as the marker names it for a person
 
-    def problem(self) -> str | None:
-        """What keeps the folder from being used, in words, or None. A missing folder is
-        never made: an unmounted share would otherwise fill the portal's own disk."""
+    # -- is it there, and ours ----------------------------------------------------------
+
+    def reach_problem(self) -> str | None:
+        """Why the folder cannot be reached at all, or None."""
         try:
             if not self.root.exists():
                 return (
@@ -71,6 +69,39 @@ class OffsiteFolder:
                 return f"The off-site folder {self.root} is not a folder."
         except OSError as exc:
             return f"The off-site folder {self.root} cannot be reached ({exc})."
+        return None
+
+    def marker(self) -> place.Marker | None:
+        """The marker in the folder, or None when there is none (or it is not a file)."""
+        path = self.root / place.MARKER_NAME
+        text = days_mod.read_small(self, path, place.MARKER_MAX_BYTES)
+        return place.parse_marker(text) if text is not None else None
+
+    def problem(self) -> str | None:
+        """What keeps the folder from being used, in words, or None. A missing folder is
+        never made, nor one without this portal's marker: an unmounted share would
+        otherwise fill the portal's own disk."""
+        if problem := self.reach_problem():
+            return problem
+        try:
+            marker = self.marker()
+        except OSError as exc:
+            return f"The off-site folder {self.root} cannot be read ({exc})."
+        if marker is None:
+            if self._from_before_markers():
+                return None  # marked at its next copy
+            return (
+                f"The off-site folder {self.root} is not marked as this portal's (its "
+                f"{place.MARKER_NAME} is missing): if it is on a share or another disk, "
+                "it is probably not connected (mounted). Nothing was written there. A new "
+                "folder is marked when it is saved on the Data Backup page."
+            )
+        if marker.owner != self.owner:
+            return (
+                f"The off-site folder {self.root} belongs to another portal instance "
+                f"({marker.instance or marker.owner}); nothing was written there. Choose a "
+                "folder of this portal's own."
+            )
         if not os.access(self.root, os.W_OK):
             return f"The portal's account cannot write to the off-site folder {self.root}."
         return None
@@ -78,6 +109,76 @@ class OffsiteFolder:
     def check(self) -> None:
         if problem := self.problem():
             raise OffsiteError(problem)
+        if self.marker() is None:  # a folder from before markers: mark it now
+            self._write_marker()
+
+    def claim_problem(self) -> str | None:
+        """Why this folder cannot become this portal's off-site folder, or None (Save)."""
+        if problem := self.reach_problem():
+            return problem
+        try:
+            marker = self.marker()
+            if marker is not None:
+                return None if marker.owner == self.owner else self.problem()
+            if self._from_before_markers():
+                return None
+            others = [name for name, _kind in self.confined.entries(self.root)]
+        except OSError as exc:
+            return f"The off-site folder {self.root} cannot be read ({exc})."
+        if others:
+            shown = ", ".join(sorted(others)[:3]) + (", ..." if len(others) > 3 else "")
+            return (
+                f"The off-site folder {self.root} is not empty ({shown}) and is not this "
+                "portal's off-site folder: the portal deletes old copies in it, so it "
+                "must have a folder of its own. Choose an empty folder."
+            )
+        return None
+
+    def claim(self) -> bool:
+        """Make this the portal's off-site folder (Save): write the marker if missing.
+        OffsiteError saying why when it cannot be; True when the marker was written now."""
+        if problem := self.claim_problem():
+            raise OffsiteError(problem)
+        if self.marker() is not None:
+            return False
+        self._write_marker()
+        return True
+
+    def _write_marker(self) -> None:
+        text = place.render_marker(self.owner, self.instance)
+        try:
+            self.ops.write_atomic(self.root / place.MARKER_NAME, text)
+        except OSError as exc:
+            raise OffsiteError(
+                f"The off-site folder {self.root} could not be marked as this portal's ({exc})."
+            ) from exc
+
+    def _from_before_markers(self) -> bool:
+        """A folder the portal used before it wrote markers: no marker, and at least one
+        day folder holding a manifest of the portal's (with no owner written in it)."""
+        try:
+            entries = self.confined.entries(self.root)
+        except OSError:
+            return False
+        for name, kind in entries:
+            day = as_day(name)
+            if day is None or kind != "dir":
+                continue
+            text = days_mod.read_small(self, self.root / name / MANIFEST_NAME, MANIFEST_MAX_BYTES)
+            if text and manifest_mod.is_manifest_of(day, text):
+                return not manifest_mod.read(day, text).owner
+        return False
+
+    # -- reading what is there ----------------------------------------------------------
+
+    def survey(self) -> Survey:
+        """The portal's day folders (oldest first) and everything else, never following
+        a link. OffsiteError when the folder cannot be read."""
+        return days_mod.survey(self)
+
+    def days(self) -> list[DayFolder]:
+        """The portal's day folders, oldest first."""
+        return self.survey().days
 
     def day_path(self, day: date) -> Path:
         return self.root / day.isoformat()
@@ -86,53 +187,40 @@ class OffsiteFolder:
     def kept_copies(self) -> Path:
         return self.root / KEPT_COPIES
 
-    def days(self) -> list[DayFolder]:
-        """Every dated folder, oldest first."""
-        found = []
-        try:
-            entries = list(self.root.iterdir())
-        except OSError as exc:
-            raise OffsiteError(f"The off-site folder {self.root} cannot be read ({exc}).") from exc
-        for path in entries:
-            day = _as_day(path.name)
-            if day is None or not path.is_dir():
-                continue
-            found.append(self._day_folder(day, path))
-        return sorted(found, key=lambda folder: folder.day)
-
-    def _day_folder(self, day: date, path: Path) -> DayFolder:
-        try:
-            text = (path / MANIFEST_NAME).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return DayFolder(day, path, None)
-        except (OSError, UnicodeDecodeError) as exc:
-            return DayFolder(day, path, None, f"its manifest cannot be read ({exc})")
-        try:
-            return DayFolder(day, path, manifest_mod.parse(day, text))
-        except OffsiteError as exc:
-            return DayFolder(day, path, None, str(exc))
-
     def complete_days(self) -> list[DayFolder]:
         return [folder for folder in self.days() if folder.complete]
 
+    def work_folder(self, day: date) -> Path:
+        return self.root / f".{day.isoformat()}.{secrets.token_hex(4)}{PARTIAL}"
+
     def day(self, day: date) -> DayFolder:
-        """The complete dated folder of `day`, or OffsiteError saying why there is none."""
-        path = self.day_path(day)
-        if not path.is_dir():
+        """The complete day folder of `day`, or OffsiteError saying why there is none."""
+        folder = next((d for d in self.days() if d.day == day), None)
+        if folder is None:
             raise OffsiteError(f"There is no off-site copy of {day} in {self.root}.")
-        folder = self._day_folder(day, path)
         if not folder.complete:
             why = folder.problem or "it has no manifest: the copy was never completed"
             raise OffsiteError(f"The off-site copy of {day} is incomplete ({why}).")
         return folder
 
     def path_of(self, item: Item) -> Path:
-        """Where the bytes of a recorded copy are: in the dated folder it names, or under
-        kept-copies/ once that day was pruned while later days still used it."""
+        """Where the bytes of a recorded copy are: in the day folder it names, or under
+        kept-copies/ once that day was pruned while later days still used it. Only a
+        regular file counts: a link there is never followed."""
         in_day = self.day_path(item.stored_in) / item.name
-        if in_day.exists():
+        try:
+            if self.confined.kind(in_day) == "file":
+                return in_day
+        except OSError:
             return in_day
         return self.kept_copies / item.stored_in.isoformat() / item.name
+
+    def is_copy(self, path: Path) -> bool:
+        """Whether a regular file (not a link) is at `path`."""
+        try:
+            return self.confined.kind(path) == "file"
+        except OSError:
+            return False
 
     def partial(self, folder: Path, name: str) -> Path:
         return folder / f".{name}.{secrets.token_hex(4)}{PARTIAL}"
@@ -151,7 +239,8 @@ class OffsiteFolder:
 
     def test(self) -> None:
         """Write a probe file, read it back and delete it (the Test button)."""
-        self.check()
+        if problem := self.reach_problem() or self.claim_problem():
+            raise OffsiteError(problem)
         data = secrets.token_bytes(64)
         probe = self.root / f".portal-test.{secrets.token_hex(4)}{PARTIAL}"
         try:
@@ -168,4 +257,4 @@ class OffsiteFolder:
             ) from exc
         finally:
             with contextlib.suppress(OSError):
-                probe.unlink(missing_ok=True)
+                self.confined.unlink(probe)

@@ -14,6 +14,7 @@ from portal.offsite.errors import OffsiteError
 
 MANIFEST_NAME = "manifest.txt"
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S %z"
+FIRST_LINE = "# manifest.txt: the Office Portal's off-site copy of {day}."
 HEADER = """\
 # manifest.txt: the Office Portal's off-site copy of {day}. This folder is complete:
 # the manifest is written after every copy in it was written, read back and compared.
@@ -39,6 +40,8 @@ class Item:
 class Manifest:
     day: date
     items: list[Item] = field(default_factory=list)
+    owner: str = ""  # the portal instance that wrote it ("" in manifests from before 2026-12)
+    bad_lines: tuple[int, ...] = ()  # lines that could not be read (the day is then damaged)
 
     def item(self, name: str) -> Item | None:
         return next((item for item in self.items if item.name == name), None)
@@ -46,6 +49,8 @@ class Manifest:
 
 def render(manifest: Manifest) -> str:
     lines = [HEADER.format(day=manifest.day.isoformat())]
+    if manifest.owner:
+        lines.append(f"# portal: {manifest.owner}\n")
     for item in manifest.items:
         fields = [
             item.name,
@@ -59,28 +64,58 @@ def render(manifest: Manifest) -> str:
     return "".join(lines)
 
 
+def is_manifest_of(day: date, text: str) -> bool:
+    """Whether `text` starts as the portal writes a manifest of `day`."""
+    return text.startswith(FIRST_LINE.format(day=day.isoformat()))
+
+
+# The longest line a manifest of ours can have (a file name, a time, a size, a SHA-256, a
+# login, a date): a longer line is damage and is never shown whole.
+LONGEST_LINE = 1024
+
+
+def read(day: date, text: str) -> Manifest:
+    """The manifest of `day`, line by line: the lines that can be read become items, the
+    others are listed in `bad_lines` (the day is then reported as damaged, and kept)."""
+    items, bad, owner = [], [], ""
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("# portal: "):
+            owner = line.removeprefix("# portal: ").strip()
+            continue
+        if not line.strip() or line.startswith("#"):
+            continue
+        item = _item(day, line)
+        if item is None:
+            bad.append(number)
+        else:
+            items.append(item)
+    return Manifest(day, items, owner, tuple(bad))
+
+
+def _item(day: date, line: str) -> Item | None:
+    if len(line) > LONGEST_LINE:
+        return None
+    try:
+        name, taken, size, sha256, who, stored_in = line.split("\t")
+        item = Item(
+            name,
+            datetime.strptime(taken, TIME_FORMAT),
+            int(size),
+            sha256,
+            who,
+            date.fromisoformat(stored_in),
+        )
+    except ValueError:
+        return None
+    if len(item.sha256) != 64 or item.stored_in > day or item.size < 0:
+        return None
+    return item
+
+
 def parse(day: date, text: str) -> Manifest:
     """The manifest of `day`; OffsiteError naming the first line that cannot be read (a
     manifest is all or nothing: it was written in one atomic step)."""
-    items = []
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        try:
-            name, taken, size, sha256, who, stored_in = line.split("\t")
-            item = Item(
-                name,
-                datetime.strptime(taken, TIME_FORMAT),
-                int(size),
-                sha256,
-                who,
-                date.fromisoformat(stored_in),
-            )
-        except ValueError as exc:
-            raise OffsiteError(
-                f"The manifest of {day} cannot be read (line {number}: {exc})."
-            ) from exc
-        if len(item.sha256) != 64 or item.stored_in > day:
-            raise OffsiteError(f"The manifest of {day} cannot be read (line {number}).")
-        items.append(item)
-    return Manifest(day, items)
+    manifest = read(day, text)
+    if manifest.bad_lines:
+        raise OffsiteError(f"The manifest of {day} cannot be read (line {manifest.bad_lines[0]}).")
+    return manifest

@@ -1,59 +1,109 @@
-"""Pruning, after a day is complete: dated folders the retention rule no longer keeps
-go, oldest first. A copy that a kept day's manifest points to is never deleted: it moves
-to kept-copies/<its day>/ (one rename; readers look in both places), the rest of the
-day goes, its manifest first (so a half-pruned day is never offered for restore)."""
+"""Pruning, after a day is complete: day folders the retention rule no longer keeps go,
+oldest first. A copy that a kept day's manifest points to is never deleted: it moves to
+kept-copies/<its day>/ (one rename; readers look in both places), the rest of the day
+goes, its manifest first (so a half-pruned day is never offered for restore).
+
+Only the portal's own is touched (folder.py says what that is): day folders it made, and
+in them only the regular files it wrote (copies, manifests, markers, work files). Anything
+else in them stays, and so does the folder holding it. A day whose manifest cannot be
+read whole is kept like a complete day, and is never deleted because of its damage: it
+ages out under the retention rule like any other; while it is kept, every earlier copy
+that it might point to is kept too (its unreadable lines could name any of them)."""
 
 from __future__ import annotations
 
+import errno
 from datetime import date
 from pathlib import Path
 
 from portal.offsite import retention
+from portal.offsite.days import DAY_MARKER, KEPT_COPIES, DayFolder, as_day, has_day_marker
 from portal.offsite.folder import OffsiteFolder
 from portal.offsite.manifest import MANIFEST_NAME
+from portal.offsite.place import render_marker
 from portal.offsite.retention import Keep
 
 
 def prune(folder: OffsiteFolder, today: date, keep: Keep) -> list[date]:
     """Remove what the rule no longer keeps; the days removed, oldest first."""
-    days = folder.days()
-    kept_days = retention.kept([d.day for d in days if d.complete], keep)
-    used = {
-        (item.stored_in.isoformat(), item.name)
-        for d in days
-        if d.day in kept_days
-        for item in d.manifest.items
-    }
+    survey = folder.survey()
+    days = survey.days
+    with_manifest = [d for d in days if d.manifest is not None]
+    kept_days = retention.kept([d.day for d in with_manifest], keep)
+    kept = [d for d in with_manifest if d.day in kept_days]
+    used = {(item.stored_in.isoformat(), item.name) for d in kept for item in d.manifest.items}
+    # A kept day with unreadable lines may point to any earlier copy: keep them all.
+    guard = max((d.day for d in kept if d.manifest.bad_lines), default=None)
+    own_names = set(folder.names) | {i.name for d in with_manifest for i in d.manifest.items}
+
+    def needed(day: str, name: str) -> bool:
+        return (day, name) in used or (guard is not None and day <= guard.isoformat())
+
+    for work in survey.work:  # a day folder being made when a try stopped
+        _drop_unused(folder, work, "", lambda _day, _name: False, set())
     removed = []
     for day in days:  # oldest first
         if day.day in kept_days or day.day >= today:
             continue  # a later incomplete day is being written, or will be redone
-        _retire(folder, day.path, day.day.isoformat(), used)
+        _retire(folder, day, needed, own_names)
         removed.append(day.day)
-    if folder.kept_copies.is_dir():
-        for held in sorted(folder.kept_copies.iterdir()):
-            if held.is_dir():
-                _drop_unused(folder, held, held.name, used)
+    for name, kind in sorted(_entries(folder, folder.kept_copies)):
+        held = folder.kept_copies / name
+        if kind == "dir" and as_day(name) and _marked(folder, held):
+            _drop_unused(folder, held, name, needed, own_names)
     return removed
 
 
-def _retire(folder: OffsiteFolder, path: Path, day: str, used: set) -> None:
-    ops = folder.ops
+def _entries(folder: OffsiteFolder, path: Path) -> list[tuple[str, str]]:
+    if folder.confined.kind(path) != "dir":
+        return []
+    return folder.confined.entries(path)
+
+
+def _marked(folder: OffsiteFolder, path: Path) -> bool:
+    return has_day_marker(folder, path)
+
+
+def _retire(folder: OffsiteFolder, day: DayFolder, needed, own_names: set) -> None:
+    ops, path, name = folder.ops, day.path, day.day.isoformat()
     ops.unlink(path / MANIFEST_NAME)
     ops.fsync_dir(path)
-    keep = [p for p in path.iterdir() if (day, p.name) in used]
+    keep = [n for n, kind in folder.confined.entries(path) if kind == "file" and needed(name, n)]
     if keep:
-        held = folder.kept_copies / day
-        held.mkdir(parents=True, exist_ok=True)
+        held = folder.kept_copies / name
+        ops.mkdir_share(folder.kept_copies)
+        if ops.mkdir_share(held) or not folder.is_copy(held / DAY_MARKER):
+            ops.write_atomic(held / DAY_MARKER, render_marker(folder.owner, folder.instance))
         for copy in keep:
-            ops.replace(copy, held / copy.name)
+            ops.replace(path / copy, held / copy)
         ops.fsync_dir(held)
-    _drop_unused(folder, path, day, used)
+    _drop_unused(folder, path, name, needed, own_names)
 
 
-def _drop_unused(folder: OffsiteFolder, path: Path, day: str, used: set) -> None:
-    for entry in path.iterdir():
-        if entry.is_file() and (day, entry.name) not in used:
-            folder.ops.delete_copy(entry)
-    if not any(path.iterdir()):
+def _drop_unused(folder: OffsiteFolder, path: Path, day: str, needed, own_names: set) -> None:
+    """Delete the portal's own files in a folder that nothing needs any more; remove the
+    folder when nothing else is left in it."""
+    for name, kind in folder.confined.entries(path):
+        if kind != "file" or name == DAY_MARKER or needed(day, name):
+            continue
+        if name in own_names:
+            folder.ops.delete_copy(path / name)
+        elif name.startswith(".") and name.endswith(".partial"):
+            folder.ops.unlink(path / name)
+    left = [name for name, _kind in folder.confined.entries(path)]
+    if left == [DAY_MARKER]:
+        folder.ops.unlink(path / DAY_MARKER)  # last: it stays while anything else is left
+    _remove_if_empty(folder, path)
+
+
+def _remove_if_empty(folder: OffsiteFolder, path: Path) -> None:
+    if folder.confined.entries(path):
+        return  # what the portal did not make stays, and so does its folder
+    try:
         folder.ops.rmdir(path)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+            raise
+
+
+__all__ = ["KEPT_COPIES", "prune"]

@@ -8,6 +8,12 @@
      SHA-256 recorded when the local copy was made (matching, the bytes on the share are
      the recorded ones, whatever happened on the way), renamed;
   5. the manifest, written last in one atomic step; then pruning (prune.py).
+An earlier copy is reused only while it is proven good: read back when it was sent,
+still a regular file where its manifest says, and not found damaged by the last verify.
+A reused copy found damaged is sent again to where it was, over the damaged bytes
+(read back first), which heals every day that points to it.
+Everything is done through the confined steps (confined.py): nothing on the share is
+followed outside it, and only what the portal made there is written, renamed or deleted.
 A failure or a kill at any step leaves every other dated folder as it was, and this one
 without a manifest; the next try starts it again."""
 
@@ -20,9 +26,11 @@ from pathlib import Path
 
 from portal.offsite import manifest as manifest_mod
 from portal.offsite import prune as prune_mod
+from portal.offsite.confined import NotFollowed
 from portal.offsite.errors import OffsiteError
-from portal.offsite.folder import PARTIAL, DayFolder, OffsiteFolder
+from portal.offsite.folder import DAY_MARKER, PARTIAL, DayFolder, OffsiteFolder
 from portal.offsite.manifest import MANIFEST_NAME, Item, Manifest
+from portal.offsite.place import render_marker
 from portal.offsite.retention import Keep
 
 
@@ -43,6 +51,7 @@ class SendResult:
     day: date
     sent: list[str] = field(default_factory=list)  # copied now
     reused: list[str] = field(default_factory=list)  # identical to an earlier day's copy
+    healed: list[str] = field(default_factory=list)  # an earlier damaged copy sent again
     bytes_written: int = 0
     pruned: list[date] = field(default_factory=list)
     unchanged: bool = False  # this day was already complete with these very copies
@@ -59,36 +68,75 @@ class SendResult:
         return "; ".join(parts) + "." + "".join(" " + note for note in self.notes)
 
 
-def _reusable(folder: OffsiteFolder, day: DayFolder | None, copy: LocalCopy) -> Item | None:
-    """The earlier record of an identical copy whose bytes are still there, if any."""
+def _reusable(
+    folder: OffsiteFolder, day: DayFolder | None, copy: LocalCopy, damaged: frozenset
+) -> Item | None:
+    """The earlier record of an identical copy whose bytes are proven good, or None."""
+    item = _same(day, copy)
+    if item is None or (item.stored_in, item.name) in damaged:
+        return None
+    return item if folder.is_copy(folder.path_of(item)) else None
+
+
+def _same(day: DayFolder | None, copy: LocalCopy) -> Item | None:
     item = day.manifest.item(copy.name) if day and day.manifest else None
     if item is None or item.sha256 != copy.sha256 or item.size != copy.size:
         return None
-    return item if folder.path_of(item).is_file() else None
+    return item
 
 
-def plan(folder: OffsiteFolder, copies: list[LocalCopy], day: date, days: list[DayFolder]):
-    """The manifest this day will have, and the copies that must be sent for it."""
+def _healable(folder: OffsiteFolder, earlier: list[DayFolder | None], copy: LocalCopy, day: date):
+    """(the record, its path) of an earlier day's copy with these very bytes that is
+    damaged or gone, in a folder of the portal's that is still there; else None."""
+    for folder_day in earlier:
+        item = _same(folder_day, copy)
+        if item is None or item.stored_in >= day:
+            continue
+        path = folder.path_of(item)
+        if folder.confined.kind(path.parent) == "dir":
+            return item, path
+    return None
+
+
+def plan(
+    folder: OffsiteFolder,
+    copies: list[LocalCopy],
+    day: date,
+    days: list[DayFolder],
+    damaged: frozenset = frozenset(),
+):
+    """The manifest this day will have, the copies that must be sent for it, this day's
+    complete folder if any, and the earlier copies to heal ({path: local copy})."""
     complete = [d for d in days if d.complete]
     current = next((d for d in complete if d.day == day), None)
     previous = next((d for d in reversed(complete) if d.day < day), None)
-    items, to_send = [], []
+    items, to_send, to_heal = [], [], {}
     for copy in copies:
-        earlier = _reusable(folder, current, copy) or _reusable(folder, previous, copy)
+        earlier = _reusable(folder, current, copy, damaged)
+        earlier = earlier or _reusable(folder, previous, copy, damaged)
+        if earlier is None and (heal := _healable(folder, [current, previous], copy, day)):
+            earlier, path = heal
+            to_heal[path] = copy
         stored_in = earlier.stored_in if earlier else day
         items.append(
             Item(copy.name, copy.taken_at, copy.size, copy.sha256, copy.taken_by, stored_in)
         )
         if earlier is None:
             to_send.append(copy)
-    return Manifest(day, items), to_send, current
+    return Manifest(day, items, folder.owner), to_send, current, to_heal
 
 
 def send(
-    folder: OffsiteFolder, copies: list[LocalCopy], day: date, keep: Keep | None = None
+    folder: OffsiteFolder,
+    copies: list[LocalCopy],
+    day: date,
+    keep: Keep | None = None,
+    damaged: frozenset = frozenset(),
 ) -> SendResult:
-    """Make the dated folder of `day` complete with `copies`, then prune. OffsiteError
-    when the folder cannot be used or a copy does not arrive intact."""
+    """Make the day folder of `day` complete with `copies`, then prune. `damaged` names
+    the stored copies ({(day stored in, file name)}) the last verify found damaged: they
+    are never reused. OffsiteError when the folder cannot be used or a copy does not
+    arrive intact."""
     folder.check()
     days = folder.days()
     if later := [d.day for d in days if d.day > day]:
@@ -96,30 +144,61 @@ def send(
             f"The off-site folder has a copy dated {max(later)}, after today ({day}): is the "
             "clock behind? Nothing was sent."
         )
-    manifest, to_send, current = plan(folder, copies, day, days)
+    manifest, to_send, current, to_heal = plan(folder, copies, day, days, frozenset(damaged))
     result = SendResult(day, reused=[c.name for c in copies if c not in to_send])
-    if current is not None and current.manifest == manifest:
+    if current is not None and current.manifest.items == manifest.items and not to_heal:
         result.unchanged = True
         return _prune(folder, day, keep, result)  # an earlier try may have stopped before it
-    folder.check_space(sum(copy.size for copy in to_send))
+    folder.check_space(sum(copy.size for copy in [*to_send, *to_heal.values()]))
     ops, target = folder.ops, folder.day_path(day)
     try:
+        for path, copy in to_heal.items():
+            _send_one(folder, copy, path.parent)
+            result.healed.append(copy.name)
+            result.bytes_written += copy.size
         if current is not None:
             ops.unlink(target / MANIFEST_NAME)
             ops.fsync_dir(target)
-        target.mkdir(exist_ok=True)
+        _day_folder(folder, day, days)
         _remove_partials(folder, target)
         for copy in to_send:
             _send_one(folder, copy, target)
             result.sent.append(copy.name)
             result.bytes_written += copy.size
         ops.write_atomic(target / MANIFEST_NAME, manifest_mod.render(manifest))
+    except NotFollowed as exc:
+        raise OffsiteError(
+            f"The off-site copy to {folder.root} was stopped: {exc}. The local backup is "
+            "complete; nothing outside the off-site folder was touched."
+        ) from exc
     except OSError as exc:
         raise OffsiteError(
             f"The off-site copy to {folder.root} failed ({exc}). The local backup is "
             "complete; the off-site copy is tried again."
         ) from exc
+    result.reused = [name for name in result.reused if name not in result.healed]
     return _prune(folder, day, keep, result)
+
+
+def _day_folder(folder: OffsiteFolder, day: date, days: list[DayFolder]) -> None:
+    """The day folder: the portal's own from an earlier try, or made now. A new one is
+    made under a work name with the day marker in it, then renamed into place, so a day
+    folder never exists unmarked (a kill leaves only a marked work folder, cleaned up by
+    the next run). A folder of that name that the portal did not make is left alone, and
+    nothing is sent."""
+    target = folder.day_path(day)
+    if any(d.day == day for d in days):
+        return
+    if folder.confined.kind(target) is not None:
+        raise OffsiteError(
+            f"The off-site folder holds a folder {target.name} that the portal did not make; "
+            "it was left as it is, and today's copy was not sent. Move it out of the "
+            f"off-site folder {folder.root}."
+        )
+    work = folder.work_folder(day)
+    folder.ops.mkdir_share(work)
+    folder.ops.write_atomic(work / DAY_MARKER, render_marker(folder.owner, folder.instance))
+    folder.ops.rename_folder(work, target)
 
 
 def _prune(folder: OffsiteFolder, day: date, keep: Keep | None, result: SendResult) -> SendResult:
@@ -156,6 +235,6 @@ def _send_one(folder: OffsiteFolder, copy: LocalCopy, target: Path) -> None:
 
 def _remove_partials(folder: OffsiteFolder, target: Path) -> None:
     """Work files of an interrupted try (never a copy: those get their name last)."""
-    for path in target.iterdir():
-        if path.name.startswith(".") and path.name.endswith(PARTIAL):
-            folder.ops.unlink(path)
+    for name, kind in folder.confined.entries(target):
+        if kind == "file" and name.startswith(".") and name.endswith(PARTIAL):
+            folder.ops.unlink(target / name)

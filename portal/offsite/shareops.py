@@ -1,26 +1,160 @@
 """The file steps of the off-site copy: the engine's FileOps (the seam for fault
-injection and Windows retries), and a copy flushed to the share."""
+injection and Windows retries), confined to the off-site folder (confined.py: no link,
+junction or reparse point is ever followed on the share, for reading or writing), and a
+copy flushed to the share. Copies and folders made there are owner-only (0600/0700)
+where the file system has modes, like the local copies."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import secrets
+import shutil
 from pathlib import Path
 
 from portal.backup.fileops import FileOps
+from portal.offsite.confined import Confined
+
+_CHUNK = 1024 * 1024
 
 
 class ShareOps(FileOps):
+    # Set by OffsiteFolder to its root: every step on a path under it is confined.
+    confined: Confined | None = None
+
+    def _inside(self, path: Path) -> bool:
+        return self.confined is not None and self.confined.inside(Path(path))
+
+    # -- the bare steps, confined to the share ------------------------------------
+
+    def raw_replace(self, source: Path, target: Path) -> None:
+        if self._inside(source) or self._inside(target):
+            self.confined.rename(source, target)
+        else:
+            super().raw_replace(source, target)
+
+    def raw_unlink(self, path: Path) -> None:
+        if self._inside(path):
+            self.confined.unlink(path)
+        else:
+            super().raw_unlink(path)
+
+    def raw_copy(self, source: Path, target: Path) -> None:
+        """A new file on the share (O_EXCL: never over anything already there), written
+        from a local copy: the kernel copies where it can (sendfile), as fast as `cp`."""
+        if not self._inside(target):
+            return super().raw_copy(source, target)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+        out = self.confined.open_file(target, flags, 0o600)
+        try:
+            with open(source, "rb") as src:
+                _copy_fd(src.fileno(), out)
+        except BaseException:
+            os.close(out)
+            with contextlib.suppress(OSError):
+                self.confined.unlink(target)
+            raise
+        os.close(out)
+
+    def raw_truncate(self, path: Path, step: int) -> None:
+        """Shrink our copy in steps before deleting it; a file with other names (a hard
+        link) is never shrunk: its other names would lose their bytes too."""
+        if not self._inside(path):
+            return super().raw_truncate(path, step)
+        fd = self.confined.open_file(path, os.O_RDWR)
+        try:
+            info = os.fstat(fd)
+            if info.st_nlink != 1:
+                return
+            size = info.st_size
+            while size > 0:
+                size = max(0, size - step)
+                os.ftruncate(fd, size)
+        finally:
+            os.close(fd)
+
+    def raw_write_text(self, path: Path, text: str) -> None:
+        if not self._inside(path):
+            return super().raw_write_text(path, text)
+        fd = self.confined.open_file(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+    # -- the steps built on them ----------------------------------------------------
+
+    def write_atomic(self, path: Path, text: str) -> None:
+        """As FileOps.write_atomic, with a work name nobody can guess (a name planted
+        in advance would otherwise stop every write)."""
+        if not self._inside(path):
+            return super().write_atomic(path, text)
+        temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.partial")
+        try:
+            self.held(lambda: self.raw_write_text(temp, text), temp, "written")
+            self.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                self.confined.unlink(temp)
+            raise
+        self.fsync_dir(path.parent)
+
+    def sha256(self, path: Path) -> str:
+        if not self._inside(path):
+            return super().sha256(path)
+        fd = self.confined.open_file(path, os.O_RDONLY)
+        with os.fdopen(fd, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+
+    def fsync_file(self, path: Path) -> None:
+        if not self._inside(path):
+            return super().fsync_file(path)
+
+        def flush() -> None:
+            fd = self.confined.open_file(path, os.O_RDWR)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+
+        self.held(flush, path, "opened for writing")
+
+    def fsync_dir(self, path: Path) -> None:
+        if self.confined is not None and (self._inside(path) or path == self.confined.root):
+            self.confined.fsync_dir(path)
+        else:
+            super().fsync_dir(path)
+
+    def make_private(self, path: Path) -> None:
+        if not self._inside(path):
+            return super().make_private(path)
+        if os.name == "posix":
+            fd = self.confined.open_file(path, os.O_RDONLY)
+            try:
+                os.fchmod(fd, 0o600)
+            finally:
+                os.close(fd)
+
     def copy_flushed(self, source: Path, target: Path) -> None:
         """Copy `source` to `target` (a fresh work name), flushed to the disk or the share.
-        shutil.copyfile lets the kernel copy (sendfile on Linux), as fast as `cp`; the copy
-        is not hashed on the way: the copy read back is what is compared with the record."""
+        The copy is not hashed on the way: the copy read back is what is compared with
+        the record."""
         self.held(lambda: self.raw_copy(source, target), target, "written")
         self.fsync_file(target)
+
+    def mkdir_share(self, path: Path) -> bool:
+        """A real folder on the share, owner-only; True when it was made now."""
+        return self.confined.mkdir(path)
+
+    def rename_folder(self, source: Path, target: Path) -> None:
+        """Rename a real folder of ours to a name that is free (never over anything)."""
+        self.held(lambda: self.confined.rename_folder(source, target), target, "renamed")
 
     def rmdir(self, path: Path) -> None:
         """Remove an empty folder if it is there."""
         try:
-            self.held(path.rmdir, path, "deleted")
+            self.held(lambda: self.confined.rmdir(path), path, "deleted")
         except FileNotFoundError:
             return
 
@@ -28,10 +162,28 @@ class ShareOps(FileOps):
         """Write a small file, flush it, read it back (the Test button)."""
 
         def write() -> None:
-            with open(path, "xb") as handle:
+            fd = self.confined.open_file(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
 
         self.held(write, path, "written")
-        return path.read_bytes()
+        fd = self.confined.open_file(path, os.O_RDONLY)
+        with os.fdopen(fd, "rb") as handle:
+            return handle.read()
+
+
+def _copy_fd(source: int, target: int) -> None:
+    """Copy one open file to another: sendfile where the kernel has it, else by chunks."""
+    if hasattr(os, "sendfile") and os.name == "posix":
+        offset = 0
+        try:
+            while sent := os.sendfile(target, source, offset, 64 * _CHUNK):
+                offset += sent
+            return
+        except OSError as exc:
+            if offset or exc.errno not in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP
+                raise
+    with open(source, "rb", closefd=False) as src, open(target, "wb", closefd=False) as dst:
+        shutil.copyfileobj(src, dst, _CHUNK)

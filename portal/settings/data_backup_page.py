@@ -6,7 +6,6 @@ asked for are checked against the known lists and only ever used as names."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 from flask import (
     abort,
@@ -25,11 +24,11 @@ from portal.backup import GENERATIONS, BackupError
 from portal.backup.errors import UnprovenCopy
 from portal.backup.layout import copy_words, generation_label
 from portal.backup.safety import KEEP, KEEP_DAYS
-from portal.data_backup import jobs, offsite, records, status
+from portal.data_backup import jobs, offsite_folder, records, status
 from portal.datafiles import DATA_FILES
 from portal.nightly import store as nightly
 from portal.nightly import watch
-from portal.offsite import OffsiteError, OffsiteFolder
+from portal.offsite import OffsiteError
 from portal.settings import offsite_copies
 from portal.settings.blueprint import bp
 from portal.settings.forms import FileForm, OffsiteForm, RestoreForm
@@ -104,7 +103,7 @@ def render_index(offsite_form: OffsiteForm | None = None) -> str:
 
 
 def _offsite_dir() -> str:
-    return offsite.configured_dir(system_db())
+    return offsite_folder.configured_dir(system_db())
 
 
 @bp.post("/data-backup/backup")
@@ -134,7 +133,9 @@ def data_backup_offsite():
             form.folder.errors = ["Type the off-site folder to test."]
             return render_index(offsite_form=form), 400
         try:
-            OffsiteFolder(Path(folder)).test()
+            if problem := offsite_folder.place_problem(folder, current_app):
+                raise OffsiteError(problem)
+            offsite_folder.folder_at(folder, current_app).test()
         except OffsiteError as exc:
             form.folder.errors = [str(exc)]
             return render_index(offsite_form=form), 400
@@ -144,7 +145,11 @@ def data_backup_offsite():
             "success",
         )
         return render_index(offsite_form=form)
-    offsite.save_dir(system_db(), folder)
+    try:
+        offsite_folder.use_dir(folder, current_app)
+    except OffsiteError as exc:
+        form.folder.errors = [str(exc)]
+        return render_index(offsite_form=form), 400
     log_event("off-site folder set", folder or "off")
     flash(
         f"Saved. After every backup the newest copies go to {folder}."

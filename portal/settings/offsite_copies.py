@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, url_for
 from flask_login import current_user
@@ -16,9 +15,9 @@ from portal import data_backup
 from portal.backup import BackupError
 from portal.backup.errors import UnprovenCopy
 from portal.backup.restore import RestoreResult
-from portal.data_backup import offsite
+from portal.data_backup import offsite, offsite_folder
 from portal.notify import notices
-from portal.offsite import OffsiteError, OffsiteFolder
+from portal.offsite import OffsiteError
 from portal.web import system_db
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -54,26 +53,28 @@ def page_context() -> dict:
     """What the Data Backup page shows of the off-site copy."""
     conn = system_db()
     state = offsite.status(conn)
-    days, problem = [], None
+    days, problem, strays = [], None, []
     if state.folder:
-        target = OffsiteFolder(Path(state.folder))
+        target = offsite_folder.folder_at(state.folder, current_app)
         problem = target.problem()
         if problem is None:
             try:
-                days = list(reversed(target.days()))
+                survey = target.survey()
+                days, strays = list(reversed(survey.days)), survey.strays
             except OffsiteError as exc:
                 problem = str(exc)
     return {
         "offsite": state,
         "offsite_days": days,
         "offsite_problem": problem,
+        "offsite_strays": strays,
         "notice_error": notices.last_error(conn),
     }
 
 
 def confirm_copy(name: str, day: date) -> OffsiteCopy:
     """The off-site copy to confirm, or 404 when that day has no complete copy of it."""
-    target = offsite.folder(current_app)
+    target = offsite_folder.folder(current_app)
     if target is None:
         abort(404)
     try:

@@ -1,0 +1,86 @@
+"""Which folder is this portal's off-site folder: the Data Backup page's value, else
+OFFSITE_DIR; where it may be (never a system folder nor the instance's own); Save and
+`backup offsite set` mark it as this portal's (portal/offsite/place.py)."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+from pathlib import Path
+
+from flask import Flask, current_app
+
+from portal.backup.held import Patience
+from portal.datafiles import DATA_FILES
+from portal.db import open_data_file
+from portal.instance import portal_id
+from portal.offsite import OffsiteError, OffsiteFolder
+from portal.offsite.place import Protected, location_problem
+from portal.offsite.shareops import ShareOps
+from portal.settings_store import get_json, put_json
+
+SETTING_KEY = "offsite"  # {"dir": "..."}: set on the Data Backup page; wins over OFFSITE_DIR
+
+
+def configured_dir(conn: sqlite3.Connection, app: Flask | None = None) -> str:
+    """The off-site folder in force ('' when off): the page's value, else OFFSITE_DIR."""
+    app = app or current_app
+    stored = get_json(conn, SETTING_KEY)
+    if isinstance(stored.get("dir"), str):
+        return stored["dir"]
+    return str(app.config["OFFSITE_DIR"] or "")
+
+
+def save_dir(conn: sqlite3.Connection, folder: str) -> None:
+    put_json(conn, SETTING_KEY, {"dir": folder.strip()})
+
+
+def protected(app: Flask) -> Protected:
+    """The instance's own folders, which the off-site folder must stay clear of."""
+    return Protected(
+        Path(app.instance_path), Path(app.config["DATA_DIR"]), Path(app.config["BACKUP_DIR"])
+    )
+
+
+def folder_at(where: str, app: Flask) -> OffsiteFolder:
+    """The folder `where` as this portal's off-site folder would be used."""
+    return OffsiteFolder(
+        Path(where),
+        ShareOps(Patience(float(app.config["FILE_HELD_SECONDS"]))),
+        owner=portal_id(app),
+        names=tuple(spec.name for spec in DATA_FILES),
+        instance=f"{socket.gethostname()}: {app.instance_path}",
+    )
+
+
+def place_problem(where: str, app: Flask) -> str | None:
+    """Why `where` may not be the off-site folder (a system folder, the instance's own,
+    someone else's folder), or None."""
+    if problem := location_problem(where, protected(app)):
+        return problem
+    return folder_at(where, app).claim_problem()
+
+
+def use_dir(where: str, app: Flask) -> bool:
+    """Make `where` the off-site folder (the Data Backup page's Save, `backup offsite
+    set`): checked, marked as this portal's, then saved; '' turns the copy off.
+    OffsiteError saying why when it cannot be; True when the marker was written now."""
+    where = where.strip()
+    marked = False
+    if where:
+        if problem := location_problem(where, protected(app)):
+            raise OffsiteError(problem)
+        marked = folder_at(where, app).claim()
+    with open_data_file("system.db", app) as conn:
+        save_dir(conn, where)
+    return marked
+
+
+def folder(app: Flask | None = None) -> OffsiteFolder | None:
+    """The off-site folder, or None when the off-site copy is off."""
+    app = app or current_app
+    with open_data_file("system.db", app) as conn:
+        where = configured_dir(conn, app)
+    if not where:
+        return None
+    return folder_at(where, app)

@@ -1,0 +1,210 @@
+"""What on the off-site folder is the portal's own, told by what the portal wrote there,
+never by a name alone. A day folder is its own when it is a real folder (not a link)
+directly under the off-site folder holding the portal's manifest, or the day marker the
+portal writes first into each day folder it makes. A folder merely named like a day
+(someone's `2026-10-15` holding their own files) is someone else's: never listed as a
+day, pruned or read, only reported."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Protocol
+
+from portal.offsite import manifest as manifest_mod
+from portal.offsite import place
+from portal.offsite.confined import Confined, NotFollowed
+from portal.offsite.errors import OffsiteError
+from portal.offsite.manifest import MANIFEST_NAME, Manifest
+
+
+class OffsiteFolder(Protocol):
+    """What these functions read of an OffsiteFolder (folder.py, which uses them)."""
+
+    root: Path
+    confined: Confined
+    owner: str
+    names: tuple[str, ...]
+
+    @property
+    def kept_copies(self) -> Path: ...
+
+
+KEPT_COPIES = "kept-copies"
+PARTIAL = ".partial"
+DAY_MARKER = ".office-portal-day"  # written first into each day folder the portal makes
+# A manifest of ours is a few kB; a larger file is damage and is not read whole.
+MANIFEST_MAX_BYTES = 256 * 1024
+
+_DAY_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+WORK_FILE = re.compile(r"^\..+\.[0-9a-f]{8,12}\.partial$")
+WORK_FOLDER = re.compile(r"^\.\d{4}-\d{2}-\d{2}\.[0-9a-f]{8}\.partial$")
+
+
+def as_day(name: str) -> date | None:
+    """The day a folder is named after ('2026-11-27'), or None for any other name."""
+    if not _DAY_NAME.match(name):  # fromisoformat alone would take '2026-W48-5' too
+        return None
+    try:
+        return date.fromisoformat(name)
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class DayFolder:
+    """A day folder the portal made: complete when its manifest is there, every line of
+    it readable, and it records a copy of every data file."""
+
+    day: date
+    path: Path
+    manifest: Manifest | None
+    problem: str | None = None  # why the manifest cannot be read, or what it lacks
+    strays: tuple[str, ...] = ()  # entries in it that the portal did not make
+
+    @property
+    def complete(self) -> bool:
+        return self.manifest is not None and self.problem is None
+
+    @property
+    def damaged(self) -> bool:
+        """It has a manifest, but one that cannot be trusted whole (a bad line, a data
+        file missing): reported, and kept like a complete day until it ages out."""
+        return self.problem is not None and self.manifest is not None
+
+
+@dataclass
+class Survey:
+    """Everything directly under the off-site folder, sorted into the portal's own and
+    the rest."""
+
+    days: list[DayFolder] = field(default_factory=list)  # oldest first
+    strays: list[str] = field(default_factory=list)  # what the portal did not make, in words
+    work: list[Path] = field(default_factory=list)  # day folders being made when a try stopped
+
+
+def read_small(folder: OffsiteFolder, path: Path, limit: int) -> str | None:
+    """The text of a regular file under the root, at most `limit` bytes, or None when
+    missing or not a regular file (a link is never followed). OSError when it
+    cannot be read; text that is not UTF-8 is decoded with replacement characters."""
+    try:
+        fd = folder.confined.open_file(path, os.O_RDONLY)
+    except (FileNotFoundError, NotADirectoryError, NotFollowed):
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OSError(f"{path.name} is larger than any the portal writes ({limit} bytes)")
+    return data.decode("utf-8", errors="replace").removeprefix("\ufeff")
+
+
+def survey(folder: OffsiteFolder) -> Survey:
+    """The portal's day folders (oldest first) and everything else, never following
+    a link. OffsiteError when the folder cannot be read."""
+    found = Survey()
+    try:
+        entries = sorted(folder.confined.entries(folder.root))
+    except OSError as exc:
+        raise OffsiteError(f"The off-site folder {folder.root} cannot be read ({exc}).") from exc
+    for name, kind in entries:
+        if name == place.MARKER_NAME and kind == "file":
+            continue
+        if name == KEPT_COPIES and kind == "dir":
+            found.strays.extend(_kept_strays(folder))
+            continue
+        if kind == "dir" and WORK_FOLDER.match(name) and is_work(folder, folder.root / name):
+            found.work.append(folder.root / name)
+            continue
+        day = as_day(name)
+        own = own_day(folder, day, folder.root / name) if day and kind == "dir" else None
+        if own is None:
+            found.strays.append(_stray_words(name, kind))
+            continue
+        found.days.append(own)
+        found.strays.extend(f"{name}/{stray}" for stray in own.strays)
+    return found
+
+
+def own_day(folder: OffsiteFolder, day: date, path: Path) -> DayFolder | None:
+    """The day folder at `path` if the portal made it, else None."""
+    try:
+        text = read_small(folder, path / MANIFEST_NAME, MANIFEST_MAX_BYTES)
+    except OSError as exc:
+        if not has_day_marker(folder, path):
+            return None
+        return DayFolder(day, path, None, f"its manifest cannot be read ({exc})")
+    if text is not None and manifest_mod.is_manifest_of(day, text):
+        manifest = manifest_mod.read(day, text)
+        if manifest.owner not in ("", folder.owner):
+            return None  # another portal's day
+        return _judged(folder, day, path, manifest)
+    if not has_day_marker(folder, path):
+        return None
+    if text is not None:
+        return DayFolder(day, path, None, "its manifest is not one the portal wrote")
+    return DayFolder(day, path, None, strays=_day_strays(folder, path, None))
+
+
+def _judged(folder: OffsiteFolder, day: date, path: Path, manifest: Manifest) -> DayFolder:
+    problem = None
+    if manifest.bad_lines:
+        lines = ", ".join(str(n) for n in manifest.bad_lines[:5])
+        problem = f"its manifest cannot be read whole (line {lines})"
+    elif missing := [n for n in folder.names if manifest.item(n) is None]:
+        problem = f"its manifest has no copy of {', '.join(missing)}"
+    elif not manifest.items:
+        problem = "its manifest records no copy"
+    return DayFolder(day, path, manifest, problem, _day_strays(folder, path, manifest))
+
+
+def is_work(folder: OffsiteFolder, path: Path) -> bool:
+    """A day folder the portal was making (marked, or still empty) when a try stopped."""
+    try:
+        entries = folder.confined.entries(path)
+    except OSError:
+        return False
+    return not entries or has_day_marker(folder, path)
+
+
+def has_day_marker(folder: OffsiteFolder, path: Path) -> bool:
+    try:
+        text = read_small(folder, path / DAY_MARKER, place.MARKER_MAX_BYTES)
+    except OSError:
+        return False
+    marker = place.parse_marker(text) if text else None
+    return marker is not None and marker.owner == folder.owner
+
+
+def _day_strays(folder: OffsiteFolder, path: Path, manifest: Manifest | None) -> tuple[str, ...]:
+    own = {MANIFEST_NAME, DAY_MARKER, *folder.names}
+    if manifest is not None:
+        own.update(item.name for item in manifest.items)
+    try:
+        entries = folder.confined.entries(path)
+    except OSError:
+        return ()
+    return tuple(
+        _stray_words(name, kind)
+        for name, kind in sorted(entries)
+        if not (kind == "file" and (name in own or WORK_FILE.match(name)))
+    )
+
+
+def _kept_strays(folder: OffsiteFolder) -> list[str]:
+    strays = []
+    try:
+        entries = sorted(folder.confined.entries(folder.kept_copies))
+    except OSError:
+        return strays
+    for name, kind in entries:
+        if kind != "dir" or as_day(name) is None:
+            strays.append(f"{KEPT_COPIES}/{_stray_words(name, kind)}")
+    return strays
+
+
+def _stray_words(name: str, kind: str | None) -> str:
+    what = {"dir": "a folder", "file": "a file"}.get(kind or "", "a link or special file")
+    return f"{name} ({what} the portal did not make)"
