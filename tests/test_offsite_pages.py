@@ -216,3 +216,46 @@ def test_the_administrators_portal_page_shows_the_off_site_state(app, people, tm
     alice = app.test_client()
     login(alice, "alice", PASSWORD)
     assert "Off-site copy" not in _text(alice.get("/"))
+
+
+def test_save_and_test_refuse_system_folders_the_instance_and_someone_elses(
+    app, people, tmp_path
+):
+    """Issue 20, item 3: each refused with its reason, the typed text kept, nothing saved,
+    nothing written; the command line says the same."""
+    admin = elevated(app, "admin")
+    runner = app.test_cli_runner()
+    instance = app.instance_path
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "minutes.docx").write_text("the office's own")
+    cases = [
+        ("/", "is the root of the file system"),
+        ("/etc", "is a system folder"),
+        ("/proc", "is a system folder"),
+        (instance, "is the portal's instance folder"),
+        (f"{instance}/offsite", "is inside the portal's instance folder"),
+        (str(tmp_path), "holds the portal's instance folder"),
+        (str(theirs), "is not empty (minutes.docx) and is not this portal's"),
+    ]
+    for folder, why in cases:
+        for button in ("save", "test"):
+            answer = _offsite(admin, {"folder": folder, button: button.title()})
+            assert answer.status_code == 400, (folder, button)
+            page = _text(answer)
+            assert why in page, (folder, button)
+            assert f'value="{folder}"' in page
+        refused = runner.invoke(args=["backup", "offsite", "set", folder])
+        assert refused.exit_code == 1 and f"Error: The off-site folder {folder}" in refused.output
+        assert why in refused.output
+    assert sorted(p.name for p in theirs.iterdir()) == ["minutes.docx"]
+    with app.app_context():
+        from portal.data_backup import offsite_folder
+
+        assert offsite_folder.configured_dir(get_db("system.db"), app) == ""
+    share = tmp_path / "nas"
+    share.mkdir()
+    done = runner.invoke(args=["backup", "offsite", "set", str(share)])
+    assert done.exit_code == 0, done.output
+    assert done.output == f"Off-site folder set: {share} (marked as this portal's).\n"
+    assert (share / "office-portal-offsite.txt").is_file()

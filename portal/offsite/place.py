@@ -125,22 +125,28 @@ def location_problem(folder: str, protected: Protected | None) -> str | None:
     windows = os.name == "nt"
     if why := system_problem(path, windows):
         return f"The off-site folder {raw} {why}: choose a folder of its own on the share or disk."
+    places = []
     for words, place in protected.named() if protected else []:
         try:
-            place = Path(place).resolve()
+            places.append((words, Path(place).resolve()))
         except OSError:
             continue
+    # The most precise answer: the deepest folder it is (or is inside), the shallowest
+    # folder it holds.
+    for words, place in sorted(places, key=lambda wp: len(wp[1].parts), reverse=True):
         relation = _related(path, place)
         if relation == "same":
             return (
-                f"The off-site folder {raw} is {words}: choose a folder on another disk or share."
+                f"The off-site folder {raw} is {words}: choose a folder on another disk "
+                "or share."
             )
         if relation == "inside":
             return (
                 f"The off-site folder {raw} is inside {words} ({place}): choose a folder "
                 "on another disk or share."
             )
-        if relation == "above":
+    for words, place in sorted(places, key=lambda wp: len(wp[1].parts)):
+        if _related(path, place) == "above":
             return (
                 f"The off-site folder {raw} holds {words} ({place}): choose a folder of its "
                 "own on another disk or share."

@@ -93,8 +93,11 @@ def _healable(folder: OffsiteFolder, earlier: list[DayFolder | None], copy: Loca
         if item is None or item.stored_in >= day:
             continue
         path = folder.path_of(item)
-        if folder.confined.kind(path.parent) == "dir":
-            return item, path
+        try:
+            if folder.confined.kind(path.parent) == "dir":
+                return item, path
+        except OSError:
+            continue  # its folder is not there, or is a link now: send a fresh copy
     return None
 
 
