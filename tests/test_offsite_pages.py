@@ -218,9 +218,7 @@ def test_the_administrators_portal_page_shows_the_off_site_state(app, people, tm
     assert "Off-site copy" not in _text(alice.get("/"))
 
 
-def test_save_and_test_refuse_system_folders_the_instance_and_someone_elses(
-    app, people, tmp_path
-):
+def test_save_and_test_refuse_system_folders_the_instance_and_someone_elses(app, people, tmp_path):
     """Issue 20, item 3: each refused with its reason, the typed text kept, nothing saved,
     nothing written; the command line says the same."""
     admin = elevated(app, "admin")

@@ -137,8 +137,7 @@ def location_problem(folder: str, protected: Protected | None) -> str | None:
         relation = _related(path, place)
         if relation == "same":
             return (
-                f"The off-site folder {raw} is {words}: choose a folder on another disk "
-                "or share."
+                f"The off-site folder {raw} is {words}: choose a folder on another disk or share."
             )
         if relation == "inside":
             return (
