@@ -5,6 +5,7 @@ matched with the disk in state.py, verify and restore in their own modules."""
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -86,11 +87,29 @@ class BackupEngine:
         if problem := self.layout.folder_problem():
             raise BackupError(problem)
         try:
-            return state_mod.read(self.layout, list(self.sources), self.clock().tzinfo)
+            state = state_mod.read(self.layout, list(self.sources), self.clock().tzinfo)
         except OSError as exc:
             raise BackupError(
                 f"The backup folder {self.layout.root} cannot be read ({exc})."
             ) from exc
+        if state.ledger.unreadable:
+            raise BackupError(
+                f"{state.ledger.unreadable}. Nothing was changed. Give the portal's account "
+                "the right to read and write it; do not delete it: it holds the SHA-256 "
+                "that proves each copy."
+            )
+        return state
+
+    def ledger_problem(self) -> str | None:
+        """Why backup.txt, if there, cannot be written (a read-only file), or None."""
+        ledger = self.layout.ledger
+        if ledger.exists() and not os.access(ledger, os.W_OK):
+            return (
+                f"{ledger} cannot be written (it is read-only for the portal's account). "
+                "Nothing was changed. Give the portal's account the right to write it; do "
+                "not delete it: it holds the SHA-256 that proves each copy."
+            )
+        return None
 
     def write_ledger(self, state: State, extra: list[Entry] = ()) -> None:
         """Write backup.txt for `state` (and `extra` lines) in one atomic step."""
@@ -153,6 +172,9 @@ class BackupEngine:
                 )
         started = self.now()
         with self.locked(who, started, wait):
+            if problem := self.ledger_problem():
+                raise BackupError(problem)
+            self.state()  # an unreadable backup.txt stops the run before anything moves
             return Run(self, who, progress).back_up(names, started)
 
     def verify(self, wait: float | None = None) -> VerifyReport:

@@ -10,20 +10,15 @@ and restoring it needs --force."""
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime
 from pathlib import Path
 
 from portal.backup.layout import (
     GENERATIONS,
-    Layout,
     copy_label,
     generation_label,
-    generation_rank,
-    same_second,
-    taken_at,
 )
 
 HEADER = """\
@@ -44,6 +39,18 @@ UNKNOWN = "unknown (found on disk)"
 _REBUILT_BEFORE = "unknown (ledger rebuilt)"
 LATEST_DAY = "@latest-day"
 _SHA = re.compile(r"^[0-9a-f]{64}$")
+# The longest line a record can be (a file name, a generation, a time, a size, a SHA-256,
+# a login): a longer line is damage, and is never echoed whole into a message, the
+# history, a mail or a webhook.
+LONGEST_LINE = 1024
+_SHOWN = 40
+
+
+def short(text: str) -> str:
+    """A piece of a damaged line as a message may show it: at most 40 characters."""
+    return repr(text if len(text) <= _SHOWN else text[:_SHOWN] + "...")
+
+
 _LABELS = {"new", "newest", *(str(g) for g in range(1, GENERATIONS + 1))}
 
 
@@ -74,6 +81,7 @@ class Ledger:
     damage: list[str] = field(default_factory=list)  # lines that cannot be trusted
     notes: list[str] = field(default_factory=list)  # harmless oddities, e.g. a repeated line
     missing: bool = False
+    unreadable: str | None = None  # there, but the portal cannot read it: nothing may run
 
 
 @dataclass(frozen=True)
@@ -131,13 +139,13 @@ def _parse_entry(fields: list[str]) -> Entry:
         raise ValueError(f"{len(fields)} fields instead of 6")
     name, generation, taken, size, sha, by = fields
     if generation not in _LABELS:
-        raise ValueError(f"unknown generation {generation!r}")
+        raise ValueError(f"unknown generation {short(generation)}")
     if sha == UNRECORDED or by == _REBUILT_BEFORE:
         sha = ""
     elif not _SHA.match(sha):
         raise ValueError("the SHA-256 is not 64 hexadecimal digits")
     if not size.isascii() or not size.isdigit():
-        raise ValueError(f"the size {size!r} is not a number")
+        raise ValueError(f"the size {short(size)} is not a number")
     return Entry(name, generation, _parse_time(taken), int(size), sha, by)
 
 
@@ -146,7 +154,7 @@ def _parse_time(text: str) -> datetime:
     strptime (the portal page reads the ledger for its Data Backup portlet)."""
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
-        raise ValueError(f"the time {text!r} has no UTC offset")
+        raise ValueError(f"the time {short(text)} has no UTC offset")
     return moment
 
 
@@ -158,6 +166,15 @@ def parse(text: str) -> Ledger:
     conflicted: set[tuple[str, str]] = set()
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
+            continue
+        if len(line) > LONGEST_LINE:
+            ledger.damage.append(
+                f"backup.txt is damaged: line {number} is longer than any record can be "
+                f"({len(line)} characters, starting {short(line)})"
+            )
+            continue
+        if "\ufffd" in line:
+            ledger.damage.append(f"backup.txt is damaged: line {number} is not UTF-8 text")
             continue
         fields = line.split("\t")
         try:
@@ -195,69 +212,23 @@ def _where(name: str, generation: str) -> str:
 
 
 def read(path: Path) -> Ledger:
-    """The ledger at `path`; a missing or unreadable file gives an empty ledger that says so."""
+    """The ledger at `path`. Only a missing file gives an empty ledger (rebuilt from the
+    copies); one that is there but cannot be read says so in `unreadable`, and nothing
+    may run on it (a rebuild would throw away every recorded SHA-256). A UTF-8 byte order
+    mark (Notepad writes one) is read as nothing; bytes that are not UTF-8 make their
+    lines damaged, not the whole file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = read_bytes(path)
     except FileNotFoundError:
         return Ledger(missing=True, notes=[f"{path.name} was missing"])
-    except (OSError, UnicodeDecodeError) as exc:
-        return Ledger(missing=True, damage=[f"{path.name} could not be read ({exc})"])
-    return parse(text)
+    except OSError as exc:
+        return Ledger(unreadable=f"{path} cannot be read ({exc.strerror or exc})")
+    return parse(data.decode("utf-8", errors="replace").removeprefix("\ufeff"))
 
 
-def scan(layout: Layout, names: list[str], zone: tzinfo) -> list[OnDisk]:
-    """Every copy of the named data files found in the generation slots."""
-    # Plain strings and os.stat: pathlib's joins were most of the portal page's cost of
-    # its Data Backup portlet (32 slots looked at, most of them empty on a young site).
-    folders = [
-        os.path.join(layout.root, str(g)) if g else str(layout.root) for g in range(GENERATIONS + 1)
-    ]
-    found = []
-    for name in names:
-        for generation, folder in enumerate(folders):
-            path = os.path.join(folder, name)
-            try:
-                stat = os.stat(path)
-            except (FileNotFoundError, NotADirectoryError):
-                continue
-            found.append(OnDisk(name, generation, Path(path), taken_at(stat, zone), stat.st_size))
-    return found
-
-
-def match(entries: list[Entry], on_disk: list[OnDisk]) -> tuple[list[Copy], list[Entry]]:
-    """Pair each copy on disk with its record; return the copies and the records left over.
-
-    In order: a record at the copy's own slot with its time stamp; then a record with its
-    time stamp from a newer slot (a rotation the ledger did not see finish: copies only
-    ever move older); then the record at the copy's own slot whatever its time stamp (a
-    file time touched since). Size never decides: a copy whose bytes changed keeps its
-    record, so verify can say so. A copy matched by none of these is unrecorded."""
-    free = list(entries)
-    pairs: dict[int, Entry] = {}
-
-    def take(index: int, test) -> None:
-        disk = on_disk[index]
-        for entry in free:
-            if entry.name == disk.name and test(entry, disk):
-                pairs[index] = entry
-                free.remove(entry)
-                return
-
-    rules = (
-        lambda e, d: (
-            e.generation == generation_label(d.generation) and same_second(e.taken_at, d.taken_at)
-        ),
-        lambda e, d: (
-            generation_rank(e.generation) < d.generation and same_second(e.taken_at, d.taken_at)
-        ),
-        lambda e, d: e.generation == generation_label(d.generation),
-    )
-    for rule in rules:
-        for index in range(len(on_disk)):
-            if index not in pairs:
-                take(index, rule)
-    copies = [Copy(disk, pairs.get(i)) for i, disk in enumerate(on_disk)]
-    return copies, free
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes (the seam where the tests make it unreadable)."""
+    return path.read_bytes()
 
 
 def entries_for(copies: list[Copy]) -> list[Entry]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, tzinfo
 
 from portal.backup import ledger as ledger_mod
+from portal.backup import on_disk
 from portal.backup.layout import Layout, generation_rank
 from portal.backup.ledger import Copy, Entry, Ledger, OnDisk
 
@@ -41,7 +42,7 @@ def read(layout: Layout, names: list[str], zone: tzinfo) -> State:
     """The ledger matched with the copies of `names` (and of any file it lists) on disk."""
     ledger = ledger_mod.read(layout.ledger)
     names = sorted(set(names) | {e.name for e in ledger.entries})
-    copies, unmatched = ledger_mod.match(ledger.entries, ledger_mod.scan(layout, names, zone))
+    copies, unmatched = on_disk.match(ledger.entries, on_disk.scan(layout, names, zone))
     return State(ledger, copies, unmatched)
 
 

@@ -86,9 +86,12 @@ def list_command() -> None:
     """List every copy: file, generation, taken at, size, by whom; then the safety copies."""
     backups = _engine()
     try:
-        entries, safety = backups.generations(), backups.safety_copies()
+        state = backups.state()
+        entries, safety = state.entries(), backups.safety_copies()
     except (BackupError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
+    for damage in state.ledger.damage:  # each shown cut short (ledger.short)
+        click.echo(f"PROBLEM: {damage}")
     zone = get_clock().zone
     if not entries:
         click.echo("No backups yet.")
