@@ -179,6 +179,6 @@ def test_verify_on_the_command_line_is_recorded_like_the_page(app, people, clock
     assert runner.invoke(args=["backup", "verify"]).exit_code == 0
     admin = elevated(app, "admin")
     page = admin.get("/settings/data-backup").get_data(as_text=True)
-    assert "Last verified 27 Nov 2026 09:05: all good" in page
+    assert "Last verified 27 Nov 2026 09:05: 4 recorded copies good" in page
     history = admin.get("/settings/history?kind=backups").get_data(as_text=True)
     assert "backup verified" in history and "All 4 recorded copies were verified" in history

@@ -50,6 +50,8 @@ class VerifyReport:
         )
         if self.ok:
             checked = len(self.checked)
+            if checked == 0:
+                return "No recorded copy to verify: nothing was checked." + after
             good = ": integrity and SHA-256 are good."
             if checked == 1:
                 return "The 1 recorded copy was verified" + good + after

@@ -6,6 +6,7 @@ asked for are checked against the known lists and only ever used as names."""
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 
 from flask import (
     abort,
@@ -91,7 +92,7 @@ def render_index(offsite_form: OffsiteForm | None = None) -> str:
         safety=safety,
         safety_keep=KEEP,
         safety_days=KEEP_DAYS,
-        verify=data_backup.last_verify(system_db()),
+        verify=_last_verify(),
         file_form=lambda name: FileForm(file=name),
         running=jobs.board(current_app).running(),
         automatic=nightly.get_setting(system_db()),
@@ -100,6 +101,17 @@ def render_index(offsite_form: OffsiteForm | None = None) -> str:
         missed=[m.sentence(clock.get_clock().zone) for m in watch.missed(current_app, system_db())],
         **offsite_copies.page_context(),
     )
+
+
+def _last_verify() -> dict:
+    """The last verification, with its time read (a copy taken after it is not called
+    verified by it)."""
+    verify = dict(data_backup.last_verify(system_db()))
+    try:
+        verify["time"] = datetime.fromisoformat(verify["at"]) if verify.get("at") else None
+    except (TypeError, ValueError):
+        verify["time"] = None
+    return verify
 
 
 def _offsite_dir() -> str:
