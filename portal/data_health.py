@@ -52,12 +52,18 @@ def has_copies(backup_dir: Path, name: str) -> bool:
         return False
 
 
-def how_to_fix(app: Flask, name: str) -> str:
-    """The command that brings a data file back, for this instance."""
+def how_to_fix(app: Flask, name: str, present: bool = False) -> str:
+    """The command that brings a data file back, for this instance (`present`: something
+    is there in its place, which `init` would not replace)."""
     if has_copies(Path(app.config["BACKUP_DIR"]), name):
         return (
             f"Bring it back from its newest copy with: "
             f"{flask_command(app, f'backup restore {name} --generation 0')}"
+        )
+    if present:
+        return (
+            f"It has no copies: move it out of {app.config['DATA_DIR']}, then "
+            f"`{flask_command(app, 'init')}` creates it empty."
         )
     return f"It has no copies; `{flask_command(app, 'init')}` creates it empty."
 
@@ -75,14 +81,19 @@ class DataProblem:
         return f"The data file {self.path} {self.what}. {self.fix}"
 
 
-def problems(app: Flask) -> dict[str, DataProblem]:
-    """Every data file with a problem, by name."""
+def problems(app: Flask, kinds: bool = False) -> dict[str, DataProblem]:
+    """Every data file with a problem, by name; with `kinds`, a database of another kind
+    (another data file copied over it) is one too (asked when a query has failed)."""
     data_dir = Path(app.config["DATA_DIR"])
     found = {}
     for spec in DATA_FILES:
         path = data_dir / spec.name
-        if problem := live_problem(path):
-            found[spec.name] = DataProblem(spec.name, path, problem, how_to_fix(app, spec.name))
+        problem = live_problem(path)
+        if problem is None and kinds and (wrong := wrong_kind(spec, path, live=True)):
+            problem = f"is not the portal's {spec.name} ({wrong})"
+        if problem:
+            fix = how_to_fix(app, spec.name, present=problem != "is missing")
+            found[spec.name] = DataProblem(spec.name, path, problem, fix)
     return found
 
 
@@ -142,9 +153,10 @@ def expected_shape(spec: DataFile, version: int) -> dict[str, tuple[str, ...]]:
         conn.close()
 
 
-def wrong_kind(spec: DataFile, path: Path) -> str | None:
-    """What makes the database at `path` not a copy of data file `spec`, or None."""
-    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+def wrong_kind(spec: DataFile, path: Path, live: bool = False) -> str | None:
+    """What makes the database at `path` not a copy of data file `spec` (with `live`: not
+    the live data file `spec`, read with its WAL), or None."""
+    uri = f"{path.resolve().as_uri()}?mode=ro" + ("" if live else "&immutable=1")
     try:
         conn = sqlite3.connect(uri, uri=True)
         try:

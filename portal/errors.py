@@ -57,10 +57,11 @@ def handle_unexpected(exc: Exception):
 
 
 def handle_data_file(exc: sqlite3.DatabaseError):
-    """A data file that is missing or damaged: say which, and that the administrator can
-    bring it back, instead of a 500 (a plain page: it cannot rely on the login, which
-    lives in system.db). Any other database error is a bug and goes on as one."""
-    problems = data_health.problems(current_app)
+    """A data file that is missing, damaged or of another kind (a query on it fails): say
+    which, and that the administrator can bring it back, instead of a 500 (a plain page:
+    it cannot rely on the login, which lives in system.db). Any other database error is a
+    bug and goes on as one."""
+    problems = data_health.problems(current_app, kinds=True)
     disk = data_health.disk_problem(current_app)
     if not problems and not disk:
         raise exc

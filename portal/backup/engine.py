@@ -13,7 +13,7 @@ from pathlib import Path
 
 from portal.backup import lock, safety
 from portal.backup import state as state_mod
-from portal.backup.database_files import database_size
+from portal.backup.database_files import database_problem, database_size
 from portal.backup.errors import BackupError, RestoreError
 from portal.backup.fileops import FileOps
 from portal.backup.layout import GENERATIONS, Layout, copy_words, taken_at
@@ -45,6 +45,7 @@ class Source:
     name: str
     path: Path
     kind_check: KindCheck | None = None
+    live_check: KindCheck | None = None  # the same question of the live file (with its WAL)
 
     def wrong_kind(self, path: Path) -> str | None:
         """What makes the database at `path` not a copy of this data file, or None."""
@@ -181,7 +182,19 @@ class BackupEngine:
         """Re-check every copy (integrity, SHA-256 against the record made with it).
         Writes nothing."""
         with self.locked("verify", self.now(), wait):
-            return verify_copies(self.state(), self.layout, self.ops)
+            report = verify_copies(self.state(), self.layout, self.ops)
+        for source in self.sources.values():
+            if problem := self.live_problem(source):
+                report.live_problems.append(f"the live data file {source.path} {problem}")
+        return report
+
+    def live_problem(self, source: Source) -> str | None:
+        """What is wrong with a live data file: missing, not a database, another kind."""
+        if problem := database_problem(source.path):
+            return problem
+        if source.live_check and (wrong := source.live_check(source.path)):
+            return f"is not the portal's {source.name} ({wrong})"
+        return None
 
     def restore(
         self,

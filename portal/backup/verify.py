@@ -28,13 +28,14 @@ class VerifyReport:
     problems: list[Problem] = field(default_factory=list)
     unrecorded: list[Problem] = field(default_factory=list)
     ledger_problems: list[str] = field(default_factory=list)
+    live_problems: list[str] = field(default_factory=list)  # the live data files themselves
     notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         """Nothing differs from its record, nothing is damaged or missing. Unrecorded
         copies do not make a report fail, but they are not verified either."""
-        return not self.problems and not self.ledger_problems
+        return not self.problems and not self.ledger_problems and not self.live_problems
 
     def summary(self, problems: bool = True) -> str:
         """The result in one sentence or two, for the page and the command line:
@@ -56,7 +57,7 @@ class VerifyReport:
             if checked == 1:
                 return "The 1 recorded copy was verified" + good + after
             return f"All {checked} recorded copies were verified" + good + after
-        found = [*self.ledger_problems, *map(str, self.problems)]
+        found = [*self.live_problems, *self.ledger_problems, *map(str, self.problems)]
         head = f"{len(found)} {'problem' if len(found) == 1 else 'problems'} found"
         return (f"{head}: " + "; ".join(found) if problems else head) + "." + after
 

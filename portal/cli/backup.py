@@ -156,7 +156,7 @@ def verify_command() -> None:
         raise click.ClickException(str(exc)) from exc
     for note in report.notes:
         click.echo(f"Note: {note}")
-    for problem in report.ledger_problems:
+    for problem in [*report.live_problems, *report.ledger_problems]:
         click.echo(f"PROBLEM: {problem}")
     for problem in report.problems:
         click.echo(f"PROBLEM: {problem}")

@@ -36,7 +36,12 @@ def engine(app: Flask | None = None) -> BackupEngine:
     return BackupEngine(
         backup_dir=Path(app.config["BACKUP_DIR"]),
         sources=[
-            Source(spec.name, data_path(spec.name, app), partial(data_health.wrong_kind, spec))
+            Source(
+                spec.name,
+                data_path(spec.name, app),
+                partial(data_health.wrong_kind, spec),
+                partial(data_health.wrong_kind, spec, live=True),
+            )
             for spec in DATA_FILES
         ],
         clock=get_clock(app).now,
@@ -143,7 +148,10 @@ def verify(
     report = engine(app).verify(wait=wait)
     result = {
         "at": get_clock(app).now().isoformat(),
-        "problems": {f"{p.name}|{p.generation}": p.message for p in report.problems},
+        "problems": {
+            **{f"{p.name}|{p.generation}": p.message for p in report.problems},
+            **{f"live|{n}": problem for n, problem in enumerate(report.live_problems)},
+        },
         "checked": len(report.checked),  # the page says what was checked, never "all good"
         "unrecorded": len(report.unrecorded),  # over nothing
     }
