@@ -80,9 +80,20 @@ def test_a_second_run_the_same_day_replaces_that_days_copies(site):
     assert again.sent == ["todo.db"] and again.reused == ["system.db"]
     assert dated_folders(share.root) == ["2026-11-27"]
     day = share.root / "2026-11-27"
-    assert mark_of(day / "todo.db") == f"todo.db at {local(2026, 11, 27, 16, 5).isoformat()}"
-    manifest = manifest_mod.parse(date(2026, 11, 27), (day / "manifest.txt").read_text())
-    assert manifest.item("todo.db").sha256 == engine.ops.sha256(day / "todo.db")
+    # Written beside the morning's copy and manifest, never over them (issue 20, item 16);
+    # once the new manifest was whole, the morning's went.
+    assert sorted(p.name for p in day.iterdir()) == [
+        ".office-portal-day",
+        "manifest-2.txt",
+        "system.db",
+        "todo-2.db",
+    ]
+    assert mark_of(day / "todo-2.db") == f"todo.db at {local(2026, 11, 27, 16, 5).isoformat()}"
+    manifest = manifest_mod.parse(date(2026, 11, 27), (day / "manifest-2.txt").read_text())
+    assert manifest.item("todo.db").sha256 == engine.ops.sha256(day / "todo-2.db")
+    assert (
+        share.ops.sha256(share.path_of(manifest.item("todo.db"))) == manifest.item("todo.db").sha256
+    )
     # Nothing new: nothing is written at all.
     assert send(share, newest_local(engine), date(2026, 11, 27)).unchanged
 
@@ -252,7 +263,7 @@ def test_a_damaged_manifest_makes_its_day_incomplete_and_verify_says_why(site):
         share.day(date(2026, 11, 27))
     report = verify(share)
     assert not report.ok
-    assert report.problems[0] == "2026-11-27: its manifest cannot be read whole (line 9)"
+    assert report.problems[0] == "2026-11-27: its manifest cannot be read whole (line 10)"
 
 
 def test_an_off_site_folder_that_is_a_file_is_named(tmp_path):

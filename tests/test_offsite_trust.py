@@ -128,7 +128,7 @@ def test_a_day_with_an_unreadable_line_is_kept_and_reported_until_it_ages_out(si
     damaged = share.root / "2026-11-02" / "manifest.txt"
     damaged.write_text(damaged.read_text().replace("todo.db\t", "t\x00do.db\tgarbage", 1))
     report = verify(share)
-    assert report.problems == ["2026-11-02: its manifest cannot be read whole (line 8)"]
+    assert report.problems == ["2026-11-02: its manifest cannot be read whole (line 9)"]
     back_up_and_send(engine, share, keep=keep)  # 4 Nov: 2, 3, 4 Nov are the 3 kept
     assert (share.root / "2026-11-02" / "todo.db").is_file()
     assert (share.root / "2026-11-02" / "system.db").is_file()

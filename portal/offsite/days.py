@@ -18,7 +18,7 @@ from portal.offsite import manifest as manifest_mod
 from portal.offsite import place
 from portal.offsite.confined import Confined, NotFollowed
 from portal.offsite.errors import OffsiteError
-from portal.offsite.manifest import MANIFEST_NAME, Manifest
+from portal.offsite.manifest import Manifest, manifest_number
 
 
 class OffsiteFolder(Protocol):
@@ -41,6 +41,7 @@ MANIFEST_MAX_BYTES = 256 * 1024
 
 _DAY_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 WORK_FILE = re.compile(r"^\..+\.[0-9a-f]{8,12}\.partial$")
+SECOND_COPY = re.compile(r"^[A-Za-z0-9_]+-\d{1,4}\.db$")
 WORK_FOLDER = re.compile(r"^\.\d{4}-\d{2}-\d{2}\.[0-9a-f]{8}\.partial$")
 
 
@@ -64,6 +65,7 @@ class DayFolder:
     manifest: Manifest | None
     problem: str | None = None  # why the manifest cannot be read, or what it lacks
     strays: tuple[str, ...] = ()  # entries in it that the portal did not make
+    manifests: tuple[str, ...] = ()  # its manifest files, newest first
 
     @property
     def complete(self) -> bool:
@@ -129,26 +131,40 @@ def survey(folder: OffsiteFolder) -> Survey:
 
 
 def own_day(folder: OffsiteFolder, day: date, path: Path) -> DayFolder | None:
-    """The day folder at `path` if the portal made it, else None."""
+    """The day folder at `path` if the portal made it, else None. Its manifest is the
+    newest of manifest.txt, manifest-2.txt, ... (a later run that day writes the next)."""
     try:
-        text = read_small(folder, path / MANIFEST_NAME, MANIFEST_MAX_BYTES)
+        names = [n for n, kind in folder.confined.entries(path) if kind == "file"]
+    except OSError:
+        return None
+    manifests = tuple(
+        sorted((n for n in names if manifest_number(n)), key=manifest_number, reverse=True)
+    )
+    text = None
+    try:
+        for name in manifests:
+            text = read_small(folder, path / name, MANIFEST_MAX_BYTES)
+            if text is not None and manifest_mod.is_manifest_of(day, text):
+                break
     except OSError as exc:
         if not has_day_marker(folder, path):
             return None
-        return DayFolder(day, path, None, f"its manifest cannot be read ({exc})")
+        return DayFolder(day, path, None, f"its manifest cannot be read ({exc})", (), manifests)
     if text is not None and manifest_mod.is_manifest_of(day, text):
         manifest = manifest_mod.read(day, text)
         if manifest.owner not in ("", folder.owner):
             return None  # another portal's day
-        return _judged(folder, day, path, manifest)
+        return _judged(folder, day, path, manifest, manifests)
     if not has_day_marker(folder, path):
         return None
     if text is not None:
-        return DayFolder(day, path, None, "its manifest is not one the portal wrote")
-    return DayFolder(day, path, None, strays=_day_strays(folder, path, None))
+        return DayFolder(day, path, None, "its manifest is not one the portal wrote", (), manifests)
+    return DayFolder(day, path, None, strays=_day_strays(folder, path, None), manifests=manifests)
 
 
-def _judged(folder: OffsiteFolder, day: date, path: Path, manifest: Manifest) -> DayFolder:
+def _judged(
+    folder: OffsiteFolder, day: date, path: Path, manifest: Manifest, manifests: tuple
+) -> DayFolder:
     problem = None
     if manifest.bad_lines:
         lines = ", ".join(str(n) for n in manifest.bad_lines[:5])
@@ -157,7 +173,8 @@ def _judged(folder: OffsiteFolder, day: date, path: Path, manifest: Manifest) ->
         problem = f"its manifest has no copy of {', '.join(missing)}"
     elif not manifest.items:
         problem = "its manifest records no copy"
-    return DayFolder(day, path, manifest, problem, _day_strays(folder, path, manifest))
+    strays = _day_strays(folder, path, manifest)
+    return DayFolder(day, path, manifest, problem, strays, manifests)
 
 
 def is_work(folder: OffsiteFolder, path: Path) -> bool:
@@ -179,9 +196,9 @@ def has_day_marker(folder: OffsiteFolder, path: Path) -> bool:
 
 
 def _day_strays(folder: OffsiteFolder, path: Path, manifest: Manifest | None) -> tuple[str, ...]:
-    own = {MANIFEST_NAME, DAY_MARKER, *folder.names}
+    own = {DAY_MARKER, *folder.names}
     if manifest is not None:
-        own.update(item.name for item in manifest.items)
+        own.update(item.stored_name for item in manifest.items)
     try:
         entries = folder.confined.entries(path)
     except OSError:
@@ -189,8 +206,13 @@ def _day_strays(folder: OffsiteFolder, path: Path, manifest: Manifest | None) ->
     return tuple(
         _stray_words(name, kind)
         for name, kind in sorted(entries)
-        if not (kind == "file" and (name in own or WORK_FILE.match(name)))
+        if not (kind == "file" and (name in own or is_own_name(name)))
     )
+
+
+def is_own_name(name: str) -> bool:
+    """A manifest, a work file, or a copy a later run that day wrote ('todo-2.db')."""
+    return bool(manifest_number(name) or WORK_FILE.match(name) or SECOND_COPY.match(name))
 
 
 def _kept_strays(folder: OffsiteFolder) -> list[str]:

@@ -207,13 +207,13 @@ class OffsiteFolder:
         """Where the bytes of a recorded copy are: in the day folder it names, or under
         kept-copies/ once that day was pruned while later days still used it. Only a
         regular file counts: a link there is never followed."""
-        in_day = self.day_path(item.stored_in) / item.name
+        in_day = self.day_path(item.stored_in) / item.stored_name
         try:
             if self.confined.kind(in_day) == "file":
                 return in_day
         except OSError:
             return in_day
-        return self.kept_copies / item.stored_in.isoformat() / item.name
+        return self.kept_copies / item.stored_in.isoformat() / item.stored_name
 
     def is_copy(self, path: Path) -> bool:
         """Whether a regular file (not a link) is at `path`."""

@@ -7,12 +7,33 @@ whose copy was identical (nothing is copied twice)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from portal.offsite.errors import OffsiteError
 
 MANIFEST_NAME = "manifest.txt"
+# A second run on the same day writes manifest-2.txt (then -3 ...) beside the first, never
+# over it: the day stays complete until its replacement is, and a share that cannot
+# rename over an existing file (some SFTP servers, some NAS) is never asked to.
+_MANIFEST = re.compile(r"^manifest(?:-(\d{1,4}))?\.txt$")
+# A stored copy's own name, when it is not the data file's ('todo-2.db': a second run).
+_STORED = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+
+
+def manifest_number(name: str) -> int | None:
+    """1 for manifest.txt, N for manifest-N.txt, None for any other name."""
+    match = _MANIFEST.match(name)
+    if not match:
+        return None
+    return int(match[1]) if match[1] else 1
+
+
+def manifest_name(number: int) -> str:
+    return MANIFEST_NAME if number == 1 else f"manifest-{number}.txt"
+
+
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S %z"
 FIRST_LINE = "# manifest.txt: the Office Portal's off-site copy of {day}."
 HEADER = """\
@@ -20,7 +41,8 @@ HEADER = """\
 # the manifest is written after every copy in it was written, read back and compared.
 # One line per data file, fields separated by tabs: file, taken at, size in bytes,
 # SHA-256, taken by, stored in (the dated folder holding the bytes: this one, or an
-# earlier day whose copy was identical; under kept-copies/ once that day was pruned).
+# earlier day whose copy was identical; under kept-copies/ once that day was pruned),
+# and the stored copy's own name when it is not the file's (a second run that day).
 """
 
 
@@ -34,6 +56,11 @@ class Item:
     sha256: str
     taken_by: str
     stored_in: date
+    file: str = ""  # the stored copy's name when it is not `name` (a second run's copy)
+
+    @property
+    def stored_name(self) -> str:
+        return self.file or self.name
 
 
 @dataclass(frozen=True)
@@ -60,6 +87,8 @@ def render(manifest: Manifest) -> str:
             item.taken_by,
             item.stored_in.isoformat(),
         ]
+        if item.file and item.file != item.name:
+            fields.append(item.file)
         lines.append("\t".join(fields) + "\n")
     return "".join(lines)
 
@@ -95,8 +124,11 @@ def read(day: date, text: str) -> Manifest:
 def _item(day: date, line: str) -> Item | None:
     if len(line) > LONGEST_LINE:
         return None
+    fields = line.split("\t")
+    if len(fields) == 6:
+        fields.append("")
     try:
-        name, taken, size, sha256, who, stored_in = line.split("\t")
+        name, taken, size, sha256, who, stored_in, file = fields
         item = Item(
             name,
             datetime.strptime(taken, TIME_FORMAT),
@@ -104,12 +136,31 @@ def _item(day: date, line: str) -> Item | None:
             sha256,
             who,
             date.fromisoformat(stored_in),
+            file,
         )
     except ValueError:
         return None
     if len(item.sha256) != 64 or item.stored_in > day or item.size < 0:
         return None
+    if item.file and not _is_later_copy(item.name, item.file):
+        return None  # never a path, never another file: 'todo-2.db' for todo.db
     return item
+
+
+def _is_later_copy(name: str, file: str) -> bool:
+    stem, dot, suffix = name.rpartition(".")
+    return (
+        bool(_STORED.match(file))
+        and file.startswith(f"{stem}-")
+        and file.endswith(f"{dot}{suffix}")
+        and file[len(stem) + 1 : len(file) - len(dot + suffix)].isdigit()
+    )
+
+
+def later_copy_name(name: str, number: int) -> str:
+    """The stored name of a later copy of `name` the same day: 'todo-2.db'."""
+    stem, dot, suffix = name.rpartition(".")
+    return f"{stem}-{number}{dot}{suffix}"
 
 
 def parse(day: date, text: str) -> Manifest:

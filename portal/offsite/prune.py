@@ -17,9 +17,16 @@ from datetime import date
 from pathlib import Path
 
 from portal.offsite import retention
-from portal.offsite.days import DAY_MARKER, KEPT_COPIES, DayFolder, as_day, has_day_marker
+from portal.offsite.days import (
+    DAY_MARKER,
+    KEPT_COPIES,
+    SECOND_COPY,
+    DayFolder,
+    as_day,
+    has_day_marker,
+    is_own_name,
+)
 from portal.offsite.folder import OffsiteFolder
-from portal.offsite.manifest import MANIFEST_NAME
 from portal.offsite.place import render_marker
 from portal.offsite.retention import Keep
 
@@ -31,10 +38,12 @@ def prune(folder: OffsiteFolder, today: date, keep: Keep) -> list[date]:
     with_manifest = [d for d in days if d.manifest is not None]
     kept_days = retention.kept([d.day for d in with_manifest], keep)
     kept = [d for d in with_manifest if d.day in kept_days]
-    used = {(item.stored_in.isoformat(), item.name) for d in kept for item in d.manifest.items}
+    used = {
+        (item.stored_in.isoformat(), item.stored_name) for d in kept for item in d.manifest.items
+    }
     # A kept day with unreadable lines may point to any earlier copy: keep them all.
     guard = max((d.day for d in kept if d.manifest.bad_lines), default=None)
-    own_names = set(folder.names) | {i.name for d in with_manifest for i in d.manifest.items}
+    own_names = set(folder.names) | {i.stored_name for d in with_manifest for i in d.manifest.items}
 
     def needed(day: str, name: str) -> bool:
         return (day, name) in used or (guard is not None and day <= guard.isoformat())
@@ -66,7 +75,8 @@ def _marked(folder: OffsiteFolder, path: Path) -> bool:
 
 def _retire(folder: OffsiteFolder, day: DayFolder, needed, own_names: set) -> None:
     ops, path, name = folder.ops, day.path, day.day.isoformat()
-    ops.unlink(path / MANIFEST_NAME)
+    for manifest in day.manifests:  # first: a half-pruned day is never offered
+        ops.unlink(path / manifest)
     ops.fsync_dir(path)
     keep = [n for n, kind in folder.confined.entries(path) if kind == "file" and needed(name, n)]
     if keep:
@@ -86,9 +96,9 @@ def _drop_unused(folder: OffsiteFolder, path: Path, day: str, needed, own_names:
     for name, kind in folder.confined.entries(path):
         if kind != "file" or name == DAY_MARKER or needed(day, name):
             continue
-        if name in own_names:
+        if name in own_names or SECOND_COPY.match(name):
             folder.ops.delete_copy(path / name)
-        elif name.startswith(".") and name.endswith(".partial"):
+        elif is_own_name(name):  # a manifest or a work file
             folder.ops.unlink(path / name)
     left = [name for name, _kind in folder.confined.entries(path)]
     if left == [DAY_MARKER]:

@@ -2,8 +2,10 @@
   1. compare each copy with the previous complete day (and this day's, on a second run):
      a copy with the same SHA-256 is not sent again, the manifest points to it;
   2. check the free space for the rest;
-  3. on a second run the same day, delete this day's manifest first: the folder is
-     incomplete (never offered for restore) until the new one is written;
+  3. on a second run the same day, the changed copies get names of their own
+     ('todo-2.db') and the manifest is written beside the first ('manifest-2.txt'): the
+     day stays complete with its earlier copies until the new manifest is whole, and no
+     share is asked to rename over a file (some SFTP servers and NAS cannot);
   4. each copy: streamed to a .partial name, flushed, read back and compared with the
      SHA-256 recorded when the local copy was made (matching, the bytes on the share are
      the recorded ones, whatever happened on the way), renamed;
@@ -24,13 +26,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from portal.offsite import day_steps
 from portal.offsite import manifest as manifest_mod
 from portal.offsite import prune as prune_mod
 from portal.offsite.confined import NotFollowed
 from portal.offsite.errors import OffsiteError
-from portal.offsite.folder import DAY_MARKER, PARTIAL, DayFolder, OffsiteFolder
-from portal.offsite.manifest import MANIFEST_NAME, Item, Manifest
-from portal.offsite.place import render_marker
+from portal.offsite.folder import PARTIAL, DayFolder, OffsiteFolder
+from portal.offsite.manifest import Item, Manifest
 from portal.offsite.retention import Keep
 
 
@@ -120,9 +122,9 @@ def plan(
         if earlier is None and (heal := _healable(folder, [current, previous], copy, day)):
             earlier, path = heal
             to_heal[path] = copy
-        stored_in = earlier.stored_in if earlier else day
+        stored_in, file = (earlier.stored_in, earlier.file) if earlier else (day, "")
         items.append(
-            Item(copy.name, copy.taken_at, copy.size, copy.sha256, copy.taken_by, stored_in)
+            Item(copy.name, copy.taken_at, copy.size, copy.sha256, copy.taken_by, stored_in, file)
         )
         if earlier is None:
             to_send.append(copy)
@@ -156,19 +158,24 @@ def send(
     ops, target = folder.ops, folder.day_path(day)
     try:
         for path, copy in to_heal.items():
-            _send_one(folder, copy, path.parent)
+            _send_one(folder, copy, path.parent, path.name, heal=True)
             result.healed.append(copy.name)
             result.bytes_written += copy.size
-        if current is not None:
-            ops.unlink(target / MANIFEST_NAME)
-            ops.fsync_dir(target)
-        _day_folder(folder, day, days)
+        day_steps.day_folder(folder, day, days)
         _remove_partials(folder, target)
+        stored = {}
         for copy in to_send:
-            _send_one(folder, copy, target)
+            stored[copy.name] = _send_one(
+                folder, copy, target, day_steps.free_name(folder, target, copy.name)
+            )
             result.sent.append(copy.name)
             result.bytes_written += copy.size
-        ops.write_atomic(target / MANIFEST_NAME, manifest_mod.render(manifest))
+        manifest = day_steps.with_stored_names(manifest, stored)
+        # Beside the day's earlier manifest, never over it: the day stays complete with
+        # its earlier copies until this one is written whole.
+        ops.write_atomic(
+            target / day_steps.next_manifest(folder, target), manifest_mod.render(manifest)
+        )
     except NotFollowed as exc:
         raise OffsiteError(
             f"The off-site copy to {folder.root} was stopped: {exc}. The local backup is "
@@ -180,28 +187,8 @@ def send(
             "complete; the off-site copy is tried again."
         ) from exc
     result.reused = [name for name in result.reused if name not in result.healed]
+    day_steps.tidy_day(folder, target, manifest, result)
     return _prune(folder, day, keep, result)
-
-
-def _day_folder(folder: OffsiteFolder, day: date, days: list[DayFolder]) -> None:
-    """The day folder: the portal's own from an earlier try, or made now. A new one is
-    made under a work name with the day marker in it, then renamed into place, so a day
-    folder never exists unmarked (a kill leaves only a marked work folder, cleaned up by
-    the next run). A folder of that name that the portal did not make is left alone, and
-    nothing is sent."""
-    target = folder.day_path(day)
-    if any(d.day == day for d in days):
-        return
-    if folder.confined.kind(target) is not None:
-        raise OffsiteError(
-            f"The off-site folder holds a folder {target.name} that the portal did not make; "
-            "it was left as it is, and today's copy was not sent. Move it out of the "
-            f"off-site folder {folder.root}."
-        )
-    work = folder.work_folder(day)
-    folder.ops.mkdir_share(work)
-    folder.ops.write_atomic(work / DAY_MARKER, render_marker(folder.owner, folder.instance))
-    folder.ops.rename_folder(work, target)
 
 
 def _prune(folder: OffsiteFolder, day: date, keep: Keep | None, result: SendResult) -> SendResult:
@@ -213,7 +200,12 @@ def _prune(folder: OffsiteFolder, day: date, keep: Keep | None, result: SendResu
     return result
 
 
-def _send_one(folder: OffsiteFolder, copy: LocalCopy, target: Path) -> None:
+def _send_one(
+    folder: OffsiteFolder, copy: LocalCopy, target: Path, stored: str, heal: bool = False
+) -> str:
+    """Send one copy as `stored` in `target`: written to a work name, read back and
+    compared, then named. Only a damaged copy being healed is replaced (deleted first,
+    then named: no share is asked to rename over a file)."""
     ops = folder.ops
     partial = folder.partial(target, copy.name)
     try:
@@ -229,11 +221,14 @@ def _send_one(folder: OffsiteFolder, copy: LocalCopy, target: Path) -> None:
                 f"The copy of {copy.name} read back from the off-site folder differs from "
                 "what was sent; it was not kept."
             )
-        ops.replace(partial, target / copy.name)
+        if heal:
+            ops.unlink(target / stored)
+        ops.replace(partial, target / stored)
     finally:
         with contextlib.suppress(OSError):
             ops.unlink(partial)
     ops.fsync_dir(target)
+    return stored
 
 
 def _remove_partials(folder: OffsiteFolder, target: Path) -> None:
