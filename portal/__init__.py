@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Flask
 
 from portal import clock, db, errors, filters, forms, instance, security, startup
-from portal.config import Defaults
+from portal.config import Defaults, check_settings
+from portal.setting_error import SettingError
 from portal.web import RowIdConverter
 
 
@@ -20,8 +21,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("PORTAL")
     if test_config:
         app.config.from_mapping(test_config)
+    try:
+        check_settings(app.config)
+        clock.init_app(app)
+    except SettingError as exc:
+        if _loaded_by_flask_cli():
+            import click
 
-    clock.init_app(app)
+            raise click.ClickException(str(exc)) from None  # "Error: ...", status 1
+        raise
+
     db.init_app(app)
     if _loaded_by_flask_cli() and not test_config:
         # `flask --app portal ...`: only find the instance. Listing the commands or their

@@ -40,8 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     import waitress
 
     from portal import create_app
+    from portal.setting_error import SettingError
 
-    app = create_app()
+    try:
+        app = create_app()
+    except SettingError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
     try:
         # Listen first: a busy port is said before anything else, and nothing else runs.
         server = waitress.create_server(

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, current_app
 
+from portal.setting_error import SettingError
+
 
 def system_clock() -> datetime:
     """The real time, as an aware UTC datetime."""
@@ -43,7 +45,7 @@ def resolve_zone(name: str) -> tzinfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise RuntimeError(
+        raise SettingError(
             f"TIMEZONE={name!r} is not a known time zone; use a name like 'Europe/Berlin'"
         ) from exc
 

@@ -2,6 +2,35 @@
 then by PORTAL_* environment variables, then by create_app(test_config)."""
 
 from portal.clock import system_clock
+from portal.setting_error import SettingError
+
+_TAKES = {
+    bool: "true or false",
+    int: "a number",
+    float: "a number",
+    str: "text",
+    list: 'a list (in a PORTAL_ variable written as JSON: "[0, 1, 2]")',
+}
+
+
+def check_settings(config) -> None:
+    """SettingError naming the first setting whose value is not of its default's type
+    (PORTAL_FILE_HELD_SECONDS=abc arrives as the text 'abc'): said when the portal or a
+    command starts, not as a traceback at the first backup."""
+    for name in dir(Defaults):
+        if not name.isupper() or name not in config:
+            continue
+        default, value = getattr(Defaults, name), config[name]
+        kind = type(default)
+        if kind not in _TAKES or default is None:
+            continue
+        if kind in (int, float) and isinstance(value, int | float) and not isinstance(value, bool):
+            continue
+        if isinstance(value, bool) is not (kind is bool) or not isinstance(value, kind):
+            raise SettingError(
+                f"The setting {name} (PORTAL_{name}) is {value!r:.60}: it takes "
+                f"{_TAKES[kind]}, e.g. {name}={default!r}."
+            )
 
 
 class Defaults:

@@ -78,7 +78,7 @@ def test_secret_key_is_kept_and_random(tmp_path):
 
 
 def test_unknown_time_zone_is_a_clear_error(tmp_path):
-    with pytest.raises(RuntimeError, match="not a known time zone"):
+    with pytest.raises(RuntimeError, match="not a known time zone"):  # a SettingError
         make(tmp_path / "i", TIMEZONE="Mars/Olympus")
 
 
