@@ -48,7 +48,7 @@ _POSIX_SYSTEM_FOLDERS = (
     "/",
     "/home",
     "/root",
-    "/tmp",  # noqa: S108 - a folder refused, not a temporary file made
+    "/tmp",  # noqa: S108  # nosec B108 - a folder refused, not a temporary file made
     "/var",
     "/mnt",
     "/media",
