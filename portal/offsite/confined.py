@@ -95,7 +95,10 @@ class Confined:
             walked = self.root
             for part in folders:
                 walked = walked / part
-                if kind(_lstat(walked)) != "dir":
+                found = kind(_lstat(walked))
+                if found is None:
+                    raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(walked))
+                if found != "dir":
                     raise NotFollowed(walked, "not a real folder (a link or a junction?)")
             yield None, name
             return
