@@ -175,7 +175,6 @@ class BackupEngine:
         with self.locked(who, started, wait):
             if problem := self.ledger_problem():
                 raise BackupError(problem)
-            self.state()  # an unreadable backup.txt stops the run before anything moves
             return Run(self, who, progress).back_up(names, started)
 
     def verify(self, wait: float | None = None) -> VerifyReport:

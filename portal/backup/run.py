@@ -66,6 +66,8 @@ class Run:
         """Back up `names` in order; a failure says which were backed up before it."""
         result = RunResult(started_at=started)
         try:
+            # First: an unreadable backup.txt stops the run before anything is touched.
+            state = self.engine.state()
             for generation in range(1, GENERATIONS + 1):
                 self.ops.mkdir(self.layout.slot_dir(generation))
             if removed := self._clean_leftovers():
@@ -73,7 +75,6 @@ class Run:
                     f"removed {len(removed)} leftover {'file' if len(removed) == 1 else 'files'} "
                     "of an interrupted run"
                 )
-            state = self.engine.state()
         except OSError as exc:
             raise BackupError(f"The backup could not start ({exc}). Nothing was changed.") from exc
         result.notes.extend(state_mod.notes(state))

@@ -181,7 +181,7 @@ class Confined:
     def unlink(self, path: Path) -> None:
         """Delete a regular file (missing is fine); anything else is refused."""
         with self.folder_of(path) as (fd, name):
-            info = _lstat(path) if fd is None else _lstat_at(fd, name)
+            info = _entry(fd, name, path)
             if info is None:
                 return
             if kind(info) != "file":
@@ -194,12 +194,12 @@ class Confined:
     def rename(self, source: Path, target: Path) -> None:
         """Rename a regular file over a missing or regular file, both under the root."""
         with self.folder_of(source) as (sfd, sname), self.folder_of(target) as (tfd, tname):
-            src = _lstat(source) if sfd is None else _lstat_at(sfd, sname)
+            src = _entry(sfd, sname, source)
             if kind(src) != "file":
                 if src is None:
                     raise FileNotFoundError(errno.ENOENT, "not there", str(source))
                 raise NotFollowed(Path(source))
-            dst = _lstat(target) if tfd is None else _lstat_at(tfd, tname)
+            dst = _entry(tfd, tname, target)
             if kind(dst) not in (None, "file"):
                 raise NotFollowed(Path(target))
             if sfd is None:
@@ -210,10 +210,10 @@ class Confined:
     def rename_folder(self, source: Path, target: Path) -> None:
         """Rename a real folder to a name nothing has (FileExistsError otherwise)."""
         with self.folder_of(source) as (sfd, sname), self.folder_of(target) as (tfd, tname):
-            src = _lstat(source) if sfd is None else _lstat_at(sfd, sname)
+            src = _entry(sfd, sname, source)
             if kind(src) != "dir":
                 raise NotFollowed(Path(source), "not a real folder")
-            if (_lstat(target) if tfd is None else _lstat_at(tfd, tname)) is not None:
+            if (_entry(tfd, tname, target)) is not None:
                 raise FileExistsError(errno.EEXIST, "already there", str(target))
             if sfd is None:
                 os.rename(source, target)
@@ -231,7 +231,7 @@ class Confined:
                     os.mkdir(name, 0o700, dir_fd=fd)
                 return True
             except FileExistsError:
-                info = _lstat(path) if fd is None else _lstat_at(fd, name)
+                info = _entry(fd, name, path)
                 if kind(info) != "dir":
                     raise NotFollowed(Path(path), "not a real folder (a link?)") from None
                 return False
@@ -239,7 +239,7 @@ class Confined:
     def rmdir(self, path: Path) -> None:
         """Remove an empty real folder (missing is fine)."""
         with self.folder_of(path) as (fd, name):
-            info = _lstat(path) if fd is None else _lstat_at(fd, name)
+            info = _entry(fd, name, path)
             if info is None:
                 return
             if kind(info) != "dir":
@@ -270,6 +270,11 @@ def _lstat(path: Path) -> os.stat_result | None:
         return os.lstat(path)
     except (FileNotFoundError, NotADirectoryError):
         return None
+
+
+def _entry(fd: int | None, name: str, path: Path) -> os.stat_result | None:
+    """The entry `name` in the folder held by `fd` (by its path where there is no fd)."""
+    return _lstat(path) if fd is None else _lstat_at(fd, name)
 
 
 def _lstat_at(fd: int, name: str) -> os.stat_result | None:

@@ -58,7 +58,7 @@ def prune(folder: OffsiteFolder, today: date, keep: Keep) -> list[date]:
         removed.append(day.day)
     for name, kind in sorted(_entries(folder, folder.kept_copies)):
         held = folder.kept_copies / name
-        if kind == "dir" and as_day(name) and _marked(folder, held):
+        if kind == "dir" and as_day(name) and has_day_marker(folder, held):
             _drop_unused(folder, held, name, needed, own_names)
     return removed
 
@@ -67,10 +67,6 @@ def _entries(folder: OffsiteFolder, path: Path) -> list[tuple[str, str]]:
     if folder.confined.kind(path) != "dir":
         return []
     return folder.confined.entries(path)
-
-
-def _marked(folder: OffsiteFolder, path: Path) -> bool:
-    return has_day_marker(folder, path)
 
 
 def _retire(folder: OffsiteFolder, day: DayFolder, needed, own_names: set) -> None:
