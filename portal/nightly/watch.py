@@ -18,7 +18,7 @@ from portal.db import open_data_file
 from portal.filters import format_datetime
 from portal.instance import flask_command
 from portal.nightly import store
-from portal.notify import notify
+from portal.notify import notify, send_held
 from portal.notify import settings as notify_settings
 from portal.reminder import store as reminder_store
 
@@ -27,18 +27,20 @@ GRACE = timedelta(hours=1)
 
 
 def check(app: Flask) -> list[str]:
-    """Send what is due; the kinds of notice that were sent (for the tests and the log)."""
+    """Send what is due, and what was held within the hour once the hour is over; the
+    kinds of notice that were sent (for the tests and the log)."""
+    held = send_held(app)
     try:
         with open_data_file("system.db", app) as conn:
             if not notify_settings.load(conn, app).on:
-                return []
+                return held
             due = _missed_automatic(app, conn) + _no_backup_today(app, conn)
     except sqlite3.Error as exc:
         app.logger.error("the backup watch could not read system.db: %s", exc)
-        return []
+        return held
     sent = [kind for kind, event, detail in due if notify(app, kind, event, detail) == "sent"]
     offsite.check_failing(app)
-    return sent
+    return held + sent
 
 
 def _days(now: datetime) -> list[date]:

@@ -1,13 +1,18 @@
 """The notices and the rule that keeps them few: each event is sent at most once, and a
-kind is sent at most once an hour. The rule holds across processes: the claim to send is
-written in system.db in one write transaction before anything is sent. A notice that
-cannot be sent is logged, audited and shown on the Data Backup page; it never raises."""
+kind is sent at most once an hour. An event that comes within the hour is held, never
+dropped: the next notice of its kind tells it too ("And 1 more since ..."), and when no
+later one comes, `send_held` (the backup watch, every scheduler tick and process start)
+sends the held ones once the hour is over. The rule holds across processes: the claim
+to send is written in system.db in one write transaction before anything is sent. A
+notice that cannot be sent is logged, audited and shown on the Data Backup page; it
+never raises."""
 
 from __future__ import annotations
 
 import json
 import smtplib
 import sqlite3
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import Flask
@@ -15,6 +20,7 @@ from flask import Flask
 from portal import audit
 from portal.clock import get_clock
 from portal.db import open_data_file, transaction
+from portal.filters import format_datetime
 from portal.notify import settings as settings_mod
 from portal.notify import transport
 from portal.settings_store import get_json, parse_json
@@ -27,9 +33,15 @@ KINDS = {
     "offsite-failing": "The off-site copy has failed for 24 hours",
     "damaged-copy": "Verify found a damaged copy",
 }
-STATE_KEY = "notify_state"  # {"sent": {kind: {"at": iso, "events": [...]}}, "error": {...}}
+# {"sent": {kind: {"at": iso, "events": [...]}}, "held": {kind: {"items": [...], "more": n}},
+#  "error": {...}}
+STATE_KEY = "notify_state"
 PER_KIND = timedelta(hours=1)
 REMEMBERED_EVENTS = 50
+# Held events whose text is kept for the next notice; past it they are counted, so a
+# storm of failures cannot grow system.db or the mail without bound.
+HELD_TEXTS = 50
+HELD_TEXT_CHARS = 1000
 
 
 def _read_state(conn: sqlite3.Connection) -> dict:
@@ -46,22 +58,69 @@ def _write_state(conn: sqlite3.Connection, state: dict) -> None:
     )
 
 
-def _claim(conn: sqlite3.Connection, kind: str, event: str, now: datetime) -> str | None:
-    """Take the right to send this event, or say why not ('already sent', 'too soon')."""
+def _held_text(detail: str) -> str:
+    """What a held event says in a later notice: what happened and why (the first two
+    paragraphs; the advice is the same as the notice's own)."""
+    return "\n\n".join(detail.split("\n\n")[:2])[:HELD_TEXT_CHARS]
+
+
+@dataclass
+class Claim:
+    """The right to send one notice of a kind, with the held events it must tell too."""
+
+    since: str  # when the last notice of this kind was sent ("" if never)
+    held: list[dict] = field(default_factory=list)  # {"event", "at", "text"}
+    more: int = 0  # held events beyond HELD_TEXTS, counted only
+    mail: settings_mod.MailSettings | None = None  # the settings it is sent with
+
+
+def _claim(
+    conn: sqlite3.Connection, kind: str, event: str | None, now: datetime, detail: str = ""
+) -> Claim | str:
+    """Take the right to send this event (None: only the held ones) with the events held
+    for its kind, or say why not: 'already sent', 'held' (within the hour: kept for the
+    next notice), 'nothing held', 'too soon'."""
     with transaction(conn):
         state = _read_state(conn)
         sent = state.setdefault("sent", {}).setdefault(kind, {"at": "", "events": []})
-        if event in sent["events"]:
+        held = state.setdefault("held", {}).setdefault(kind, {"items": [], "more": 0})
+        if event in sent["events"] or event in {item["event"] for item in held["items"]}:
             return "already sent"
+        if event is None and not held["items"] and not held["more"]:
+            return "nothing held"
         if sent["at"] and now - datetime.fromisoformat(sent["at"]) < PER_KIND:
-            return "too soon"
+            if event is None:
+                return "too soon"
+            if len(held["items"]) < HELD_TEXTS:
+                text = _held_text(detail)
+                held["items"].append({"event": event, "at": now.isoformat(), "text": text})
+            else:
+                held["more"] += 1
+            _write_state(conn, state)
+            return "held"
+        claim = Claim(sent["at"], held["items"], held["more"])
+        state["held"][kind] = {"items": [], "more": 0}
+        told = [item["event"] for item in claim.held] + ([event] if event else [])
         sent["at"] = now.isoformat()
-        sent["events"] = [*sent["events"], event][-REMEMBERED_EVENTS:]
+        sent["events"] = [*sent["events"], *told][-REMEMBERED_EVENTS:]
         _write_state(conn, state)
-    return None
+    return claim
 
 
-def _deliver(mail: settings_mod.MailSettings, kind: str, subject: str, body: str, facts: dict):
+def _held_section(claim: Claim, zone) -> str:
+    """The held events, told below a notice (or as a notice of their own)."""
+    count = len(claim.held) + claim.more
+    since = format_datetime(datetime.fromisoformat(claim.since), zone) if claim.since else ""
+    lines = [f"And {count} more since the last notice at {since}:"]
+    for item in claim.held:
+        lines.append(f"- {format_datetime(datetime.fromisoformat(item['at']), zone)}: ")
+        lines[-1] += item["text"].replace("\n\n", "\n  ")
+    if claim.more:
+        lines.append(f"- and {claim.more} more like these (not listed)")
+    return "\n".join(lines)
+
+
+def _send(mail: settings_mod.MailSettings, kind: str, subject: str, body: str, facts: dict):
     """Send by every channel that is set; the errors, in words (empty when all went)."""
     errors = []
     if mail.mail_on:
@@ -81,22 +140,57 @@ def _deliver(mail: settings_mod.MailSettings, kind: str, subject: str, body: str
 def notify(app: Flask, kind: str, event: str, detail: str, facts: dict | None = None) -> str:
     """Send the notice of `event` (a key naming this occurrence, e.g. 'missed 2026-11-27')
     of `kind`, with `detail` as its text. Returns what happened: 'sent', 'off' (nothing
-    is set up), 'already sent', 'too soon', 'not sent' (the error is kept and logged)."""
-    now = get_clock(app).now()
+    is set up), 'already sent', 'held' (told with the next notice of its kind), 'not
+    sent' (the error is kept and logged)."""
+    clock = get_clock(app)
+    now = clock.now()
     subject = f"[{app.config['PORTAL_NAME']}] {KINDS[kind]}"
+    claim = _take(app, kind, event, now, detail)
+    if isinstance(claim, str):
+        return claim
+    if claim.held or claim.more:
+        detail = f"{detail}\n\n{_held_section(claim, clock.zone)}"
+    errors = _deliver(app, claim, kind, subject, detail, {"event": event, **(facts or {})})
+    return "not sent" if errors else "sent"
+
+
+def send_held(app: Flask) -> list[str]:
+    """Send, for each kind, the events held within the hour once the hour is over (when
+    no later notice of the kind came to tell them). The kinds sent."""
+    clock = get_clock(app)
+    sent = []
+    for kind, name in KINDS.items():
+        claim = _take(app, kind, None, clock.now(), "")
+        if isinstance(claim, str):
+            continue
+        count = len(claim.held) + claim.more
+        since = format_datetime(datetime.fromisoformat(claim.since), clock.zone)
+        subject = f"[{app.config['PORTAL_NAME']}] {name} ({count} since {since})"
+        body = _held_section(claim, clock.zone)
+        if not _deliver(app, claim, kind, subject, body, {"event": f"{count} held"}):
+            sent.append(kind)
+    return sent
+
+
+def _take(app: Flask, kind: str, event: str | None, now: datetime, detail: str):
     try:
         with open_data_file("system.db", app) as conn:
             mail = settings_mod.load(conn, app)
             if not mail.on:
                 return "off"
-            if refused := _claim(conn, kind, event, now):
-                return refused
+            claim = _claim(conn, kind, event, now, detail)
     except sqlite3.Error as exc:
         app.logger.error("notice %s (%s) not sent: system.db: %s", kind, event, exc)
         return "not sent"
-    errors = _deliver(mail, kind, subject, detail, {"event": event, **(facts or {})})
-    _record(app, now, kind, subject, errors)
-    return "not sent" if errors else "sent"
+    if isinstance(claim, Claim):
+        claim.mail = mail
+    return claim
+
+
+def _deliver(app: Flask, claim: Claim, kind: str, subject: str, body: str, facts: dict):
+    errors = _send(claim.mail, kind, subject, body, facts)
+    _record(app, get_clock(app).now(), kind, subject, errors)
+    return errors
 
 
 def _record(app: Flask, now: datetime, kind: str, subject: str, errors: list[str]) -> None:
@@ -136,6 +230,6 @@ def send_test(app: Flask, mail: settings_mod.MailSettings | None = None) -> list
         "when a backup fails or is missed, when the off-site copy fails for a day, and "
         "when verify finds a damaged copy."
     )
-    errors = _deliver(mail, "test", subject, body, {"event": "test"})
+    errors = _send(mail, "test", subject, body, {"event": "test"})
     _record(app, get_clock(app).now(), "test", subject, errors)
     return errors
