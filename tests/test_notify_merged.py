@@ -67,7 +67,8 @@ def test_a_held_failure_is_sent_by_the_watch_once_the_hour_is_over(
     clock.set(utc(2026, 11, 27, 10, 0))
     watch.check(app)
     assert len(inbox.messages) == 2
-    assert inbox.messages[1]["Subject"] == "[Office Portal] A backup failed (1 since 27 Nov 2026 10:00)"
+    subject = inbox.messages[1]["Subject"]
+    assert subject == "[Office Portal] A backup failed (1 since 27 Nov 2026 10:00)"
     assert "started by bob at 27 Nov 2026 10:10" in inbox.body()
     watch.check(app)
     assert len(inbox.messages) == 2  # told once
