@@ -75,6 +75,10 @@ class Defaults:
     OFFSITE_KEEP_MONTHLY = 12
     # A failed off-site copy is tried again by the scheduler this often.
     OFFSITE_RETRY_MINUTES = 60
+    # A share that gives no answer to a step (a read, a write, a listing) for this long
+    # is taken as not answering: the off-site copy is abandoned and tried again later,
+    # the backup lock released, and the pages say so instead of hanging (issue 20).
+    OFFSITE_ANSWER_SECONDS = 60.0
 
     # Mail when a backup fails or is missed (Flask-Mail's names; sent with smtplib). The
     # Schedule Data Backup page can set these too (its values win). NOTIFY_EMAILS: the

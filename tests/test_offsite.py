@@ -273,5 +273,7 @@ def test_an_off_site_folder_that_is_a_file_is_named(tmp_path):
         share_at(a_file, claim=False).problem() == f"The off-site folder {a_file} is not a folder."
     )
     report = verify(share_at(a_file, claim=False))
-    assert report.problems == [f"The off-site folder {a_file} is not a folder."]
-    assert "problem found" in report.summary()
+    # Not read at all, which is said as such (never as a damaged copy).
+    assert report.unreachable == f"The off-site folder {a_file} is not a folder."
+    assert not report.ok
+    assert report.summary().startswith("Off site: not verified: ")

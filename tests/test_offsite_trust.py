@@ -113,7 +113,7 @@ def test_an_unmounted_share_gets_nothing_written_and_says_so(tmp_path, site):
     with pytest.raises(OffsiteError, match="not marked as this portal's .* not connected"):
         send(unmounted, newest_local(engine), date(2026, 11, 1))
     assert list(mount_point.iterdir()) == []
-    assert "not connected" in verify(unmounted).problems[0]
+    assert "not connected" in verify(unmounted).unreachable
 
 
 # -- item 4: a day with a damaged manifest is kept until it ages out -----------------------

@@ -29,10 +29,14 @@ def _folder() -> OffsiteFolder:
 def list_command() -> None:
     """List every dated off-site folder: its files and sizes, complete or not."""
     target = _folder()
-    if (problem := target.problem()) is not None:
-        raise click.ClickException(problem)
+
+    def look():
+        if (problem := target.problem()) is not None:
+            raise OffsiteError(problem)
+        return target.survey()
+
     try:
-        survey = target.survey()
+        survey = target.within_limit(look)
     except OffsiteError as exc:
         raise click.ClickException(str(exc)) from exc
     days = survey.days
@@ -91,6 +95,9 @@ def verify_command() -> None:
     integrity check). Exit status 1 naming each problem."""
     _folder()
     report = offsite.verify()
+    if report.unreachable:
+        trail.audit_entry(current_app, "backup verified", ACTOR, report.summary(), None)
+        raise click.ClickException(f"{report.unreachable} Nothing was verified.")
     for problem in report.problems:
         click.echo(f"PROBLEM: {problem}")
     for day in report.incomplete:

@@ -26,6 +26,7 @@ from portal.data_health import wrong_kind
 from portal.datafiles import DATA_FILES
 from portal.db import open_data_file
 from portal.offsite import Keep, LocalCopy, OffsiteError, OffsiteFolder, SendResult, send
+from portal.offsite.deadline import NoAnswer
 from portal.offsite.place import location_problem
 from portal.offsite.verify import OffsiteReport
 from portal.offsite.verify import verify as verify_folder
@@ -87,12 +88,19 @@ def send_newest(engine: BackupEngine, who: str, app: Flask | None = None) -> Out
     target = folder(app)
     if target is None:
         return None
-    clock = get_clock(app)
+    clock, clear_of = get_clock(app), protected(app)
     try:
         with engine.locked(f"{who} (off-site copy)", engine.now(), LOCK_WAIT_SECONDS):
-            if problem := location_problem(str(target.root), protected(app)):
-                raise OffsiteError(problem + " Nothing was sent.")
-            result = send(target, newest_local(engine), clock.today(), keep(app), damaged(app))
+            copies, today, rule, skip = newest_local(engine), clock.today(), keep(app), damaged(app)
+
+            def send_all() -> SendResult:
+                if problem := location_problem(str(target.root), clear_of):
+                    raise OffsiteError(problem + " Nothing was sent.")
+                return send(target, copies, today, rule, skip)
+
+            # A share that stops answering gives NoAnswer here; leaving this block
+            # releases the lock, so that no other backup waits behind a silent server.
+            result = target.within_limit(send_all)
     except BackupError as exc:
         return _failed(app, who, str(exc))
     except Exception as exc:  # an unforeseen error on a share must not fail the backup
@@ -194,9 +202,15 @@ def retry_if_behind(engine: BackupEngine, app: Flask, who: str = "scheduler") ->
     """The scheduler's hourly try: send when the off-site copy is behind the local one
     (a failed try, a share that was away, a folder just set)."""
     target = folder(app)
-    if target is None or (target.problem() is None and not is_behind(engine, target)):
+    if target is None:
         return None
-    return send_newest(engine, who, app)
+    try:
+        up_to_date = target.within_limit(
+            lambda: target.problem() is None and not is_behind(engine, target)
+        )
+    except OffsiteError:
+        up_to_date = False  # the try says what is wrong, and records it
+    return None if up_to_date else send_newest(engine, who, app)
 
 
 def restore_candidate(target: OffsiteFolder, name: str, day: date) -> Candidate:
@@ -256,8 +270,13 @@ def verify(app: Flask | None = None) -> OffsiteReport | None:
     if target is None:
         return None
     kinds = {spec.name: partial(wrong_kind, spec) for spec in DATA_FILES}
-    report = verify_folder(target, kinds)
-    if target.problem() is None:
+    try:
+        report, reachable = target.within_limit(
+            lambda: (verify_folder(target, kinds), target.problem() is None)
+        )
+    except NoAnswer as exc:
+        return OffsiteReport(unreachable=str(exc))
+    if reachable:
         try:
             with open_data_file("system.db", app) as conn:
                 status = get_json(conn, STATUS_KEY)

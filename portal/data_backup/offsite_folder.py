@@ -50,15 +50,20 @@ def folder_at(where: str, app: Flask) -> OffsiteFolder:
         owner=portal_id(app),
         names=tuple(spec.name for spec in DATA_FILES),
         instance=f"{socket.gethostname()}: {app.instance_path}",
+        answer_seconds=float(app.config["OFFSITE_ANSWER_SECONDS"]),
     )
 
 
 def place_problem(where: str, app: Flask) -> str | None:
     """Why `where` may not be the off-site folder (a system folder, the instance's own,
     someone else's folder), or None."""
-    if problem := location_problem(where, protected(app)):
-        return problem
-    return folder_at(where, app).claim_problem()
+    target, clear_of = folder_at(where, app), protected(app)
+    try:  # resolving the path already asks the share
+        return target.within_limit(
+            lambda: location_problem(where, clear_of) or target.claim_problem()
+        )
+    except OffsiteError as exc:  # the share does not answer
+        return str(exc)
 
 
 def use_dir(where: str, app: Flask) -> bool:
@@ -68,9 +73,14 @@ def use_dir(where: str, app: Flask) -> bool:
     where = where.strip()
     marked = False
     if where:
-        if problem := location_problem(where, protected(app)):
-            raise OffsiteError(problem)
-        marked = folder_at(where, app).claim()
+        target, clear_of = folder_at(where, app), protected(app)
+
+        def claim() -> bool:
+            if problem := location_problem(where, clear_of):
+                raise OffsiteError(problem)
+            return target.claim()
+
+        marked = target.within_limit(claim)
     with open_data_file("system.db", app) as conn:
         save_dir(conn, where)
     return marked

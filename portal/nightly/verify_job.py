@@ -52,7 +52,7 @@ def run_if_due(app: Flask) -> bool:
         report = offsite.verify(app)
         if report is not None:
             trail.audit_entry(app, "backup verified", WHO, report.summary(), None)
-            if not report.ok:
+            if report.problems:  # not for a share that cannot be reached
                 notices.damaged_copy(app, WHO, report.summary())
         return True
     finally:

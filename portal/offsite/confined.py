@@ -10,7 +10,8 @@ never followed. Files are opened with O_NOFOLLOW. Windows has no openat: each fo
 the way is looked at with lstat first (a link, a junction or any reparse point is
 refused), then the step is made by its path.
 
-The off-site folder itself is the administrator's setting and is taken as configured."""
+The off-site folder itself is the administrator's setting and is taken as configured.
+Every step tells deadline.py it starts: a share that stops answering is given up on."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ import os
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+
+from portal.offsite import deadline
 
 _POSIX_AT = (
     os.name == "posix"
@@ -91,6 +94,7 @@ class Confined:
         """(a handle on the folder holding `path`, its name there); the handle is None
         on Windows, where the folders on the way were checked with lstat instead."""
         *folders, name = self._parts(path)
+        deadline.tick(str(path))
         if not _POSIX_AT:
             walked = self.root
             for part in folders:
@@ -134,6 +138,7 @@ class Confined:
 
     def entries(self, folder: Path) -> list[tuple[str, str]]:
         """(name, kind) of each entry of a real folder under the root, or of the root."""
+        deadline.tick(str(folder))
         if Path(folder) == self.root:
             with os.scandir(self.root) as found:
                 return [(e.name, kind(_entry_lstat(e))) for e in found]

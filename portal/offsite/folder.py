@@ -8,12 +8,14 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from portal.offsite import days as days_mod
+from portal.offsite import deadline, place
 from portal.offsite import manifest as manifest_mod
-from portal.offsite import place
 from portal.offsite.confined import Confined
 from portal.offsite.days import (
     DAY_MARKER,
@@ -29,6 +31,8 @@ from portal.offsite.manifest import MANIFEST_NAME, Item
 from portal.offsite.shareops import ShareOps
 
 __all__ = ["DAY_MARKER", "KEPT_COPIES", "PARTIAL", "DayFolder", "OffsiteFolder", "as_day"]
+
+T = TypeVar("T")
 
 # Room kept free beyond the copies, as for the local backup.
 SPACE_MARGIN = 1024 * 1024
@@ -46,6 +50,7 @@ class OffsiteFolder:
         owner: str,
         names: tuple[str, ...] = (),
         instance: str = "",
+        answer_seconds: float = 0,
     ):
         self.root = Path(root)
         self.ops = ops or ShareOps()
@@ -54,6 +59,12 @@ class OffsiteFolder:
         self.owner = owner  # the portal instance's id, written in the marker
         self.names = tuple(names)  # the data files every complete day holds
         self.instance = instance  # the instance, as the marker names it for a person
+        self.answer_seconds = answer_seconds  # the share's time limit (0: none)
+
+    def within_limit(self, work: Callable[[], T]) -> T:
+        """work() under the share's time limit: NoAnswer (an OffsiteError) when a step on
+        the share gets no answer for `answer_seconds` (deadline.py)."""
+        return deadline.within(self.root, self.answer_seconds, work)
 
     # -- is it there, and ours ----------------------------------------------------------
 

@@ -10,10 +10,11 @@ import contextlib
 import hashlib
 import os
 import secrets
-import shutil
+import sqlite3
 from pathlib import Path
 
 from portal.backup.fileops import FileOps
+from portal.offsite import deadline
 from portal.offsite.confined import Confined
 
 _CHUNK = 1024 * 1024
@@ -104,8 +105,12 @@ class ShareOps(FileOps):
         if not self._inside(path):
             return super().sha256(path)
         fd = self.confined.open_file(path, os.O_RDONLY)
+        digest = hashlib.sha256()
         with os.fdopen(fd, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+                deadline.tick(f"reading {path}")  # each chunk is an answer
+        return digest.hexdigest()
 
     def fsync_file(self, path: Path) -> None:
         if not self._inside(path):
@@ -135,6 +140,16 @@ class ShareOps(FileOps):
                 os.fchmod(fd, 0o600)
             finally:
                 os.close(fd)
+
+    def checking(self, conn: sqlite3.Connection, path: Path) -> None:
+        """SQLite's check of a copy on the share reads it page by page: each stretch of
+        work is an answer from the share."""
+        deadline.tick(f"checking {path}")
+        conn.set_progress_handler(lambda: deadline.tick(f"checking {path}"), 200_000)
+
+    def free_space(self, path: Path) -> int:
+        deadline.tick(f"the free space of {path}")
+        return super().free_space(path)
 
     def copy_flushed(self, source: Path, target: Path) -> None:
         """Copy `source` to `target` (a fresh work name), flushed to the disk or the share.
@@ -179,11 +194,14 @@ def _copy_fd(source: int, target: int) -> None:
     if hasattr(os, "sendfile") and os.name == "posix":
         offset = 0
         try:
-            while sent := os.sendfile(target, source, offset, 64 * _CHUNK):
+            while sent := os.sendfile(target, source, offset, 16 * _CHUNK):
                 offset += sent
+                deadline.tick("writing a copy")  # each chunk is an answer
             return
         except OSError as exc:
             if offset or exc.errno not in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP
                 raise
     with open(source, "rb", closefd=False) as src, open(target, "wb", closefd=False) as dst:
-        shutil.copyfileobj(src, dst, _CHUNK)
+        while chunk := src.read(_CHUNK):
+            dst.write(chunk)
+            deadline.tick("writing a copy")

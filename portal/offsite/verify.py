@@ -27,12 +27,17 @@ class OffsiteReport:
     incomplete: list[date] = field(default_factory=list)  # never completed: not offered
     strays: list[str] = field(default_factory=list)  # on the share, not made by the portal
     damaged: set[tuple[date, str]] = field(default_factory=set)  # (stored in, file)
+    # Why the folder could not be read at all (not there, not ours, not answering):
+    # nothing was checked, which is not the same as a damaged copy.
+    unreachable: str = ""
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.unreachable
 
     def summary(self) -> str:
+        if self.unreachable:
+            return f"Off site: not verified: {self.unreachable}"
         if self.ok and not self.days:
             return "Off site: no complete day to verify yet: nothing was checked."
         if self.ok:
@@ -55,12 +60,12 @@ def verify(folder: OffsiteFolder, kinds: dict[str, KindCheck] | None = None) -> 
     database not one of its kind (as restore asks)."""
     report = OffsiteReport()
     if problem := folder.problem():
-        report.problems.append(problem)
+        report.unreachable = problem
         return report
     try:
         survey = folder.survey()
     except OffsiteError as exc:
-        report.problems.append(str(exc))
+        report.unreachable = str(exc)
         return report
     report.strays = survey.strays
     checked: dict = {}  # path -> problem or None

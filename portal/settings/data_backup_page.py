@@ -147,7 +147,8 @@ def data_backup_offsite():
         try:
             if problem := offsite_folder.place_problem(folder, current_app):
                 raise OffsiteError(problem)
-            offsite_folder.folder_at(folder, current_app).test()
+            target = offsite_folder.folder_at(folder, current_app)
+            target.within_limit(target.test)
         except OffsiteError as exc:
             form.folder.errors = [str(exc)]
             return render_index(offsite_form=form), 400

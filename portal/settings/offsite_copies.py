@@ -56,13 +56,17 @@ def page_context() -> dict:
     days, problem, strays = [], None, []
     if state.folder:
         target = offsite_folder.folder_at(state.folder, current_app)
-        problem = target.problem()
-        if problem is None:
-            try:
-                survey = target.survey()
-                days, strays = list(reversed(survey.days)), survey.strays
-            except OffsiteError as exc:
-                problem = str(exc)
+
+        def look():
+            if problem := target.problem():
+                raise OffsiteError(problem)
+            return target.survey()
+
+        try:  # a share that does not answer is said so, never waited for
+            survey = target.within_limit(look)
+            days, strays = list(reversed(survey.days)), survey.strays
+        except OffsiteError as exc:
+            problem = str(exc)
     return {
         "offsite": state,
         "offsite_days": days,
@@ -78,7 +82,7 @@ def confirm_copy(name: str, day: date) -> OffsiteCopy:
     if target is None:
         abort(404)
     try:
-        item = target.day(day).manifest.item(name)
+        item = target.within_limit(lambda: target.day(day).manifest.item(name))
     except OffsiteError as exc:
         abort(404, str(exc))
     if item is None:
