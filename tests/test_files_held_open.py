@@ -53,12 +53,14 @@ def patience(fake: FakeTime) -> Patience:
 
 
 def held_error(path) -> PermissionError:
-    """What Windows raises for a file in use (a PermissionError; winerror 32 there)."""
-    return PermissionError(
+    """What Windows raises for a file in use: a PermissionError with winerror 32."""
+    error = PermissionError(
         errno.EACCES,
         "The process cannot access the file because it is being used by another process",
         str(path),
     )
+    error.winerror = 32
+    return error
 
 
 class HeldOps(ShareOps):

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from portal.data_backup.offsite import newest_local
-from portal.offsite import Keep, OffsiteError, send
+from portal.offsite import Keep, OffsiteError, probe, send
 from portal.offsite import manifest as manifest_mod
 from portal.offsite.retention import kept
 from portal.offsite.verify import verify
@@ -177,7 +177,7 @@ def test_a_clock_behind_the_share_sends_nothing(site):
 
 def test_the_test_probe_writes_reads_back_and_leaves_nothing(site):
     _engine, _clock, share = site
-    share.test()
+    probe.test(share)
     assert [p.name for p in share.root.iterdir()] == ["office-portal-offsite.txt"]
 
 

@@ -3,8 +3,9 @@ indexer opens a freshly written file to read it, for seconds on a large copy, an
 Windows then refuses to rename, replace or delete it (WinError 5 or 32). Every rename,
 replace, delete and open-for-write of a backup file goes through `retry_held`: it tries
 again with a growing pause for a bounded time (FILE_HELD_SECONDS, 10 by default), then
-fails with a message that names the file and says why. Elsewhere the same errors
-(EBUSY, EACCES, EPERM) get the same patience."""
+fails with a message that names the file and says why. Elsewhere only EBUSY and ETXTBSY
+mean "in use": a POSIX permission error (EACCES, EPERM) is never caused by another
+program holding the file, so it is said at once, as what it is (NotAllowed)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ T = TypeVar("T")
 
 # Windows: access denied, sharing violation, lock violation.
 HELD_WINERRORS = frozenset({5, 32, 33})
-HELD_ERRNOS = frozenset({errno.EACCES, errno.EPERM, errno.EBUSY, errno.ETXTBSY})
+HELD_ERRNOS = frozenset({errno.EBUSY, errno.ETXTBSY})
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,26 @@ class FileHeld(OSError):
         return self.message
 
 
+class NotAllowed(OSError):
+    """A step the portal's account may not make: said at once, naming the file."""
+
+    def __init__(self, cause: OSError, path: Path, doing: str):
+        super().__init__(cause.errno, cause.strerror, str(path))
+        self.message = (
+            f"{path} could not be {doing}: the portal's account may not change it "
+            f"({cause.strerror or cause}); give it the right to, or move the file away"
+        )
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def is_held(exc: OSError) -> bool:
-    """Whether an error is what a file in use (or refused) gives."""
+    """Whether an error is what a file in use gives (on Windows, also access denied,
+    which a scanner holding the file gives as well as a real refusal)."""
     if getattr(exc, "winerror", None) in HELD_WINERRORS:
         return True
-    return isinstance(exc, PermissionError) or exc.errno in HELD_ERRNOS
+    return exc.errno in HELD_ERRNOS
 
 
 def retry_held(action: Callable[[], T], path: Path, doing: str, patience: Patience) -> T:
@@ -67,7 +83,11 @@ def retry_held(action: Callable[[], T], path: Path, doing: str, patience: Patien
         try:
             return action()
         except OSError as exc:
-            if isinstance(exc, FileHeld) or not is_held(exc):
+            if isinstance(exc, FileHeld | NotAllowed):
+                raise
+            if not is_held(exc):
+                if isinstance(exc, PermissionError):
+                    raise NotAllowed(exc, path, doing) from exc
                 raise
             if patience.monotonic() + pause > deadline:
                 raise FileHeld(exc, path, doing, patience.seconds) from exc

@@ -11,9 +11,11 @@ from portal.cli.common import ACTOR
 from portal.clock import get_clock
 from portal.data_backup import notices, offsite, offsite_folder, trail
 from portal.filters import filesize, format_datetime
-from portal.offsite import OffsiteError, OffsiteFolder
+from portal.offsite import OffsiteError, OffsiteFolder, probe
 
-offsite_group = AppGroup("offsite", help="List and verify the off-site copies (OFFSITE_DIR).")
+offsite_group = AppGroup(
+    "offsite", help="Set, test, list and verify the off-site copies (OFFSITE_DIR)."
+)
 
 
 def _folder() -> OffsiteFolder:
@@ -87,6 +89,26 @@ def set_command(folder: str) -> None:
         return
     how = "marked as this portal's" if marked else "already this portal's"
     click.echo(f"Off-site folder set: {folder.strip()} ({how}).")
+
+
+@offsite_group.command("test", short_help="Test a folder as the off-site folder.")
+@click.argument("folder", required=False)
+def test_command(folder: str | None) -> None:
+    """Do on FOLDER (default: the off-site folder in force) what a copy does, on a few
+    bytes: write and flush a file, rename it, read it back, delete it, ask for the free
+    space; as the Data Backup page's Test button. Exit status 1 naming the step that
+    failed. Nothing is saved."""
+    where = (folder or "").strip() or str(_folder().root)
+    try:
+        if problem := offsite_folder.place_problem(where, current_app):
+            raise OffsiteError(problem)
+        target = offsite_folder.folder_at(where, current_app)
+        notes = target.within_limit(lambda: probe.test(target))
+    except OffsiteError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(offsite_folder.TEST_PASSED.format(folder=where))
+    for note in notes:
+        click.echo(f"Note: {note}")
 
 
 @offsite_group.command("verify", short_help="Re-read every kept off-site copy.")

@@ -20,6 +20,11 @@ from portal.offsite.shareops import ShareOps
 from portal.settings_store import get_json, put_json
 
 SETTING_KEY = "offsite"  # {"dir": "..."}: set on the Data Backup page; wins over OFFSITE_DIR
+# What a passed Test says, on the page and the command line.
+TEST_PASSED = (
+    "The off-site folder {folder} works: a test file was written and flushed, renamed to "
+    "its final name, read back and deleted, as a copy is."
+)
 
 
 def configured_dir(conn: sqlite3.Connection, app: Flask | None = None) -> str:

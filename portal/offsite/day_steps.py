@@ -4,12 +4,13 @@ earlier one, and tidying what the new manifest no longer uses."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from portal.offsite import manifest as manifest_mod
-from portal.offsite.days import DAY_MARKER, SECOND_COPY, DayFolder
+from portal.offsite.days import DAY_MARKER, PARTIAL, SECOND_COPY, DayFolder
 from portal.offsite.errors import OffsiteError
 from portal.offsite.folder import OffsiteFolder
 from portal.offsite.manifest import Manifest
@@ -84,5 +85,19 @@ def day_folder(folder: OffsiteFolder, day: date, days: list[DayFolder]) -> None:
         )
     work = folder.work_folder(day)
     folder.ops.mkdir_share(work)
-    folder.ops.write_atomic(work / DAY_MARKER, render_marker(folder.owner, folder.instance))
-    folder.ops.rename_folder(work, target)
+    try:
+        folder.ops.write_atomic(work / DAY_MARKER, render_marker(folder.owner, folder.instance))
+        folder.ops.rename_folder(work, target)
+    except OSError:
+        _remove_work(folder, work)  # a full share keeps nothing half-made
+        raise
+
+
+def _remove_work(folder: OffsiteFolder, work: Path) -> None:
+    """The work folder of a failed try, with what the portal wrote in it (the next run
+    would remove it too)."""
+    with contextlib.suppress(OSError):
+        for name, kind in folder.confined.entries(work):
+            if kind == "file" and (name == DAY_MARKER or name.endswith(PARTIAL)):
+                folder.ops.unlink(work / name)
+        folder.ops.rmdir(work)

@@ -19,6 +19,7 @@ from portal.offsite import place
 from portal.offsite.confined import Confined, NotFollowed
 from portal.offsite.errors import OffsiteError
 from portal.offsite.manifest import Manifest, manifest_number
+from portal.offsite.share_words import is_unreachable, share_error
 
 
 class OffsiteFolder(Protocol):
@@ -103,6 +104,15 @@ def read_small(folder: OffsiteFolder, path: Path, limit: int) -> str | None:
     return data.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
+def _lost(folder: OffsiteFolder, exc: OSError) -> None:
+    """A share lost half-way through a listing is said as such (OffsiteError): a day
+    is never called incomplete, nor not the portal's, because the share went away."""
+    if is_unreachable(exc):
+        raise OffsiteError(
+            f"The off-site folder {folder.root} cannot be reached: {share_error(exc)}."
+        ) from exc
+
+
 def survey(folder: OffsiteFolder) -> Survey:
     """The portal's day folders (oldest first) and everything else, never following
     a link. OffsiteError when the folder cannot be read."""
@@ -110,7 +120,9 @@ def survey(folder: OffsiteFolder) -> Survey:
     try:
         entries = sorted(folder.confined.entries(folder.root))
     except OSError as exc:
-        raise OffsiteError(f"The off-site folder {folder.root} cannot be read ({exc}).") from exc
+        raise OffsiteError(
+            f"The off-site folder {folder.root} cannot be read: {share_error(exc)}."
+        ) from exc
     for name, kind in entries:
         if name == place.MARKER_NAME and kind == "file":
             continue
@@ -135,7 +147,8 @@ def own_day(folder: OffsiteFolder, day: date, path: Path) -> DayFolder | None:
     newest of manifest.txt, manifest-2.txt, ... (a later run that day writes the next)."""
     try:
         names = [n for n, kind in folder.confined.entries(path) if kind == "file"]
-    except OSError:
+    except OSError as exc:
+        _lost(folder, exc)
         return None
     manifests = tuple(
         sorted((n for n in names if manifest_number(n)), key=manifest_number, reverse=True)
@@ -147,6 +160,7 @@ def own_day(folder: OffsiteFolder, day: date, path: Path) -> DayFolder | None:
             if text is not None and manifest_mod.is_manifest_of(day, text):
                 break
     except OSError as exc:
+        _lost(folder, exc)
         if not has_day_marker(folder, path):
             return None
         return DayFolder(day, path, None, f"its manifest cannot be read ({exc})", (), manifests)
@@ -181,7 +195,8 @@ def is_work(folder: OffsiteFolder, path: Path) -> bool:
     """A day folder the portal was making (marked, or still empty) when a try stopped."""
     try:
         entries = folder.confined.entries(path)
-    except OSError:
+    except OSError as exc:
+        _lost(folder, exc)
         return False
     return not entries or has_day_marker(folder, path)
 
@@ -189,7 +204,8 @@ def is_work(folder: OffsiteFolder, path: Path) -> bool:
 def has_day_marker(folder: OffsiteFolder, path: Path) -> bool:
     try:
         text = read_small(folder, path / DAY_MARKER, place.MARKER_MAX_BYTES)
-    except OSError:
+    except OSError as exc:
+        _lost(folder, exc)
         return False
     marker = place.parse_marker(text) if text else None
     return marker is not None and marker.owner == folder.owner
@@ -201,7 +217,8 @@ def _day_strays(folder: OffsiteFolder, path: Path, manifest: Manifest | None) ->
         own.update(item.stored_name for item in manifest.items)
     try:
         entries = folder.confined.entries(path)
-    except OSError:
+    except OSError as exc:
+        _lost(folder, exc)
         return ()
     return tuple(
         _stray_words(name, kind)
@@ -219,7 +236,8 @@ def _kept_strays(folder: OffsiteFolder) -> list[str]:
     strays = []
     try:
         entries = sorted(folder.confined.entries(folder.kept_copies))
-    except OSError:
+    except OSError as exc:
+        _lost(folder, exc)
         return strays
     for name, kind in entries:
         if kind != "dir" or as_day(name) is None:

@@ -5,7 +5,6 @@ are, the room left, and the Test button's probe."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import secrets
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from portal.offsite.days import (
 )
 from portal.offsite.errors import OffsiteError
 from portal.offsite.manifest import MANIFEST_NAME, Item
+from portal.offsite.share_words import NO_FREE_SPACE_REPORTED, share_error
 from portal.offsite.shareops import ShareOps
 
 __all__ = ["DAY_MARKER", "KEPT_COPIES", "PARTIAL", "DayFolder", "OffsiteFolder", "as_day"]
@@ -79,7 +79,7 @@ class OffsiteFolder:
             if not self.root.is_dir():
                 return f"The off-site folder {self.root} is not a folder."
         except OSError as exc:
-            return f"The off-site folder {self.root} cannot be reached ({exc})."
+            return f"The off-site folder {self.root} cannot be reached: {share_error(exc)}."
         return None
 
     def marker(self) -> place.Marker | None:
@@ -97,7 +97,7 @@ class OffsiteFolder:
         try:
             marker = self.marker()
         except OSError as exc:
-            return f"The off-site folder {self.root} cannot be read ({exc})."
+            return f"The off-site folder {self.root} cannot be read: {share_error(exc)}."
         if marker is None:
             if self._from_before_markers():
                 return None  # marked at its next copy
@@ -236,36 +236,20 @@ class OffsiteFolder:
     def partial(self, folder: Path, name: str) -> Path:
         return folder / f".{name}.{secrets.token_hex(4)}{PARTIAL}"
 
-    def check_space(self, needed: int) -> None:
-        """OffsiteError unless the off-site folder's disk has room for `needed` bytes."""
+    def check_space(self, needed: int) -> str | None:
+        """OffsiteError unless the off-site folder's disk has room for `needed` bytes. A
+        share that reports no free space at all (some FUSE SMB clients report 0 when they
+        do not know) is not taken at its word: the copy is tried, and stops cleanly on a
+        real "disk full"; the note returned says so."""
         if needed <= 0:
-            return
+            return None
         needed = int(needed * SPACE_FACTOR) + SPACE_MARGIN
         free = self.ops.free_space(self.root)
+        if free == 0:
+            return NO_FREE_SPACE_REPORTED.format(root=self.root)
         if free < needed:
             raise OffsiteError(
                 f"Not enough free space in the off-site folder {self.root}: about "
                 f"{needed / 1e6:.1f} MB needed, {free / 1e6:.1f} MB free."
             )
-
-    def test(self) -> None:
-        """Write a probe file, read it back and delete it (the Test button)."""
-        if problem := self.reach_problem() or self.claim_problem():
-            raise OffsiteError(problem)
-        data = secrets.token_bytes(64)
-        probe = self.root / f".portal-test.{secrets.token_hex(4)}{PARTIAL}"
-        try:
-            back = self.ops.write_probe(probe, data)
-            if back != data:
-                raise OffsiteError(
-                    f"The off-site folder {self.root} gave back other bytes than were written."
-                )
-            self.ops.unlink(probe)
-        except OSError as exc:
-            raise OffsiteError(
-                f"The off-site folder {self.root} could not be written, read back and "
-                f"cleaned up ({exc})."
-            ) from exc
-        finally:
-            with contextlib.suppress(OSError):
-                self.confined.unlink(probe)
+        return None

@@ -34,6 +34,7 @@ from portal.offsite.errors import OffsiteError
 from portal.offsite.folder import PARTIAL, DayFolder, OffsiteFolder
 from portal.offsite.manifest import Item, Manifest
 from portal.offsite.retention import Keep
+from portal.offsite.share_words import share_error
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,8 @@ def send(
     if current is not None and current.manifest.items == manifest.items and not to_heal:
         result.unchanged = True
         return _prune(folder, day, keep, result)  # an earlier try may have stopped before it
-    folder.check_space(sum(copy.size for copy in [*to_send, *to_heal.values()]))
+    if note := folder.check_space(sum(copy.size for copy in [*to_send, *to_heal.values()])):
+        result.notes.append(note)
     ops, target = folder.ops, folder.day_path(day)
     try:
         for path, copy in to_heal.items():
@@ -183,8 +185,8 @@ def send(
         ) from exc
     except OSError as exc:
         raise OffsiteError(
-            f"The off-site copy to {folder.root} failed ({exc}). The local backup is "
-            "complete; the off-site copy is tried again."
+            f"The off-site copy to {folder.root} failed: {share_error(exc)}. The local "
+            "backup is complete; the off-site copy is tried again."
         ) from exc
     result.reused = [name for name in result.reused if name not in result.healed]
     day_steps.tidy_day(folder, target, manifest, result)

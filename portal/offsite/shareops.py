@@ -173,8 +173,8 @@ class ShareOps(FileOps):
         except FileNotFoundError:
             return
 
-    def write_probe(self, path: Path, data: bytes) -> bytes:
-        """Write a small file, flush it, read it back (the Test button)."""
+    def write_probe(self, path: Path, data: bytes, read_back: bool = True) -> bytes:
+        """Write a small new file and flush it (the Test button); read it back too."""
 
         def write() -> None:
             fd = self.confined.open_file(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -184,6 +184,9 @@ class ShareOps(FileOps):
                 os.fsync(handle.fileno())
 
         self.held(write, path, "written")
+        return self.read_probe(path) if read_back else b""
+
+    def read_probe(self, path: Path) -> bytes:
         fd = self.confined.open_file(path, os.O_RDONLY)
         with os.fdopen(fd, "rb") as handle:
             return handle.read()

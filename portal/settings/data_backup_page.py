@@ -29,7 +29,7 @@ from portal.data_backup import jobs, offsite_folder, records, status
 from portal.datafiles import DATA_FILES
 from portal.nightly import store as nightly
 from portal.nightly import watch
-from portal.offsite import OffsiteError
+from portal.offsite import OffsiteError, probe
 from portal.settings import offsite_copies
 from portal.settings.blueprint import bp
 from portal.settings.forms import FileForm, OffsiteForm, RestoreForm
@@ -148,15 +148,15 @@ def data_backup_offsite():
             if problem := offsite_folder.place_problem(folder, current_app):
                 raise OffsiteError(problem)
             target = offsite_folder.folder_at(folder, current_app)
-            target.within_limit(target.test)
+            notes = target.within_limit(lambda: probe.test(target))
         except OffsiteError as exc:
             form.folder.errors = [str(exc)]
             return render_index(offsite_form=form), 400
         flash(
-            f"The off-site folder {folder} works: a test file was written, read back "
-            "and deleted. Press Save to use it.",
-            "success",
+            f"{offsite_folder.TEST_PASSED.format(folder=folder)} Press Save to use it.", "success"
         )
+        for note in notes:
+            flash(note, "info")
         return render_index(offsite_form=form)
     try:
         offsite_folder.use_dir(folder, current_app)
