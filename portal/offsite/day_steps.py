@@ -68,15 +68,15 @@ def tidy_day(folder: OffsiteFolder, target: Path, manifest: Manifest, result) ->
         result.notes.append(f"Earlier copies of {manifest.day} could not be tidied ({exc}).")
 
 
-def day_folder(folder: OffsiteFolder, day: date, days: list[DayFolder]) -> None:
+def day_folder(folder: OffsiteFolder, day: date, days: list[DayFolder]) -> bool:
     """The day folder: the portal's own from an earlier try, or made now. A new one is
     made under a work name with the day marker in it, then renamed into place, so a day
     folder never exists unmarked (a kill leaves only a marked work folder, cleaned up by
     the next run). A folder of that name that the portal did not make is left alone, and
-    nothing is sent."""
+    nothing is sent. True when it was made now."""
     target = folder.day_path(day)
     if any(d.day == day for d in days):
-        return
+        return False
     if folder.confined.kind(target) is not None:
         raise OffsiteError(
             f"The off-site folder holds a folder {target.name} that the portal did not make; "
@@ -89,15 +89,25 @@ def day_folder(folder: OffsiteFolder, day: date, days: list[DayFolder]) -> None:
         folder.ops.write_atomic(work / DAY_MARKER, render_marker(folder.owner, folder.instance))
         folder.ops.rename_folder(work, target)
     except OSError:
-        _remove_work(folder, work)  # a full share keeps nothing half-made
+        remove_unfinished(folder, work)  # a full share keeps nothing half-made
         raise
+    return True
 
 
-def _remove_work(folder: OffsiteFolder, work: Path) -> None:
-    """The work folder of a failed try, with what the portal wrote in it (the next run
-    would remove it too)."""
+def remove_unfinished(folder: OffsiteFolder, path: Path) -> None:
+    """A day folder made by a try that failed before its manifest (a full share): what
+    the portal wrote in it (copies, work files) and then, once nothing else is left,
+    its marker and the folder, so that the space is free again. A folder that cannot be
+    emptied keeps its marker: it stays known as the portal's, tidied by the next run."""
     with contextlib.suppress(OSError):
-        for name, kind in folder.confined.entries(work):
-            if kind == "file" and (name == DAY_MARKER or name.endswith(PARTIAL)):
-                folder.ops.unlink(work / name)
-        folder.ops.rmdir(work)
+        own = {*folder.names}
+        for name, kind in folder.confined.entries(path):
+            if kind == "file" and (
+                name in own or SECOND_COPY.match(name) or name.endswith(PARTIAL)
+            ):
+                folder.ops.unlink(path / name)
+        left = [name for name, _kind in folder.confined.entries(path)]
+        if set(left) <= {DAY_MARKER}:
+            if left:
+                folder.ops.unlink(path / DAY_MARKER)
+            folder.ops.rmdir(path)

@@ -158,14 +158,14 @@ def send(
     if note := folder.check_space(sum(copy.size for copy in [*to_send, *to_heal.values()])):
         result.notes.append(note)
     ops, target = folder.ops, folder.day_path(day)
+    made, stored = False, {}
     try:
         for path, copy in to_heal.items():
             _send_one(folder, copy, path.parent, path.name, heal=True)
             result.healed.append(copy.name)
             result.bytes_written += copy.size
-        day_steps.day_folder(folder, day, days)
+        made = day_steps.day_folder(folder, day, days)
         _remove_partials(folder, target)
-        stored = {}
         for copy in to_send:
             stored[copy.name] = _send_one(
                 folder, copy, target, day_steps.free_name(folder, target, copy.name)
@@ -184,6 +184,8 @@ def send(
             "complete; nothing outside the off-site folder was touched."
         ) from exc
     except OSError as exc:
+        if made:  # nothing of a day that never got its manifest is left to fill the share
+            day_steps.remove_unfinished(folder, target)
         raise OffsiteError(
             f"The off-site copy to {folder.root} failed: {share_error(exc)}. The local "
             "backup is complete; the off-site copy is tried again."
