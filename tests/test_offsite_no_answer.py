@@ -103,3 +103,22 @@ def test_the_hourly_try_sends_once_the_share_answers_again(app, silent, clock):
         outcome = offsite.retry_if_behind(data_backup.engine(app), app)
     assert outcome.ok, outcome.message
     assert (share / "2026-11-27" / "manifest.txt").is_file()
+
+
+def test_without_fork_as_on_windows_a_thread_waits_with_the_same_limit(
+    app, people, silent, monkeypatch
+):
+    """Windows has no fork: the work on the share runs in a thread that is given up on
+    (and stops at its next step if the share answers again)."""
+    _share, silence = silent
+    monkeypatch.delattr("os.fork")
+    with app.app_context():
+        first = data_backup.run_backup(None, "alice", app=app)
+    assert "Off-site copy of" in " ".join(first.notes)
+    silence.set()
+    started = time.monotonic()
+    page = elevated(app, "admin").get("/settings/data-backup").get_data(as_text=True)
+    assert "The share does not answer" in page
+    listed = app.test_cli_runner().invoke(args=["backup", "offsite", "list"])
+    assert listed.exit_code == 1 and "The share does not answer" in listed.output
+    assert time.monotonic() - started < 20
