@@ -8,7 +8,7 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from portal.backup import lock, safety
@@ -62,8 +62,12 @@ class BackupEngine:
         clock: Clock,
         ops: FileOps | None = None,
         thorough_check: bool = True,
+        mistaken_days: frozenset[date] = frozenset(),
     ):
         self.layout = Layout(Path(backup_dir))
+        # Days a copy is dated that the administrator said were a clock's mistake (a run
+        # once made at 2038): the day rule ignores them, so rotation goes on today.
+        self.mistaken_days = frozenset(mistaken_days)
         self.sources = {source.name: source for source in sources}
         self.clock = clock
         self.ops = ops or FileOps()

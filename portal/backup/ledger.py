@@ -246,13 +246,17 @@ def entries_for(copies: list[Copy]) -> list[Entry]:
     return result
 
 
-def latest_days(ledger: Ledger, copies: list[Copy]) -> dict[str, date]:
+def latest_days(
+    ledger: Ledger, copies: list[Copy], ignore: frozenset[date] = frozenset()
+) -> dict[str, date]:
     """Per data file, the latest day on which a copy was taken: as remembered, else (a
-    lost ledger) from the copies on disk."""
-    days = dict(ledger.latest_day)
+    lost ledger) from the copies on disk; days in `ignore` (a clock's mistakes) left out."""
+    days = {name: day for name, day in ledger.latest_day.items() if day not in ignore}
     for copy in copies:
         taken = copy.record.taken_at if copy.recorded else copy.disk.taken_at
         day = taken.date()
+        if day in ignore:
+            continue
         if copy.disk.name not in days or day > days[copy.disk.name]:
             days[copy.disk.name] = day
     return days

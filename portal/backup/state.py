@@ -29,9 +29,10 @@ class State:
             None,
         )
 
-    def latest_days(self) -> dict[str, date]:
-        """Per data file, the latest day on which a copy was taken."""
-        return ledger_mod.latest_days(self.ledger, self.copies)
+    def latest_days(self, ignore: frozenset[date] = frozenset()) -> dict[str, date]:
+        """Per data file, the latest day on which a copy was taken (days in `ignore`, a
+        clock's mistakes, left out)."""
+        return ledger_mod.latest_days(self.ledger, self.copies, ignore)
 
     def entries(self) -> list[Entry]:
         """The ledger lines for the copies as they stand."""

@@ -15,6 +15,7 @@ from portal.backup.layout import copy_name, copy_words, generation_rank
 from portal.cli.common import ACTOR
 from portal.cli.offsite import offsite_group, status_lines
 from portal.clock import get_clock
+from portal.data_backup import clock_mistake, offsite_folder, trail
 from portal.datafiles import DATA_FILES
 from portal.db import get_db
 from portal.filters import count, filesize, format_datetime
@@ -67,6 +68,7 @@ def run_command(files: tuple[str, ...], wait: bool, if_due: bool) -> None:
         raise click.ClickException(str(exc)) from exc
     for note in result.notes:
         click.echo(f"Note: {note}")
+    _later_dates(offsite=False)  # the off-site copy's own message says it for the share
     for f in result.files:
         rotation = {
             "first copy": "the first copy",
@@ -124,6 +126,36 @@ def list_command() -> None:
             )
     for line in status_lines():
         click.echo(line)
+    _later_dates()
+
+
+def _later_dates(offsite: bool = True) -> None:
+    """Say it when copies are dated after today, with the one step that ends it."""
+    app = current_app._get_current_object()
+    today = get_clock().today()
+    target = offsite_folder.folder(app) if offsite else None
+    days = clock_mistake.later_dates(_engine(), target, today)
+    if days:
+        click.echo(
+            f"Note: {clock_mistake.sentence(days, today)} To say so: "
+            f"`{flask_command(app, 'backup clock-mistake')}`."
+        )
+
+
+@backup_group.command("clock-mistake", short_help="Say that later dates were a clock's mistake.")
+def clock_mistake_command() -> None:
+    """Say that the dates after today that copies carry (a run made while the server's
+    clock was far ahead) were a mistake: backups then go on under today's date, starting
+    new generations and sending off-site copies again. Nothing is deleted or re-dated."""
+    app = current_app._get_current_object()
+    days = clock_mistake.declare(app, _engine(), offsite_folder.folder(app))
+    today = get_clock().today().isoformat()
+    if not days:
+        click.echo(f"No copy is dated after today ({today}): there was nothing to do.")
+        return
+    said = ", ".join(d.isoformat() for d in days)
+    trail.audit_entry(app, "clock mistake", ACTOR, f"dates said to be a mistake: {said}", None)
+    click.echo(clock_mistake.DONE.format(days=said, today=today))
 
 
 def _person(login: str, names: dict[str, str]) -> str:
@@ -209,6 +241,11 @@ def restore_command(file: str, generation: int | None, offsite_day, yes: bool, f
     try:
         result = data_backup.restore(file, generation or 0, ACTOR, force=force, offsite_day=day)
     except UnprovenCopy as exc:
+        if day is not None:  # --force is refused for an off-site copy: never offered
+            raise click.ClickException(
+                f"{exc} An off-site copy is restored only when proven; choose another day "
+                f"(`{flask_command(current_app, 'backup offsite list')}`)."
+            ) from exc
         raise click.ClickException(
             f"{exc} Restore it anyway only if you know where it came from: "
             + flask_command(current_app, f"backup restore {file} --generation {generation} --force")

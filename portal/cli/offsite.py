@@ -14,7 +14,9 @@ from portal.filters import filesize, format_datetime
 from portal.offsite import OffsiteError, OffsiteFolder, probe
 
 offsite_group = AppGroup(
-    "offsite", help="Set, test, list and verify the off-site copies (OFFSITE_DIR)."
+    "offsite",
+    help="Set, test, list and verify the off-site copies (OFFSITE_DIR).",
+    short_help="Set, test, list and verify the off-site copies.",
 )
 
 

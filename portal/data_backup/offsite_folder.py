@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from portal.backup.held import Patience
+from portal.data_backup import clock_mistake
 from portal.datafiles import DATA_FILES
 from portal.db import open_data_file
 from portal.instance import portal_id
@@ -56,6 +57,7 @@ def folder_at(where: str, app: Flask) -> OffsiteFolder:
         names=tuple(spec.name for spec in DATA_FILES),
         instance=f"{socket.gethostname()}: {app.instance_path}",
         answer_seconds=float(app.config["OFFSITE_ANSWER_SECONDS"]),
+        mistaken=clock_mistake.mistaken(app),
     )
 
 

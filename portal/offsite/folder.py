@@ -51,6 +51,7 @@ class OffsiteFolder:
         names: tuple[str, ...] = (),
         instance: str = "",
         answer_seconds: float = 0,
+        mistaken: dict[date, date] | None = None,
     ):
         self.root = Path(root)
         self.ops = ops or ShareOps()
@@ -60,6 +61,13 @@ class OffsiteFolder:
         self.names = tuple(names)  # the data files every complete day holds
         self.instance = instance  # the instance, as the marker names it for a person
         self.answer_seconds = answer_seconds  # the share's time limit (0: none)
+        # Day folders dated by a clock's mistake (a run once at 2038), each with the day
+        # it was said to be a mistake: they never stop a copy, and age out from that day.
+        self.mistaken = dict(mistaken or {})
+
+    def counts_as(self, day: date) -> date:
+        """The day a day folder counts as for the retention rule."""
+        return self.mistaken.get(day, day)
 
     def within_limit(self, work: Callable[[], T]) -> T:
         """work() under the share's time limit: NoAnswer (an OffsiteError) when a step on

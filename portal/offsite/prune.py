@@ -36,8 +36,9 @@ def prune(folder: OffsiteFolder, today: date, keep: Keep) -> list[date]:
     survey = folder.survey()
     days = survey.days
     with_manifest = [d for d in days if d.manifest is not None]
-    kept_days = retention.kept([d.day for d in with_manifest], keep)
-    kept = [d for d in with_manifest if d.day in kept_days]
+    # A day dated by a clock's mistake counts as the day it was said to be one.
+    kept_days = retention.kept([folder.counts_as(d.day) for d in with_manifest], keep)
+    kept = [d for d in with_manifest if folder.counts_as(d.day) in kept_days]
     used = {
         (item.stored_in.isoformat(), item.stored_name) for d in kept for item in d.manifest.items
     }
@@ -52,7 +53,8 @@ def prune(folder: OffsiteFolder, today: date, keep: Keep) -> list[date]:
         _drop_unused(folder, work, "", lambda _day, _name: False, set())
     removed = []
     for day in days:  # oldest first
-        if day.day in kept_days or day.day >= today:
+        counts_as = folder.counts_as(day.day)
+        if counts_as in kept_days or counts_as >= today:
             continue  # a later incomplete day is being written, or will be redone
         _retire(folder, day, needed, own_names)
         removed.append(day.day)

@@ -145,10 +145,12 @@ def send(
     arrive intact."""
     folder.check()
     days = folder.days()
-    if later := [d.day for d in days if d.day > day]:
+    if later := [d.day for d in days if d.day > day and d.day not in folder.mistaken]:
         raise OffsiteError(
-            f"The off-site folder has a copy dated {max(later)}, after today ({day}): is the "
-            "clock behind? Nothing was sent."
+            f"The off-site folder has a copy dated {max(later)}, after today ({day}): the "
+            "server's clock was ahead when it was made, or is behind now. Nothing was sent. "
+            "If that later date was a mistake, say so on the Data Backup page or with "
+            "`backup clock-mistake`: copies then go on under today's date, nothing deleted."
         )
     manifest, to_send, current, to_heal = plan(folder, copies, day, days, frozenset(damaged))
     result = SendResult(day, reused=[c.name for c in copies if c not in to_send])

@@ -30,7 +30,7 @@ from portal.datafiles import DATA_FILES
 from portal.nightly import store as nightly
 from portal.nightly import watch
 from portal.offsite import OffsiteError, probe
-from portal.settings import offsite_copies
+from portal.settings import clock_mistake_page, offsite_copies
 from portal.settings.blueprint import bp
 from portal.settings.forms import FileForm, OffsiteForm, RestoreForm
 from portal.web import log_event, system_db
@@ -99,7 +99,8 @@ def render_index(offsite_form: OffsiteForm | None = None) -> str:
         automatic_run=records.run_on(system_db(), clock.today()),
         offsite_form=offsite_form or OffsiteForm(formdata=None, folder=_offsite_dir()),
         missed=[m.sentence(clock.get_clock().zone) for m in watch.missed(current_app, system_db())],
-        **offsite_copies.page_context(),
+        **(offsite := offsite_copies.page_context()),
+        **clock_mistake_page.page_context(offsite["offsite_days"]),
     )
 
 

@@ -11,7 +11,11 @@ from portal import audit, clock, paging
 from portal.auth import elevation, sessions
 from portal.auth.lockout import audit_admin_lock
 from portal.security import safe_next
-from portal.settings import data_backup_page, schedule_backup  # noqa: F401 - routes
+from portal.settings import (  # noqa: F401 - routes
+    clock_mistake_page,
+    data_backup_page,
+    schedule_backup,
+)
 from portal.settings.blueprint import bp
 from portal.settings.forms import ElevateForm
 from portal.users import list_groups, list_users

@@ -1,0 +1,91 @@
+"""A clock that was once far ahead. One run made while the server's clock said 2038
+dates its copies, its backup.txt lines and its off-site day folder 2038; from then on,
+until 2038, the day rule would take every backup for a second one "the same day"
+(replacing the newest copy instead of starting a generation) and the off-site copy would
+refuse to write a day earlier than one it already has. The portal cannot tell a clock
+that was wrong then from one that is wrong now, so it says what it sees and the
+administrator decides, in one step (the Data Backup page's button, or `flask --app
+portal backup clock-mistake`): the later dates were a mistake. They are kept in system.db
+with the day they were said to be one; the day rule then ignores them, the off-site
+copy goes on, and those copies and days age out as if made that day. Nothing is
+deleted or re-dated."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from datetime import date
+
+from flask import Flask
+
+from portal.backup import BackupEngine, BackupError
+from portal.clock import get_clock
+from portal.db import open_data_file
+from portal.offsite import OffsiteError, OffsiteFolder
+from portal.settings_store import get_json, put_json
+
+KEY = "clock_mistakes"  # {"2038-01-19": "2026-12-06"}: a day -> when it was said a mistake
+# What the step says when done, on the page and the command line.
+DONE = (
+    "Said to be a clock's mistake: {days}. Backups go on under today's date ({today}): "
+    "the next one starts a new generation and the off-site copy is sent; nothing was "
+    "deleted."
+)
+
+
+def mistaken(app: Flask) -> dict[date, date]:
+    """The days said to be a clock's mistake, each with the day it was said ({} when
+    system.db cannot be read: then nothing is ignored, which is the safe side)."""
+    try:
+        with open_data_file("system.db", app) as conn:
+            stored = get_json(conn, KEY)
+    except sqlite3.Error:
+        return {}
+    days = {}
+    for day, said in stored.items():
+        try:
+            days[date.fromisoformat(day)] = date.fromisoformat(str(said))
+        except ValueError:
+            continue
+    return days
+
+
+def later_dates(engine: BackupEngine, target: OffsiteFolder | None, today: date) -> list[date]:
+    """The days after `today` that copies are dated (local copies, the days backup.txt
+    remembers, the portal's off-site days), not yet said to be a mistake."""
+    found: set[date] = set()
+    with contextlib.suppress(BackupError):  # the backup folder's problem is said elsewhere
+        state = engine.state()
+        found.update(state.latest_days().values())
+        for copy in state.copies:
+            taken = copy.record.taken_at if copy.recorded else copy.disk.taken_at
+            found.add(taken.date())
+    if target is not None:
+        with contextlib.suppress(OffsiteError):  # an unreachable share is said elsewhere
+            found.update(d.day for d in target.within_limit(target.days))
+    return sorted(day for day in found if day > today and day not in engine.mistaken_days)
+
+
+def sentence(days: list[date], today: date) -> str:
+    """What happened, and the one step, in words for the page and the command line."""
+    shown = ", ".join(d.isoformat() for d in days[:3]) + (", ..." if len(days) > 3 else "")
+    return (
+        f"Copies are dated {shown}, after today ({today.isoformat()}): the server's clock "
+        "was ahead when they were made. Until that later date is said to be a mistake, "
+        "each backup replaces the newest copy instead of keeping the one before, and no "
+        "off-site copy is sent. If the clock is right now, say the later date was a "
+        "mistake: nothing is deleted, and backups go on under today's date."
+    )
+
+
+def declare(app: Flask, engine: BackupEngine, target: OffsiteFolder | None) -> list[date]:
+    """Say that every later date seen now was a mistake; the days, as they were found."""
+    today = get_clock(app).today()
+    days = later_dates(engine, target, today)
+    if not days:
+        return []
+    with open_data_file("system.db", app) as conn:
+        stored = get_json(conn, KEY)
+        stored.update({day.isoformat(): today.isoformat() for day in days})
+        put_json(conn, KEY, stored)
+    return days

@@ -1,0 +1,43 @@
+"""The Data Backup page's part in a clock that was once far ahead (data_backup/
+clock_mistake.py): what it sees, and the button that says the later date was a mistake."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, url_for
+
+from portal import clock, data_backup
+from portal.data_backup import clock_mistake, offsite_folder
+from portal.forms import ConfirmForm
+from portal.settings.blueprint import bp
+from portal.web import log_event
+
+# The button's label, also named by the command line's hint.
+BUTTON = "The later date was a mistake"
+
+
+def page_context(offsite_days: list) -> dict:
+    """The sentence saying which later dates copies carry ('' when none), and the form.
+    `offsite_days` are the off-site days the page already read (never read twice)."""
+    today = clock.today()
+    engine = data_backup.engine()
+    days = set(clock_mistake.later_dates(engine, None, today))
+    days.update(d.day for d in offsite_days if d.day > today and d.day not in engine.mistaken_days)
+    sentence = clock_mistake.sentence(sorted(days), today) if days else ""
+    return {"later_dates": sentence, "clock_form": ConfirmForm(), "clock_button": BUTTON}
+
+
+@bp.post("/data-backup/clock-mistake")
+def data_backup_clock_mistake():
+    """Say that the later dates copies carry were a clock's mistake."""
+    if not ConfirmForm().validate():
+        flash("The form expired; press the button again.", "error")
+        return redirect(url_for("settings.data_backup_index"))
+    app = current_app._get_current_object()
+    days = clock_mistake.declare(app, data_backup.engine(), offsite_folder.folder(app))
+    if not days:
+        flash("No copy is dated after today: there was nothing to do.", "info")
+    else:
+        said = ", ".join(d.isoformat() for d in days)
+        log_event("clock mistake", f"dates said to be a mistake: {said}")
+        flash(clock_mistake.DONE.format(days=said, today=clock.today().isoformat()), "success")
+    return redirect(url_for("settings.data_backup_index"))
