@@ -24,20 +24,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     try:
         check_settings(app.config)
         clock.init_app(app)
+        db.init_app(app)
+        if _loaded_by_flask_cli() and not test_config:
+            # `flask --app portal ...`: only find the instance. Listing the commands or
+            # their --help must not make one; the command that runs opens it (portal.cli).
+            instance.locate(app)
+        else:
+            startup.open_instance(app)
     except SettingError as exc:
         if _loaded_by_flask_cli():
             import click
 
             raise click.ClickException(str(exc)) from None  # "Error: ...", status 1
         raise
-
-    db.init_app(app)
-    if _loaded_by_flask_cli() and not test_config:
-        # `flask --app portal ...`: only find the instance. Listing the commands or their
-        # --help must not make one; the command that runs opens it (portal.cli).
-        instance.locate(app)
-    else:
-        startup.open_instance(app)
 
     register_extensions(app)
     register_blueprints(app)

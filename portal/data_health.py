@@ -92,9 +92,20 @@ def problems(app: Flask, kinds: bool = False) -> dict[str, DataProblem]:
         if problem is None and kinds and (wrong := wrong_kind(spec, path, live=True)):
             problem = f"is not the portal's {spec.name} ({wrong})"
         if problem:
-            fix = how_to_fix(app, spec.name, present=problem != "is missing")
-            found[spec.name] = DataProblem(spec.name, path, problem, fix)
+            found[spec.name] = DataProblem(spec.name, path, problem, _fix(app, spec, path, problem))
     return found
+
+
+def _fix(app: Flask, spec, path: Path, problem: str) -> str:
+    """What brings the file back, as it can be pasted: a full disk is made room on (the
+    file is fine), a folder in the file's place is moved away first (a restore never
+    deletes a folder), anything else is restored or made anew."""
+    if problem.startswith("cannot be read") and (full := disk_problem(app)):
+        return f"{full} Make room there; nothing needs to be restored."
+    fix = how_to_fix(app, spec.name, present=problem != "is missing")
+    if problem.startswith("is a folder") and has_copies(Path(app.config["BACKUP_DIR"]), spec.name):
+        return f"Move the folder {path} out of the way first. {fix}"
+    return fix
 
 
 # Below this, SQLite cannot even open a data file to read it (WAL mode makes its -shm

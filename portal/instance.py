@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Flask
 
 from portal.backup.fileops import make_private_dir
+from portal.setting_error import SettingError
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a key
 # This instance's name for itself, written in the marker of its off-site folder (not a
@@ -61,8 +62,33 @@ def locate(app: Flask) -> None:
     instance = Path(app.instance_path)
     app.config["DATA_DIR"] = str(Path(app.config["DATA_DIR"] or instance / "data").resolve())
     app.config["BACKUP_DIR"] = str(Path(app.config["BACKUP_DIR"] or instance / "backup").resolve())
+    check_path_lengths(app)
     if not app.config.get("SECRET_KEY") and (instance / SECRET_KEY_FILE).is_file():
         app.config["SECRET_KEY"] = _read_secret(instance / SECRET_KEY_FILE)
+
+
+# SQLite opens no file whose full path, with "-journal", is longer than this (its
+# SQLITE_MAX_PATHNAME): a data folder deeper than that leaves every data file "missing", and
+# `init` cannot make one. The longest names the portal gives there, with SQLite's
+# suffixes: 'bulletin.db-journal' in the data folder; a work copy's
+# '.bulletin.db.1a2b3c4d.partial-journal' or a safety copy under pre-restore/ in the
+# backup folder.
+SQLITE_MAX_PATH = 512
+LONGEST_IN = {"DATA_DIR": 20, "BACKUP_DIR": 60}
+
+
+def check_path_lengths(app: Flask) -> None:
+    """SettingError when a data file or a copy would have a path too long for SQLite."""
+    for setting, longest in LONGEST_IN.items():
+        folder = app.config[setting]
+        if len(folder) + 1 + longest > SQLITE_MAX_PATH:
+            raise SettingError(
+                f"The folder {folder} ({setting}, from the instance path "
+                f"{app.instance_path}) is too deep: SQLite opens no file whose path is "
+                f"longer than {SQLITE_MAX_PATH} characters, and this folder's name alone "
+                f"is {len(folder)}. Choose a shorter PORTAL_INSTANCE_PATH (or {setting}), "
+                f"at most {SQLITE_MAX_PATH - 1 - longest} characters."
+            )
 
 
 def exists(app: Flask) -> bool:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from portal.backup.database_files import database_problem
 from portal.backup.held import Patience, retry_held
+from portal.backup.layout import is_work_name
 from portal.backup.live_steps import LiveSteps
 
 # Pages per step of the online backup: 4 MB with SQLite's default page size. Small
@@ -197,7 +198,9 @@ class FileOps(LiveSteps):
 
     def replace(self, source: Path, target: Path) -> None:
         """Rename `source` to `target` atomically, replacing it if present."""
-        self.held(lambda: self.raw_replace(source, target), target, "renamed or replaced")
+        # Named by the real file of the two: a work name means nothing to a person.
+        named = source if is_work_name(target) else target
+        self.held(lambda: self.raw_replace(source, target), named, "renamed or replaced")
 
     def unlink(self, path: Path) -> None:
         """Delete a file if it exists."""

@@ -23,6 +23,20 @@ PARTIAL = ".partial"
 DISCARD = ".discard"
 
 
+def is_work_name(path: Path | str | None) -> bool:
+    """A work file's name ('.todo.db.1a2b3c4d.partial'): the portal's own business."""
+    name = Path(path).name if path else ""
+    return name.startswith(".") and name.endswith((PARTIAL, DISCARD))
+
+
+def os_words(exc: OSError, real: Path | str) -> str:
+    """An error in words that name the real file (`real`, e.g. backup/7/todo.db), never
+    the work name the step was on: a person can find one and not the other."""
+    if isinstance(exc, OSError) and (is_work_name(exc.filename) or is_work_name(exc.filename2)):
+        return f"{exc.strerror or exc}: {real}"
+    return str(exc)
+
+
 def generation_label(generation: int) -> str:
     """'newest' for generation 0, else the folder number."""
     return "newest" if generation == 0 else str(generation)

@@ -26,7 +26,7 @@ from pathlib import Path
 from portal.backup import rotation
 from portal.backup import state as state_mod
 from portal.backup.errors import BackupError
-from portal.backup.layout import GENERATIONS
+from portal.backup.layout import GENERATIONS, os_words
 from portal.backup.ledger import Entry
 from portal.backup.state import State
 
@@ -104,8 +104,9 @@ class Run:
         Rotation only moves forward: a date later than every day a copy was taken."""
         if not self.layout.slot(name, 0).exists():
             return "first copy", None
-        latest = state.latest_days().get(name)
-        if rotation.is_new_day(latest, today):
+        latest = state.latest_days(self.engine.mistaken_days).get(name)
+        if latest is None or rotation.is_new_day(latest, today):
+            # None: every copy is dated on a day said to be a clock's mistake.
             return "rotated", None
         if latest is not None and today < latest:
             return "replaced", (
@@ -128,7 +129,8 @@ class Run:
         except OSError as exc:
             self._abandon(partial)
             raise BackupError(
-                f"{name}: the backup failed ({exc}). Earlier copies are intact."
+                f"{name}: the backup failed ({os_words(exc, layout.slot(name, 0))}). "
+                "Earlier copies are intact."
             ) from exc
         except BaseException:
             self._abandon(partial)
@@ -162,7 +164,8 @@ class Run:
                 (lambda done, total: progress(name, done, total)) if progress else None,
             )
         except OSError as exc:
-            raise BackupError(f"{name}: the copy could not be written ({exc}).") from exc
+            words = os_words(exc, self.layout.slot(name, 0))
+            raise BackupError(f"{name}: the copy could not be written ({words}).") from exc
         except Exception as exc:  # sqlite3 errors, e.g. a full disk or a damaged source
             raise BackupError(f"{name}: the copy failed ({exc}).") from exc
         # The check and the SHA-256 read the same fresh copy (still in the page cache) at
