@@ -90,6 +90,7 @@ def within(root: Path, limit: float, work: Callable[[], T]) -> T:
 # The child's report: step lines, then this line and the pickled outcome up to the end.
 _RESULT = b"\0result\n"
 _STEP_EVERY = 0.2  # seconds between step reports (a copy's chunks come faster)
+_MAX_FD = 1 << 20
 
 
 class _ChildWatch(Watch):
@@ -130,6 +131,11 @@ def _in_child(watch: Watch, work: Callable[[], T]) -> T:
             null = os.open(os.devnull, os.O_RDWR)
             for fd in (0, 1, 2):  # never hold the caller's output open
                 os.dup2(null, fd)
+            # Nor anything else of the caller's: a child left waiting on a silent share
+            # must not keep the portal's listening socket (a restarted portal could not
+            # take its port) nor its log files. The work opens what it needs itself.
+            os.closerange(3, write)
+            os.closerange(write + 1, _MAX_FD)
             _here.watch = _ChildWatch(write)
             data = _RESULT + _outcome_bytes(work)
             while data:
