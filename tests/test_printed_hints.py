@@ -66,8 +66,9 @@ def test_errors_name_the_real_file_never_a_work_name(tmp_path):
     work = tmp_path / "backup" / ".todo.db.1a2b3c4d.partial"
     error = OSError(errno.ENOSPC, "No space left on device", str(work))
     real = tmp_path / "backup" / "7" / "todo.db"
-    assert os_words(error, real) == f"No space left on device: {real}"
-    assert ".partial" not in os_words(error, real)
+    words = os_words(error, real)
+    assert "No space left on device" in words and str(real) in words
+    assert ".partial" not in words
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a non-root POSIX user")

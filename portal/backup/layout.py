@@ -32,9 +32,11 @@ def is_work_name(path: Path | str | None) -> bool:
 def os_words(exc: OSError, real: Path | str) -> str:
     """An error in words that name the real file (`real`, e.g. backup/7/todo.db), never
     the work name the step was on: a person can find one and not the other."""
-    if isinstance(exc, OSError) and (is_work_name(exc.filename) or is_work_name(exc.filename2)):
-        return f"{exc.strerror or exc}: {real}"
-    return str(exc)
+    text = str(exc)
+    for name in (exc.filename, exc.filename2):
+        if is_work_name(name):
+            text = text.replace(repr(str(name)), str(real)).replace(str(name), str(real))
+    return text
 
 
 def generation_label(generation: int) -> str:

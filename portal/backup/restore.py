@@ -16,7 +16,7 @@ from pathlib import Path
 
 from portal.backup import safety
 from portal.backup.errors import RestoreError, UnprovenCopy
-from portal.backup.layout import Layout, is_work_name
+from portal.backup.layout import Layout, is_work_name, os_words
 from portal.backup.ledger import Copy
 
 
@@ -91,9 +91,9 @@ def restore(
                 raise RestoreError(f"{what} is not a copy of {name} ({wrong}); not restored.")
         except OSError as exc:
             if is_work_name(exc.filename):  # writing the staging copy, not reading the copy
+                words = os_words(exc, f"its work copy in {layout.root}")
                 raise RestoreError(
-                    f"{what} could not be copied into {layout.root} to be checked "
-                    f"({exc.strerror or exc}); not restored."
+                    f"{what} could not be copied to be checked ({words}); not restored."
                 ) from exc
             raise RestoreError(f"{what} could not be read ({exc}); not restored.") from exc
         kept: list[Path | None] = []

@@ -134,7 +134,7 @@ def _later_dates(offsite: bool = True) -> None:
     app = current_app._get_current_object()
     today = get_clock().today()
     target = offsite_folder.folder(app) if offsite else None
-    days = clock_mistake.later_dates(_engine(), target, today)
+    days = clock_mistake.later_dates(data_backup.engine(), target, today)  # warned already
     if days:
         click.echo(
             f"Note: {clock_mistake.sentence(days, today)} To say so: "
