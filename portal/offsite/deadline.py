@@ -158,9 +158,10 @@ def _listen(watch: Watch, read: int, pid: int) -> bytes:
     """The child's outcome, following its step reports; NoAnswer (the child killed) when
     it reports nothing for the limit."""
     pending, result = b"", None
+    poller = select.poll()  # not select(): a busy server's descriptors may pass 1024
+    poller.register(read, select.POLLIN | select.POLLHUP)
     while True:
-        ready, _, _ = select.select([read], [], [], min(1.0, watch.limit / 4))
-        if not ready:
+        if not poller.poll(int(1000 * min(1.0, watch.limit / 4))):
             if watch.silent_for() > watch.limit:
                 _give_up(pid)
                 raise NoAnswer(watch.message())
