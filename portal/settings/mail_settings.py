@@ -28,19 +28,44 @@ def stored_form(conn) -> MailForm:
     )
 
 
+# Said at the password field when the stored password would go somewhere else.
+RETYPE = (
+    "Type the password again: the stored password is used only with the mail server, "
+    "port and user name it was saved with."
+)
+
+
 def typed(form: MailForm, conn) -> notify_settings.MailSettings:
-    """The settings as typed; an empty password field means the stored password."""
+    """The settings as typed; an empty password field means the stored password, but
+    only for the server, port and user name it was saved with (else none: a typed server
+    must never be sent the stored password; `needs_password` says to ask for it)."""
     stored = notify_settings.load(conn, current_app)
     use_tls, use_ssl = SECURITY.get(form.security.data, (False, False))
+    server = (form.server.data or "").strip()
+    port = form.port.data or (465 if use_ssl else 587 if use_tls else 25)
+    username = (form.username.data or "").strip()
+    same_place = (server, port, username) == (stored.server, stored.port, stored.username)
     return notify_settings.MailSettings(
-        server=(form.server.data or "").strip(),
-        port=form.port.data or (465 if use_ssl else 587 if use_tls else 25),
+        server=server,
+        port=port,
         use_tls=use_tls,
         use_ssl=use_ssl,
-        username=(form.username.data or "").strip(),
-        password=form.password.data or stored.password,
+        username=username,
+        password=form.password.data or (stored.password if same_place else ""),
         sender=(form.sender.data or "").strip(),
         recipients=notify_settings.addresses(form.recipients.data or ""),
         webhook_url=(form.webhook_url.data or "").strip(),
         timeout=stored.timeout,
+    )
+
+
+def needs_password(form: MailForm, typed_settings: notify_settings.MailSettings, conn) -> bool:
+    """Whether the password must be typed: a user name is set, none was typed, and the
+    stored one may not be used with the server, port and user name as typed."""
+    stored = notify_settings.load(conn, current_app)
+    return bool(
+        typed_settings.username
+        and not form.password.data
+        and stored.password
+        and not typed_settings.password
     )

@@ -128,6 +128,9 @@ def schedule_backup_mail():
     if not form.validate():
         return show(mail_form=form), 400
     typed = mail_settings.typed(form, conn)
+    if mail_settings.needs_password(form, typed, conn):
+        form.password.errors = [mail_settings.RETYPE]
+        return show(mail_form=form), 400
     if form.send_test.data:
         errors = send_test(current_app._get_current_object(), typed)
         if errors:
@@ -139,7 +142,9 @@ def schedule_backup_mail():
             "success",
         )
         return show(mail_form=form)
-    notify_settings.save(conn, typed, keep_password=not form.password.data)
+    # An empty field keeps the stored password only where it may be used (same server,
+    # port and user name: mail_settings.typed); elsewhere it is dropped.
+    notify_settings.save(conn, typed, keep_password=bool(not form.password.data and typed.password))
     who = ", ".join(typed.recipients) or "nobody"
     log_event("mail settings saved", f"server {typed.server or '(none)'}; notices to {who}")
     flash("Saved. Notices go to " + who + ".", "success")
