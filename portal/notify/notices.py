@@ -9,6 +9,7 @@ never raises."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import smtplib
 import sqlite3
@@ -126,13 +127,15 @@ def _send(mail: settings_mod.MailSettings, kind: str, subject: str, body: str, f
     if mail.mail_on:
         try:
             transport.send_mail(mail, subject, body)
-        except (OSError, smtplib.SMTPException) as exc:
+        # ValueError: a header or a URL the settings make impossible (a line break in
+        # them, from the configuration): the notice is not sent, said, never raised.
+        except (OSError, smtplib.SMTPException, ValueError) as exc:
             errors.append(f"mail to {', '.join(mail.recipients)} via {mail.server}: {exc}")
     if mail.webhook_url:
         payload = {"kind": kind, "subject": subject, "text": body, **facts}
         try:
             transport.post_webhook(mail.webhook_url, payload, mail.timeout)
-        except OSError as exc:
+        except (OSError, ValueError, http.client.HTTPException) as exc:
             errors.append(f"webhook {mail.webhook_url}: {exc}")
     return errors
 

@@ -94,13 +94,23 @@ class OffsiteForm(FlaskForm):
 
 
 _ADDRESS = re.compile(r"^[^@\s,<>]+@[^@\s,<>]+\.[^@\s,<>]+$")
+# CR, LF and every other character Python splits lines at (NEL, the Unicode line and
+# paragraph separators, ...): in a mail header or a URL they inject a line of their own.
+_LINE_BREAK = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def one_line(form, field) -> None:
+    """Refuse a line break in a field that goes into a mail header, a mail server's
+    sign-in or a URL."""
+    if field.data and _LINE_BREAK.search(str(field.data)):
+        raise ValidationError("No line breaks: this must be one line.")
 
 
 class MailForm(FlaskForm):
     """Mail for notices on the Schedule Data Backup page (Flask-Mail's settings). The
     password is never shown back: left empty, the stored one is kept."""
 
-    server = StringField("Mail server", validators=[Optional(), Length(max=255)])
+    server = StringField("Mail server", validators=[Optional(), one_line, Length(max=255)])
     port = IntegerField(
         "Port",
         validators=[
@@ -116,11 +126,11 @@ class MailForm(FlaskForm):
             SelectChoice("ssl", "SSL/TLS"),
         ],
     )
-    username = StringField("User name", validators=[Optional(), Length(max=255)])
-    password = PasswordField("Password", validators=[Optional(), Length(max=255)])
-    sender = StringField("Sender address", validators=[Optional(), Length(max=255)])
-    recipients = StringField("Send notices to", validators=[Optional(), Length(max=1000)])
-    webhook_url = StringField("Webhook URL", validators=[Optional(), Length(max=1000)])
+    username = StringField("User name", validators=[Optional(), one_line, Length(max=255)])
+    password = PasswordField("Password", validators=[Optional(), one_line, Length(max=255)])
+    sender = StringField("Sender address", validators=[Optional(), one_line, Length(max=255)])
+    recipients = StringField("Send notices to", validators=[Optional(), one_line, Length(max=1000)])
+    webhook_url = StringField("Webhook URL", validators=[Optional(), one_line, Length(max=1000)])
     # No "Save" in its name: the page's Save (the manual's) is for the Data Backup Group.
     save = SubmitField("Apply mail settings")
     send_test = SubmitField("Send test email")
