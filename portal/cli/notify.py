@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.db import get_db
-from portal.notify import send_test
+from portal.notify import failures, send_test
 from portal.notify import settings as notify_settings
 
 notify_group = AppGroup("notify", help="Notices by mail and webhook when backups go wrong.")
@@ -26,5 +26,5 @@ def test_command() -> None:
     if mail.mail_on:
         where.append(f"mail to {', '.join(mail.recipients)} via {mail.server}:{mail.port}")
     if mail.webhook_url:
-        where.append(f"a POST to {mail.webhook_url}")
+        where.append(f"a POST to {failures.where(mail.webhook_url)}")
     click.echo("The test notice was sent: " + " and ".join(where) + ".")

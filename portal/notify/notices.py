@@ -22,8 +22,8 @@ from portal import audit
 from portal.clock import get_clock
 from portal.db import open_data_file, transaction
 from portal.filters import format_datetime
+from portal.notify import failures, transport
 from portal.notify import settings as settings_mod
-from portal.notify import transport
 from portal.settings_store import get_json, parse_json
 
 # The kinds of notice, and the subject line each one starts with.
@@ -130,13 +130,16 @@ def _send(mail: settings_mod.MailSettings, kind: str, subject: str, body: str, f
         # ValueError: a header or a URL the settings make impossible (a line break in
         # them, from the configuration): the notice is not sent, said, never raised.
         except (OSError, smtplib.SMTPException, ValueError) as exc:
-            errors.append(f"mail to {', '.join(mail.recipients)} via {mail.server}: {exc}")
+            errors.append(
+                f"mail to {', '.join(mail.recipients)} via {mail.server}:{mail.port}: "
+                f"{failures.kind(exc)}"
+            )
     if mail.webhook_url:
         payload = {"kind": kind, "subject": subject, "text": body, **facts}
         try:
             transport.post_webhook(mail.webhook_url, payload, mail.timeout)
         except (OSError, ValueError, http.client.HTTPException) as exc:
-            errors.append(f"webhook {mail.webhook_url}: {exc}")
+            errors.append(f"webhook {failures.where(mail.webhook_url)}: {failures.kind(exc)}")
     return errors
 
 

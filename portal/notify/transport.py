@@ -4,6 +4,7 @@ call), or a webhook POST through urllib. Short timeouts: a dead server costs sec
 
 from __future__ import annotations
 
+import errno
 import json
 import smtplib
 import ssl
@@ -40,7 +41,7 @@ def send_mail(settings: MailSettings, subject: str, body: str) -> None:
 def post_webhook(url: str, payload: dict, timeout: float) -> None:
     """POST a small JSON object; OSError (urllib's errors are OSErrors) on failure."""
     if not url.lower().startswith(("http://", "https://")):
-        raise OSError(f"the webhook URL must start with http:// or https:// ({url})")
+        raise OSError(errno.EINVAL, "the webhook URL must start with http:// or https://")
     request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
         url,
         data=json.dumps(payload).encode("utf-8"),
