@@ -5,6 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, current_app, request
+from markupsafe import escape
+
+HSTS_SECONDS = 365 * 24 * 3600
+_REDIRECT_BODY = (
+    "<!doctype html>\n<title>Redirecting</title>\n"
+    '<p>Redirecting to <a href="{location}">{location}</a>.</p>\n'
+)
 
 
 def is_safe_next(target: str | None) -> bool:
@@ -37,8 +44,17 @@ def set_security_headers(response: Response) -> Response:
     if _personal(response):
         # Personal pages must not come back from the cache after log out on a shared PC.
         headers["Cache-Control"] = "no-store"
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        # Served over HTTPS (the setting docs/deploy-iis.md has IIS set): browsers are to
+        # use nothing else for a year, so a forged http:// link cannot strip TLS.
+        headers.setdefault("Strict-Transport-Security", f"max-age={HSTS_SECONDS}")
     if location := headers.get("Location"):
         headers["Location"] = _relative(location)
+        if 300 <= response.status_code < 400:
+            # Werkzeug's redirect page links to the absolute URL it was given (for a
+            # slash redirect, built from the request's Host): the body says only the path.
+            response.set_data(_REDIRECT_BODY.format(location=escape(headers["Location"])))
+            headers["Content-Type"] = "text/html; charset=utf-8"
     return response
 
 

@@ -98,6 +98,19 @@ def test_redirects_never_carry_a_host_from_the_request(app, people, host, url):
         assert answer.status_code in (301, 302, 308), (url, answer.status_code)
         location = answer.headers["Location"]
         assert location.startswith("/") and "evil.example" not in location, location
+        # Issue 21, item 11: nor its body (Werkzeug's redirect page linked to the host).
+        assert "evil.example" not in answer.get_data(as_text=True), url
+        assert f'href="{location}"' in answer.get_data(as_text=True)
+
+
+def test_hsts_is_sent_when_the_portal_is_served_over_https(app, people):
+    """Issue 21, item 12: Strict-Transport-Security once the portal is configured for
+    HTTPS (SESSION_COOKIE_SECURE, as docs/deploy-iis.md says), on every answer."""
+    assert "Strict-Transport-Security" not in app.test_client().get("/login").headers
+    app.config["SESSION_COOKIE_SECURE"] = True
+    for url in ("/login", "/", "/static/portal.css"):
+        answer = app.test_client().get(url, base_url="https://portal.office.local")
+        assert answer.headers["Strict-Transport-Security"] == "max-age=31536000", url
 
 
 def test_trusted_hosts_refuse_any_other_host(app, people):
