@@ -6,6 +6,7 @@ from flask import Flask
 
 from portal import clock, db, errors, filters, forms, instance, security, startup
 from portal.config import Defaults, check_settings
+from portal.notify import lockouts
 from portal.setting_error import SettingError
 from portal.web import RowIdConverter
 
@@ -45,6 +46,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     filters.init_app(app)
     forms.init_app(app)
     security.init_app(app)
+    lockouts.init_app(app)  # the notice when a login is locked out (auth's signal)
     if app.config["PROXY_COUNT"]:
         # Behind IIS or nginx: take the client's address from X-Forwarded-For, trusting
         # exactly as many proxies as the site has, so throttling sees real addresses.

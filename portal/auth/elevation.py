@@ -50,7 +50,7 @@ def attempt(
     admin = find_user(conn, ADMIN_LOGIN)
     budgets = [
         throttle.Budget(throttle.elevation_key(user.login), throttle.policy_from(config)),
-        throttle.admin_budget(config),
+        throttle.admin_budget(config, remote_addr),
     ]
     check = throttled_check(
         conn, budgets, admin.id if admin else None, password, now, remote_addr, WRONG

@@ -72,11 +72,11 @@ def attempt(
 ) -> LoginOutcome:
     """Check a login attempt against the throttle and the stored password. Logging in
     as the Administrator also draws on the admin password's shared budget."""
-    key = throttle.login_key(typed_login)
+    key = throttle.login_key(typed_login, remote_addr)
     user = find_user(conn, typed_login) if typed_login.strip() else None
     budgets = [throttle.Budget(key, throttle.policy_from(config))]
-    if key == throttle.login_key(ADMIN_LOGIN):
-        budgets.append(throttle.admin_budget(config))
+    if key == throttle.login_key(ADMIN_LOGIN, remote_addr):
+        budgets.append(throttle.admin_budget(config, remote_addr))
     check = throttled_check(
         conn, budgets, user.id if user else None, password, now, remote_addr, WRONG_PASSWORD
     )

@@ -2,10 +2,13 @@
 that key is refused for a while.
 
 Keys live in namespaces, so that nothing typed can name another door's key:
-`login:<name as typed>` for the login form (whether or not such an account exists, so
-its answers reveal nothing about which logins exist), `elevation:<login>` for one
-person's admin password prompt, and `admin-password` for the one password that opens
-System Settings, counted across every account and both doors.
+`login:<name as typed>|<client address>` for the login form (whether or not such an
+account exists, so its answers reveal nothing about which logins exist),
+`elevation:<login>` for one person's admin password prompt, and
+`admin-password|<client address>` for the one password that opens System Settings,
+counted across every account and both doors. The login keys hold the client address
+(behind a proxy, the one it forwards: PROXY_COUNT): wrong passwords typed at one machine
+lock that machine out, never the real owner of the account at another.
 
 A check is atomic: the answer takes its place in every budget it draws on (a row in
 login_failures) before the password is checked, in one write transaction, so however
@@ -51,9 +54,14 @@ class Budget:
     shared: bool = False
 
 
-def login_key(typed: str) -> str:
-    """The login form's key for a typed login name (login names are case-insensitive)."""
-    return "login:" + typed.strip().lower()
+def _at(address: str | None) -> str:
+    return f"|{address}" if address else ""
+
+
+def login_key(typed: str, address: str | None = None) -> str:
+    """The login form's key for a typed login name (login names are case-insensitive)
+    from one client address."""
+    return "login:" + typed.strip().lower() + _at(address)
 
 
 def elevation_key(login: str) -> str:
@@ -61,9 +69,15 @@ def elevation_key(login: str) -> str:
     return "elevation:" + login.lower()
 
 
-def admin_budget(config: Mapping) -> Budget:
-    """Wrong admin passwords across every account and both doors (ADMIN_PASSWORD_MAX_FAILURES)."""
-    return Budget(ADMIN_PASSWORD_KEY, policy_from(config, "ADMIN_PASSWORD_MAX_FAILURES"), True)
+def admin_budget(config: Mapping, address: str | None = None) -> Budget:
+    """Wrong admin passwords from one client address across every account and both doors
+    (ADMIN_PASSWORD_MAX_FAILURES)."""
+    policy = policy_from(config, "ADMIN_PASSWORD_MAX_FAILURES")
+    return Budget(ADMIN_PASSWORD_KEY + _at(address), policy, True)
+
+
+def is_admin_key(key: str) -> bool:
+    return key == ADMIN_PASSWORD_KEY or key.startswith(ADMIN_PASSWORD_KEY + "|")
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from portal import clock
 from portal.auth import sessions
 from portal.auth.elevation import reauth_period
 from portal.auth.forms import LoginForm
-from portal.auth.lockout import audit_admin_lock
+from portal.auth.lockout import audit_admin_lock, tell_locked
 from portal.auth.login import attempt
 from portal.extensions import login_manager
 from portal.security import safe_next
@@ -91,6 +91,7 @@ def login():
         action = "login locked" if outcome.newly_locked else "login failed"
         log_event(action, f"login name {typed[:64]!r}", actor=typed)
         audit_admin_lock(outcome.newly_locked, actor=typed)
+        tell_locked(outcome.newly_locked, typed[:64])
         form.password.errors = [outcome.error]
     return (
         render_template(

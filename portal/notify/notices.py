@@ -33,6 +33,7 @@ KINDS = {
     "no-backup-today": "No backup was made today",
     "offsite-failing": "The off-site copy has failed for 24 hours",
     "damaged-copy": "Verify found a damaged copy",
+    "login-locked": "Logins were refused after wrong passwords",
 }
 # {"sent": {kind: {"at": iso, "events": [...]}}, "held": {kind: {"items": [...], "more": n}},
 #  "error": {...}}

@@ -9,7 +9,7 @@ from flask_login import current_user, login_user
 
 from portal import audit, clock, paging
 from portal.auth import elevation, sessions
-from portal.auth.lockout import audit_admin_lock
+from portal.auth.lockout import audit_admin_lock, tell_locked
 from portal.security import safe_next
 from portal.settings import (  # noqa: F401 - routes
     clock_mistake_page,
@@ -57,6 +57,7 @@ def elevate():
         action = "elevation locked" if outcome.newly_locked else "elevation failed"
         log_event(action, "wrong admin password for System Settings")
         audit_admin_lock(outcome.newly_locked)
+        tell_locked(outcome.newly_locked, current_user.login)
         form.password.errors = [outcome.error]
     return render_template("settings/elevate.html", form=form), form_status(form)
 
