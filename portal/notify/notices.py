@@ -165,8 +165,15 @@ def send_held(app: Flask) -> list[str]:
     """Send, for each kind, the events held within the hour once the hour is over (when
     no later notice of the kind came to tell them). The kinds sent."""
     clock = get_clock(app)
+    try:  # one read to see which kinds hold anything (most ticks: none)
+        with open_data_file("system.db", app) as conn:
+            held = _read_state(conn).get("held", {})
+    except sqlite3.Error:
+        return []
     sent = []
     for kind, name in KINDS.items():
+        if not (held.get(kind) or {}).get("items") and not (held.get(kind) or {}).get("more"):
+            continue
         claim = _take(app, kind, None, clock.now(), "")
         if isinstance(claim, str):
             continue
