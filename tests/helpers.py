@@ -61,3 +61,14 @@ def login(client: FlaskClient, login_name: str, password: str, next_url: str = "
 def logout(client: FlaskClient):
     """Press Log out (a POST carrying the page's token)."""
     return submit(client, "/", "/logout")
+
+
+def todo_titles(path) -> set[str]:
+    """The titles of the to-dos in a todo.db (a live file or a copy), read only."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return {row[0] for row in conn.execute("SELECT title FROM todos")}
+    finally:
+        conn.close()

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.backup_helpers import tmpfs
+from tests.helpers import todo_titles
 from tests.serving import run_flask
 from tests.sftp_share import sftp_share
 
@@ -32,14 +33,6 @@ def add_todo(instance: Path, title: str) -> None:
             (title, datetime.now(UTC).isoformat()),
         )
     conn.close()
-
-
-def titles(path: Path) -> set[str]:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return {row[0] for row in conn.execute("SELECT title FROM todos")}
-    finally:
-        conn.close()
 
 
 def set_folder(instance: Path, folder: Path) -> None:
@@ -73,7 +66,7 @@ def test_a_share_that_cannot_rename_over_a_file_keeps_every_run_of_the_day(app, 
         add_todo(instance, "lost by mistake")
         restored = flask(instance, "backup", "restore", "todo.db", "--offsite", today, "--yes")
         assert restored.returncode == 0, restored.stdout + restored.stderr
-        assert titles(instance / "data" / "todo.db") == {"morning", "afternoon"}
+        assert todo_titles(instance / "data" / "todo.db") == {"morning", "afternoon"}
 
 
 def test_a_share_that_fills_up_says_it_may_be_full_and_leaves_nothing_half_made(app, tmp_path):

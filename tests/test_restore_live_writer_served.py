@@ -6,7 +6,6 @@ one of the safety copies the restores kept: none is in neither."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import urllib.error
 from datetime import UTC, datetime
@@ -18,6 +17,7 @@ from portal import create_app, data_backup
 from portal.db import close_kept_connections, get_db
 from portal.passwords import hash_password
 from portal.users import add_user
+from tests.helpers import todo_titles
 from tests.http_client import Browser
 from tests.serving import run_flask, serve
 
@@ -41,14 +41,6 @@ def _office(instance: Path) -> None:
         )
         data_backup.run_backup(None, "setup", app=app)
     close_kept_connections()
-
-
-def _titles(path: Path) -> set[str]:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        return {row[0] for row in conn.execute("SELECT title FROM todos")}
-    finally:
-        conn.close()
 
 
 class Writer(threading.Thread):
@@ -101,8 +93,8 @@ def test_every_save_answered_over_http_survives_restores_by_the_command(tmp_path
     assert len(writer.acknowledged) > 20, "the writer hardly saved: the test proves nothing"
     safety = sorted((instance / "backup" / "pre-restore").glob("todo-*.db"))
     assert len(safety) == RESTORES
-    kept = _titles(instance / "data" / "todo.db")
+    kept = todo_titles(instance / "data" / "todo.db")
     for copy in safety:
-        kept |= _titles(copy)
+        kept |= todo_titles(copy)
     lost = [title for title in writer.acknowledged if title not in kept]
     assert lost == [], f"{len(lost)} of {len(writer.acknowledged)} answered saves lost"

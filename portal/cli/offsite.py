@@ -11,7 +11,7 @@ from portal.cli.common import ACTOR
 from portal.clock import get_clock
 from portal.data_backup import notices, offsite, offsite_folder, trail
 from portal.filters import filesize, format_datetime
-from portal.offsite import OffsiteError, OffsiteFolder, probe
+from portal.offsite import OffsiteError, OffsiteFolder
 
 offsite_group = AppGroup(
     "offsite",
@@ -102,10 +102,7 @@ def test_command(folder: str | None) -> None:
     failed. Nothing is saved."""
     where = (folder or "").strip() or str(_folder().root)
     try:
-        if problem := offsite_folder.place_problem(where, current_app):
-            raise OffsiteError(problem)
-        target = offsite_folder.folder_at(where, current_app)
-        notes = target.within_limit(lambda: probe.test(target))
+        notes = offsite_folder.test_folder(where, current_app)
     except OffsiteError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(offsite_folder.TEST_PASSED.format(folder=where))

@@ -15,7 +15,7 @@ from portal.data_backup import clock_mistake
 from portal.datafiles import DATA_FILES
 from portal.db import open_data_file
 from portal.instance import portal_id
-from portal.offsite import OffsiteError, OffsiteFolder
+from portal.offsite import OffsiteError, OffsiteFolder, probe
 from portal.offsite.place import Protected, location_problem
 from portal.offsite.shareops import ShareOps
 from portal.settings_store import get_json, put_json
@@ -101,3 +101,13 @@ def folder(app: Flask | None = None) -> OffsiteFolder | None:
     if not where:
         return None
     return folder_at(where, app)
+
+
+def test_folder(where: str, app: Flask) -> list[str]:
+    """Test `where` as the off-site folder (the page's Test, `backup offsite test`): its
+    place, then what a copy does there (offsite/probe.py), under the share's time
+    limit. OffsiteError saying what would fail; the notes otherwise."""
+    if problem := place_problem(where, app):
+        raise OffsiteError(problem)
+    target = folder_at(where, app)
+    return target.within_limit(lambda: probe.test(target))

@@ -29,7 +29,7 @@ from portal.data_backup import jobs, offsite_folder, records, status
 from portal.datafiles import DATA_FILES
 from portal.nightly import store as nightly
 from portal.nightly import watch
-from portal.offsite import OffsiteError, probe
+from portal.offsite import OffsiteError
 from portal.settings import clock_mistake_page, offsite_copies
 from portal.settings.blueprint import bp
 from portal.settings.forms import FileForm, OffsiteForm, RestoreForm
@@ -146,10 +146,7 @@ def data_backup_offsite():
             form.folder.errors = ["Type the off-site folder to test."]
             return render_index(offsite_form=form), 400
         try:
-            if problem := offsite_folder.place_problem(folder, current_app):
-                raise OffsiteError(problem)
-            target = offsite_folder.folder_at(folder, current_app)
-            notes = target.within_limit(lambda: probe.test(target))
+            notes = offsite_folder.test_folder(folder, current_app)
         except OffsiteError as exc:
             form.folder.errors = [str(exc)]
             return render_index(offsite_form=form), 400
