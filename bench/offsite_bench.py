@@ -3,7 +3,8 @@
 and compared, renamed; the manifest written last), as a ratio to plain `cp` of the same
 file to the same folder, and to `cp` followed by `sync` (cp alone leaves the bytes in the
 page cache; the off-site copy flushes them). Also: the next day's send when nothing
-changed (no bytes copied again).
+changed (no bytes copied again). Issue 21: the same send sealed (age, seal.py), and a
+restore from a sealed off-site copy beside one from an unsealed copy, in the same run.
 
 Usage: python bench/offsite_bench.py [--size-mb 512] [--dir /tmp/bench] [--target DIR]
 Prints a Markdown table for docs/performance.md."""
@@ -30,14 +31,37 @@ sys.path.insert(0, str(ROOT / "bench"))
 from backup_bench import generate  # noqa: E402
 
 from portal.backup import BackupEngine, Source  # noqa: E402
+from portal.backup.restore import Candidate  # noqa: E402
 from portal.offsite import LocalCopy, OffsiteFolder, send  # noqa: E402
+from portal.offsite.seal import Key, Seal  # noqa: E402
+
+SEAL = Seal([Key.make(date(2026, 11, 1))])
 
 
-def share_at(root: Path) -> OffsiteFolder:
+def share_at(root: Path, seal: Seal | None = None, opened: Path | None = None) -> OffsiteFolder:
     """The share as a portal uses it: marked as its own first."""
-    folder = OffsiteFolder(root, owner="bench")
+    folder = OffsiteFolder(root, owner="bench", seal=seal, opened_dir=opened)
     folder.claim()
     return folder
+
+
+def restore_from(engine: BackupEngine, folder: OffsiteFolder, day: date) -> None:
+    """An off-site restore as the portal makes it (data_backup/offsite_restore.py)."""
+    item = folder.day(day).manifest.item("data.db")
+    path, opened = folder.path_of(item), None
+    if item.sealed:
+        opened, _digest = folder.open_copy(path)
+        path = opened
+    try:
+        engine.restore_from(
+            "data.db",
+            lambda: Candidate(path, "the bench copy", item.sha256, item.taken_at, "manifest"),
+            "the off-site copy",
+            who="bench",
+        )
+    finally:
+        if opened is not None:
+            opened.unlink()
 
 
 ZONE = ZoneInfo("UTC")
@@ -84,7 +108,8 @@ def main() -> None:
         record.taken_by,
     )
     share_root = Path(args.target) if args.target else work / "share"
-    cp_times, cp_sync_times, send_times = [], [], []
+    cp_times, cp_sync_times, send_times, sealed_times = [], [], [], []
+    restore_times, sealed_restore_times = [], []
     for round_ in range(args.rounds):
         shutil.rmtree(share_root, ignore_errors=True)
         share_root.mkdir(parents=True)
@@ -101,13 +126,31 @@ def main() -> None:
         subprocess.run(["sync"], check=False)
         day = date(2026, 11, 1 + round_)
         send_times.append(timed(send, share_at(share_root), [copy], day))
+        restore_times.append(timed(restore_from, engine, share_at(share_root), day))
+        subprocess.run(["sync"], check=False)
+        sealed_root = share_root / "sealed"
+        sealed_root.mkdir()
+        sealed = share_at(sealed_root, SEAL, work)
+        sealed_times.append(timed(send, sealed, [copy], day))
+        sealed_restore_times.append(timed(restore_from, engine, sealed, day))
+        shutil.rmtree(sealed_root)
     unchanged_day = date(2026, 11, 1 + args.rounds)
     folder = share_at(share_root)
     again = []
     started = time.perf_counter()
     again.append(send(folder, [copy], unchanged_day))
     unchanged = time.perf_counter() - started
-    plain, flushed, sent = (statistics.median(t) for t in (cp_times, cp_sync_times, send_times))
+    plain, flushed, sent, sealed_sent, restored, sealed_restored = (
+        statistics.median(t)
+        for t in (
+            cp_times,
+            cp_sync_times,
+            send_times,
+            sealed_times,
+            restore_times,
+            sealed_restore_times,
+        )
+    )
     size = copy.path.stat().st_size / 1e6
     print(
         f"Off-site copy, {size:.0f} MB data file, median of {args.rounds} rounds, "
@@ -125,9 +168,21 @@ def main() -> None:
         f"{sent / plain:.2f} | {sent / flushed:.2f} |"
     )
     print(
+        "| the same send, sealed (age: encrypted on the way, opened on the read-back) | "
+        f"{sealed_sent:.2f} | {sealed_sent / plain:.2f} | {sealed_sent / flushed:.2f} |"
+    )
+    print(
         f"| next day, nothing changed (manifest only; bytes written: "
         f"{again[0].bytes_written}) | {unchanged:.3f} | {unchanged / plain:.3f} | "
         f"{unchanged / flushed:.3f} |"
+    )
+    print()
+    print("| restore from the off-site copy | seconds | ratio to the unsealed restore |")
+    print("|---|---|---|")
+    print(f"| unsealed copy | {restored:.2f} | 1.00 |")
+    print(
+        f"| sealed copy (opened into a work file first) | {sealed_restored:.2f} | "
+        f"{sealed_restored / restored:.2f} |"
     )
     if not args.dir:
         shutil.rmtree(work, ignore_errors=True)

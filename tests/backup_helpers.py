@@ -42,6 +42,14 @@ def make_live(folder: Path, names=NAMES) -> dict[str, Path]:
     return paths
 
 
+def set_mark_table(path: Path) -> None:
+    """The marks table in a live data file that has none yet (a portal's real file)."""
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE IF NOT EXISTS marks (id INTEGER PRIMARY KEY, mark TEXT)")
+    conn.commit()
+    conn.close()
+
+
 def set_mark(path: Path, mark: str) -> None:
     """Write a new marker row: the newest row tells which state a copy holds."""
     conn = sqlite3.connect(path)

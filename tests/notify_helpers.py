@@ -33,6 +33,22 @@ class Inbox:
         return self.messages[index].get_payload(decode=True).decode("utf-8")
 
 
+def mail_form(**fields) -> dict:
+    """The Schedule Data Backup page's mail form as typed: no server, no sign-in, one
+    recipient, no webhook; `fields` change what a test needs."""
+    return {
+        "server": "",
+        "port": "25",
+        "security": "none",
+        "username": "",
+        "password": "",
+        "sender": "portal@office.example",
+        "recipients": "it@office.example",
+        "webhook_url": "",
+        **fields,
+    }
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -51,15 +67,18 @@ def smtp_server():
 
 
 @contextlib.contextmanager
-def webhook_receiver():
+def webhook_receiver(status: int = 204, reason: str | None = None, body: bytes = b""):
+    """A webhook endpoint keeping what it was sent, answering `status` (with `reason`
+    and `body`, as a server's error page would)."""
     received: list[dict] = []
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):  # noqa: N802 - http.server's name
             length = int(self.headers["Content-Length"])
             received.append(json.loads(self.rfile.read(length)))
-            self.send_response(204)
+            self.send_response(status, reason)
             self.end_headers()
+            self.wfile.write(body)
 
         def log_message(self, *args):
             pass

@@ -135,9 +135,10 @@ def run_flask(instance: Path, *args: str, stdin: str | None = None, env: dict | 
     )
 
 
-def wait_for_automatic_run(instance: Path, day: str, seconds: float = 90) -> None:
+def wait_for_automatic_run(instance: Path, day: str, seconds: float = 180, logs=None) -> None:
     """Wait until the automatic backup of `day` has ended in an instance (its row is
-    written when a run ends). A fixed sleep was too short on a busy CI machine."""
+    written when a run ends). A fixed sleep was too short on a busy CI machine; when it
+    never ends, the servers' logs (`logs()`) and the backup history say why."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         conn = sqlite3.connect(instance / "data" / "system.db", timeout=5)
@@ -150,4 +151,16 @@ def wait_for_automatic_run(instance: Path, day: str, seconds: float = 90) -> Non
         if row:
             return
         time.sleep(0.2)
-    raise AssertionError(f"no automatic backup of {day} ended within {seconds} s")
+    conn = sqlite3.connect(instance / "data" / "system.db", timeout=5)
+    try:
+        history = conn.execute(
+            "SELECT at, action, actor, detail FROM audit_log ORDER BY id DESC LIMIT 30"
+        ).fetchall()
+    except sqlite3.Error as exc:
+        history = [str(exc)]
+    finally:
+        conn.close()
+    raise AssertionError(
+        f"no automatic backup of {day} ended within {seconds} s; the history, newest "
+        f"first: {history}; the logs: {(logs() if logs else '')[-4000:]}"
+    )

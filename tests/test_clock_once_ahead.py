@@ -49,7 +49,7 @@ def _one_run_at_2038(app, clock, share):
     (share / "2039-01-01").mkdir()  # someone else's folder with a future date
     (share / "2039-01-01" / "notes.txt").write_text("not the portal's")
     _run(app, clock, utc(2038, 1, 19, 2, 0))  # the clock was far ahead for one run
-    assert (share / LATER / "manifest.txt").is_file()
+    assert (share / LATER / "manifest.age").is_file()
 
 
 def test_until_it_is_said_rotation_and_the_off_site_copy_stop_and_say_why(
@@ -83,8 +83,8 @@ def test_the_step_on_the_page_lets_copies_and_rotation_go_on_with_nothing_delete
     result = _run(app, clock, utc(2026, 11, 27, 8, 0))
     assert {f.outcome for f in result.files} == {"rotated"}  # a new generation
     assert _taken_days(instance_path) == ["2026-11-27", LATER, "2026-11-26"]  # all kept
-    assert (share / "2026-11-27" / "manifest.txt").is_file()
-    assert (share / LATER / "manifest.txt").is_file()  # nothing deleted off site
+    assert (share / "2026-11-27" / "manifest.age").is_file()
+    assert (share / LATER / "manifest.age").is_file()  # nothing deleted off site
     # The mistaken day ages out as if made on 2026-11-27 (2 daily days kept here).
     _run(app, clock, utc(2026, 11, 28, 8, 0))
     assert (share / LATER).is_dir()
@@ -106,5 +106,5 @@ def test_the_step_as_a_command(app, clock, share, instance_path):
     assert "nothing to do" in again.output
     result = _run(app, clock, utc(2026, 11, 27, 8, 0))
     assert {f.outcome for f in result.files} == {"rotated"}
-    assert (share / "2026-11-27" / "manifest.txt").is_file()
+    assert (share / "2026-11-27" / "manifest.age").is_file()
     assert date(2026, 11, 27).isoformat() in "".join(_taken_days(instance_path))

@@ -13,6 +13,7 @@ from portal.db import get_db
 from portal.notify import notices
 from portal.notify import settings as notify_settings
 from tests.helpers import csrf_token
+from tests.notify_helpers import mail_form
 from tests.settings_helpers import elevated
 
 PAGE, ACTION = "/settings/schedule-backup", "/settings/schedule-backup/mail"
@@ -21,17 +22,7 @@ FIELDS = ["server", "username", "password", "sender", "recipients", "webhook_url
 
 
 def _form(**changes):
-    return {
-        "server": "127.0.0.1",
-        "port": "25",
-        "security": "none",
-        "username": "",
-        "password": "",
-        "sender": "portal@office.example",
-        "recipients": "it@office.example",
-        "webhook_url": "http://127.0.0.1:9/hook",
-        **changes,
-    }
+    return mail_form(**{"server": "127.0.0.1", "webhook_url": "http://127.0.0.1:9/hook", **changes})
 
 
 @pytest.mark.parametrize("name", FIELDS)

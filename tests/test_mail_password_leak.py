@@ -14,7 +14,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from portal.db import get_db
 from portal.notify import settings as notify_settings
 from tests.helpers import csrf_token
-from tests.notify_helpers import free_port
+from tests.notify_helpers import free_port, mail_form
 from tests.settings_helpers import elevated
 
 PAGE, ACTION = "/settings/schedule-backup", "/settings/schedule-backup/mail"
@@ -61,17 +61,7 @@ def _post(client, data):
 
 
 def _form(port, **changes):
-    return {
-        "server": "127.0.0.1",
-        "port": str(port),
-        "security": "none",
-        "username": "portal",
-        "password": "",
-        "sender": "portal@office.example",
-        "recipients": "it@office.example",
-        "webhook_url": "",
-        **changes,
-    }
+    return mail_form(**{"server": "127.0.0.1", "port": str(port), "username": "portal", **changes})
 
 
 @pytest.fixture

@@ -8,12 +8,13 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 from portal import audit
 from portal.db import get_db
 from portal.notify import failures
 from tests.helpers import csrf_token
+from tests.notify_helpers import mail_form, webhook_receiver
 from tests.settings_helpers import elevated
 
 PAGE, ACTION = "/settings/schedule-backup", "/settings/schedule-backup/mail"
@@ -50,40 +51,8 @@ def ssh_like():
         listener.close()
 
 
-@contextlib.contextmanager
-def teapot():
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 - http.server's name
-            self.send_response(418, "I am secret-reason-text")
-            self.end_headers()
-            self.wfile.write(BODY)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def _send_test(client, **fields):
-    form = {
-        "server": "",
-        "port": "25",
-        "security": "none",
-        "username": "",
-        "password": "",
-        "sender": "portal@office.example",
-        "recipients": "it@office.example",
-        "webhook_url": "",
-        **fields,
-        "send_test": "Send test email",
-    }
+    form = {**mail_form(**fields), "send_test": "Send test email"}
     token = csrf_token(client.get(PAGE).get_data(as_text=True))
     return client.post(ACTION, data={"csrf_token": token, **form})
 
@@ -100,7 +69,8 @@ def test_a_banner_behind_the_mail_server_field_is_never_shown(app, people):
 
 def test_a_webhook_answer_is_a_status_and_its_url_only_scheme_and_host(app, people, caplog):
     admin = elevated(app, "admin")
-    with teapot() as port:
+    with webhook_receiver(418, "I am secret-reason-text", BODY) as (_received, hook):
+        port = urlsplit(hook).port
         url = f"http://127.0.0.1:{port}/hooks/{TOKEN}?token={TOKEN}"
         answer = _send_test(admin, recipients="", webhook_url=url)
     page = answer.get_data(as_text=True)

@@ -271,7 +271,7 @@ def _a_changed_off_site_copy(app, tmp_path, name: str):
     share = use_share(app, tmp_path / "nas")
     with app.app_context():
         data_backup.run_backup(None, "alice", app=app)
-    (share / "2026-11-27" / name).write_bytes(b"changed on the share")
+    (share / "2026-11-27" / f"{name}.age").write_bytes(b"changed on the share")
     return share
 
 
@@ -280,7 +280,7 @@ def test_offsite_verify_finding_a_changed_copy_sends_a_mail(app, inbox, tmp_path
     result = app.test_cli_runner().invoke(args=["backup", "offsite", "verify"])
     assert result.exit_code == 1
     assert inbox.subjects() == ["[Office Portal] Verify found a damaged copy"]
-    assert "2026-11-27 bulletin.db: differs from the SHA-256 in its manifest" in inbox.body()
+    assert "2026-11-27 bulletin.db: forged or altered" in inbox.body()
 
 
 def test_two_processes_seeing_the_same_damage_at_once_send_one_mail(app, inbox, tmp_path):

@@ -215,8 +215,8 @@ def test_a_share_that_gives_back_other_bytes_keeps_nothing(site):
     from portal.offsite.shareops import ShareOps
 
     class Garbling(ShareOps):
-        def copy_flushed(self, source, target):
-            super().copy_flushed(source, target)
+        def copy_flushed(self, source, target, seal=None):
+            super().copy_flushed(source, target, seal)
             with open(target, "r+b") as handle:
                 handle.seek(100)
                 handle.write(b"\x00garbled\x00")

@@ -40,9 +40,9 @@ def silent(app, tmp_path, monkeypatch):
         stall()
         return entries(self, folder)
 
-    def stalling_copy(self, source, target):
+    def stalling_copy(self, source, target, seal=None):
         stall()
-        return copy(self, source, target)
+        return copy(self, source, target, seal)
 
     monkeypatch.setattr(Confined, "entries", stalling_entries)
     monkeypatch.setattr(ShareOps, "raw_copy", stalling_copy)
@@ -102,7 +102,7 @@ def test_the_hourly_try_sends_once_the_share_answers_again(app, silent, clock):
     with app.app_context():
         outcome = offsite.retry_if_behind(data_backup.engine(app), app)
     assert outcome.ok, outcome.message
-    assert (share / "2026-11-27" / "manifest.txt").is_file()
+    assert (share / "2026-11-27" / "manifest.age").is_file()
 
 
 def test_without_fork_as_on_windows_a_thread_waits_with_the_same_limit(

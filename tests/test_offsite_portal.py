@@ -14,7 +14,7 @@ from portal import audit, data_backup
 from portal.data_backup import offsite
 from portal.db import get_db
 from portal.reminder import store as reminder_store
-from tests.backup_helpers import mark_of, set_mark, tmpfs
+from tests.backup_helpers import mark_of, set_mark, set_mark_table, tmpfs
 from tests.offsite_helpers import use_share
 
 TODAY = date(2026, 11, 27)
@@ -42,12 +42,12 @@ def test_every_completed_backup_goes_off_site_and_is_audited(app, share):
     day = share / "2026-11-27"
     assert sorted(p.name for p in day.iterdir()) == [
         ".office-portal-day",
-        "bulletin.db",
-        "manifest.txt",
-        "schedule.db",
-        "system.db",
-        "todo.db",
-    ]
+        "bulletin.db.age",
+        "manifest.age",
+        "schedule.db.age",
+        "system.db.age",
+        "todo.db.age",
+    ]  # sealed (issue 21): the copies and the manifest open only with the portal's key
     assert any("Off-site copy of 2026-11-27 complete" in note for note in result.notes)
     assert entries[0].action == "off-site copy completed" and entries[0].actor == "alice"
     status = _status(app)
@@ -78,7 +78,7 @@ def test_a_missing_share_never_harms_the_local_backup_and_the_hourly_try_catches
         assert outcome.ok, outcome.message
         # Nothing new since: the hourly try does nothing at all.
         assert offsite.retry_if_behind(data_backup.engine(app), app) is None
-    assert (share / "2026-11-27" / "manifest.txt").is_file()
+    assert (share / "2026-11-27" / "manifest.age").is_file()
     assert not _status(app).failing
 
 
@@ -107,7 +107,7 @@ def test_a_full_or_read_only_share_never_harms_the_local_backup_and_recovers(
         subprocess.run(["mount", "-o", mended, str(root)], check=True)
         with app.app_context():
             assert offsite.retry_if_behind(data_backup.engine(app), app).ok
-        assert (root / "2026-11-27" / "manifest.txt").is_file()
+        assert (root / "2026-11-27" / "manifest.age").is_file()
 
 
 def test_restore_from_an_off_site_day_with_every_check(app, share, runner, instance_path, clock):
@@ -141,17 +141,16 @@ def test_a_changed_off_site_copy_is_never_restored_and_verify_names_it(
 ):
     with app.app_context():
         data_backup.run_backup(None, "alice", app=app)
-    (share / "2026-11-27" / "todo.db").write_bytes(b"SQLite format 3\x00" + b"\x00" * 4080)
+    (share / "2026-11-27" / "todo.db.age").write_bytes(b"SQLite format 3\x00" + b"\x00" * 4080)
     refused = runner.invoke(
         args=["backup", "restore", "todo.db", "--offsite", "2026-11-27", "--yes"]
     )
     assert refused.exit_code == 1
-    assert "does not match the SHA-256 recorded in the manifest of 2026-11-27" in refused.output
+    assert "The off-site copy of todo.db of 2026-11-27 was refused" in refused.output
+    assert "does not open with this portal's keys" in refused.output
     checked = runner.invoke(args=["backup", "offsite", "verify"])
     assert checked.exit_code == 1
-    assert "PROBLEM: 2026-11-27 todo.db: differs from the SHA-256 in its manifest" in (
-        checked.output
-    )
+    assert "PROBLEM: 2026-11-27 todo.db: forged or altered" in checked.output
     somebodys = share / "2026-11-25"
     somebodys.mkdir()  # a folder named like a day, not made by the portal
     not_ours = runner.invoke(
@@ -160,7 +159,7 @@ def test_a_changed_off_site_copy_is_never_restored_and_verify_names_it(
     assert "There is no off-site copy of 2026-11-25" in not_ours.output
     incomplete = share / "2026-11-26"  # a day the portal began and never completed
     shutil.copytree(share / "2026-11-27", incomplete)
-    (incomplete / "manifest.txt").unlink()
+    (incomplete / "manifest.age").unlink()
     not_offered = runner.invoke(
         args=["backup", "restore", "todo.db", "--offsite", "2026-11-26", "--yes"]
     )
@@ -182,15 +181,6 @@ def test_verify_with_no_off_site_folder_says_so(runner):
     result = runner.invoke(args=["backup", "offsite", "verify"])
     assert result.exit_code == 1
     assert "No off-site folder is set" in result.output
-
-
-def set_mark_table(path):
-    import sqlite3
-
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE IF NOT EXISTS marks (id INTEGER PRIMARY KEY, mark TEXT)")
-    conn.commit()
-    conn.close()
 
 
 def test_the_weekly_verify_checks_local_and_off_site_once_that_day(app, share, clock):

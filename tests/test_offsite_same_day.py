@@ -48,9 +48,9 @@ class FailAt(NoRenameOver):
         self._count()
         super().raw_replace(source, target)
 
-    def raw_copy(self, source, target):
+    def raw_copy(self, source, target, seal=None):
         self._count()
-        super().raw_copy(source, target)
+        super().raw_copy(source, target, seal)
 
     def raw_unlink(self, path):
         self._count()

@@ -51,20 +51,20 @@ class FailsAt(ShareOps):
     def _fails(self, step: str) -> bool:
         return self.armed and step == self.step
 
-    def write_probe(self, path, data, read_back=True):
+    def write_probe(self, path, data):
         if self._fails("write"):
             raise self.error
-        return super().write_probe(path, data, read_back)
+        return super().write_probe(path, data)
 
     def raw_replace(self, source, target):
         if self._fails("rename"):
             raise self.error
         super().raw_replace(source, target)
 
-    def copy_flushed(self, source, target):
+    def copy_flushed(self, source, target, seal=None):
         if self._fails("copy"):
             raise self.error
-        super().copy_flushed(source, target)
+        super().copy_flushed(source, target, seal)
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ def test_an_unproven_off_site_copy_offers_no_force_and_no_generation_none(app, t
     share = use_share(app, tmp_path / "nas")
     with app.app_context():
         data_backup.run_backup(None, "alice", app=app)
-    copy = share / "2026-11-27" / "todo.db"
+    copy = share / "2026-11-27" / "todo.db.age"
     data = bytearray(copy.read_bytes())
     data[200] ^= 0xFF
     copy.write_bytes(bytes(data))

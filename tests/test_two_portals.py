@@ -154,7 +154,8 @@ def test_two_portals_on_one_instance_answer_every_backup_request_one_at_a_time(t
                 worker.start()
             for worker in workers:
                 worker.join(timeout=180)
-            wait_for_automatic_run(instance, "2026-11-28")  # due too: the schedulers run it
+            # Due too: the schedulers run it.
+            wait_for_automatic_run(instance, "2026-11-28", logs=lambda: log_a() + log_b())
             time.sleep(2)  # more ticks: a second automatic run would start now
             logs = log_a() + log_b()
     assert not failures, failures

@@ -5,8 +5,9 @@ matched with the disk in state.py, verify and restore in their own modules."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -62,16 +63,22 @@ class BackupEngine:
         clock: Clock,
         ops: FileOps | None = None,
         thorough_check: bool = True,
-        mistaken_days: frozenset[date] = frozenset(),
+        mistaken_days: Callable[[], Iterable[date]] = frozenset,
     ):
         self.layout = Layout(Path(backup_dir))
-        # Days a copy is dated that the administrator said were a clock's mistake (a run
-        # once made at 2038): the day rule ignores them, so rotation goes on today.
-        self.mistaken_days = frozenset(mistaken_days)
+        # Read when a run needs it (mistaken_days below), not each time an engine is made
+        # (pages make one to list copies).
+        self._mistaken_days = mistaken_days
         self.sources = {source.name: source for source in sources}
         self.clock = clock
         self.ops = ops or FileOps()
         self.thorough_check = thorough_check
+
+    @functools.cached_property
+    def mistaken_days(self) -> frozenset[date]:
+        """Days a copy is dated that the administrator said were a clock's mistake (a run
+        once made at 2038): the day rule ignores them, so rotation goes on today."""
+        return frozenset(self._mistaken_days())
 
     # -- shared steps -------------------------------------------------------------
 

@@ -110,6 +110,11 @@ class Copy:
     def recorded(self) -> bool:
         return self.record is not None and self.record.recorded
 
+    @property
+    def taken_at(self) -> datetime:
+        """When it was taken: as recorded, else the copy's own file time."""
+        return self.record.taken_at if self.recorded else self.disk.taken_at
+
 
 def _clean(text: str) -> str:
     return " ".join(text.replace("\t", " ").split()) or "unknown"
@@ -253,8 +258,7 @@ def latest_days(
     lost ledger) from the copies on disk; days in `ignore` (a clock's mistakes) left out."""
     days = {name: day for name, day in ledger.latest_day.items() if day not in ignore}
     for copy in copies:
-        taken = copy.record.taken_at if copy.recorded else copy.disk.taken_at
-        day = taken.date()
+        day = copy.taken_at.date()
         if day in ignore:
             continue
         if copy.disk.name not in days or day > days[copy.disk.name]:

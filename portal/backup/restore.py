@@ -50,9 +50,8 @@ def describe(name: str, generation: int) -> str:
 
 def local_candidate(name: str, copy: Copy) -> Candidate:
     """A copy in the backup folder, as restore() takes it."""
-    taken_at = copy.record.taken_at if copy.recorded else copy.disk.taken_at
     sha256 = copy.record.sha256 if copy.recorded else ""
-    return Candidate(copy.disk.path, describe(name, copy.disk.generation), sha256, taken_at)
+    return Candidate(copy.disk.path, describe(name, copy.disk.generation), sha256, copy.taken_at)
 
 
 def provenance_problem(candidate: Candidate, digest: str) -> str | None:

@@ -108,7 +108,7 @@ class Run:
         if latest is None or rotation.is_new_day(latest, today):
             # None: every copy is dated on a day said to be a clock's mistake.
             return "rotated", None
-        if latest is not None and today < latest:
+        if today < latest:
             return "replaced", (
                 f"{name}: the clock is behind (today is {today}, but a copy was already taken "
                 f"on {latest}): today's copy replaced the newest instead of starting a new "

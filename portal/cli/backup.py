@@ -68,7 +68,8 @@ def run_command(files: tuple[str, ...], wait: bool, if_due: bool) -> None:
         raise click.ClickException(str(exc)) from exc
     for note in result.notes:
         click.echo(f"Note: {note}")
-    _later_dates(offsite=False)  # the off-site copy's own message says it for the share
+    # The off-site copy's own message says it for the share.
+    _later_dates(data_backup.engine(), offsite=False)
     for f in result.files:
         rotation = {
             "first copy": "the first copy",
@@ -126,15 +127,15 @@ def list_command() -> None:
             )
     for line in status_lines():
         click.echo(line)
-    _later_dates()
+    _later_dates(backups, state)
 
 
-def _later_dates(offsite: bool = True) -> None:
+def _later_dates(backups, state=None, offsite: bool = True) -> None:
     """Say it when copies are dated after today, with the one step that ends it."""
     app = current_app._get_current_object()
     today = get_clock().today()
     target = offsite_folder.folder(app) if offsite else None
-    days = clock_mistake.later_dates(data_backup.engine(), target, today)  # warned already
+    days = clock_mistake.later_dates(backups, target, today, state)
     if days:
         click.echo(
             f"Note: {clock_mistake.sentence(days, today)} To say so: "

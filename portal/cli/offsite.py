@@ -33,14 +33,8 @@ def _folder() -> OffsiteFolder:
 def list_command() -> None:
     """List every dated off-site folder: its files and sizes, complete or not."""
     target = _folder()
-
-    def look():
-        if (problem := target.problem()) is not None:
-            raise OffsiteError(problem)
-        return target.survey()
-
     try:
-        survey = target.within_limit(look)
+        survey = target.within_limit(target.checked_survey)
     except OffsiteError as exc:
         raise click.ClickException(str(exc)) from exc
     days = survey.days
@@ -52,16 +46,18 @@ def list_command() -> None:
     click.echo(f"{'DATE':<11} {'STATE':<11} {'FILE':<12} {'SIZE':>10}  STORED IN")
     for day in reversed(days):
         if not day.complete:
-            state = "DAMAGED" if day.damaged else "incomplete"
+            state = "REFUSED" if day.forged else "DAMAGED" if day.damaged else "incomplete"
             why = (
                 f" ({day.problem})" if day.problem else " (no manifest: never offered for restore)"
             )
             click.echo(f"{day.day.isoformat():<11} {state}{why}")
             continue
+        # Sealed is the rule; a day from before sealing says so on each line.
+        state = "complete" if day.sealed else "not sealed"
         for item in day.manifest.items:
             stored = "this day" if item.stored_in == day.day else item.stored_in.isoformat()
             click.echo(
-                f"{day.day.isoformat():<11} {'complete':<11} {item.name:<12} "
+                f"{day.day.isoformat():<11} {state:<11} {item.name:<12} "
                 f"{filesize(item.size):>10}  {stored}"
             )
 

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from collections.abc import Iterable
 from datetime import date
 
 from flask import Flask
 
 from portal.backup import BackupEngine, BackupError
+from portal.backup.state import State
 from portal.clock import get_clock
 from portal.db import open_data_file
 from portal.offsite import OffsiteError, OffsiteFolder
@@ -50,20 +52,34 @@ def mistaken(app: Flask) -> dict[date, date]:
     return days
 
 
-def later_dates(engine: BackupEngine, target: OffsiteFolder | None, today: date) -> list[date]:
-    """The days after `today` that copies are dated (local copies, the days backup.txt
-    remembers, the portal's off-site days), not yet said to be a mistake."""
-    found: set[date] = set()
-    with contextlib.suppress(BackupError):  # the backup folder's problem is said elsewhere
-        state = engine.state()
+def dates_after(
+    today: date, state: State | None, offsite_days: Iterable[date], said: Iterable[date]
+) -> list[date]:
+    """The days after `today` that copies are dated (the local copies and the days
+    backup.txt remembers, in `state`; the portal's off-site days), not among those
+    already `said` to be a mistake."""
+    found = set(offsite_days)
+    if state is not None:
         found.update(state.latest_days().values())
-        for copy in state.copies:
-            taken = copy.record.taken_at if copy.recorded else copy.disk.taken_at
-            found.add(taken.date())
+        found.update(copy.taken_at.date() for copy in state.copies)
+    said = set(said)
+    return sorted(day for day in found if day > today and day not in said)
+
+
+def later_dates(
+    engine: BackupEngine, target: OffsiteFolder | None, today: date, state: State | None = None
+) -> list[date]:
+    """dates_after() for the backup folder (its `state` if the caller read it already)
+    and, with `target`, the off-site folder, read now (what cannot be read is said
+    elsewhere, and counts as nothing here)."""
+    offsite_days = []
+    if state is None:
+        with contextlib.suppress(BackupError):
+            state = engine.state()
     if target is not None:
-        with contextlib.suppress(OffsiteError):  # an unreachable share is said elsewhere
-            found.update(d.day for d in target.within_limit(target.days))
-    return sorted(day for day in found if day > today and day not in engine.mistaken_days)
+        with contextlib.suppress(OffsiteError):
+            offsite_days = [d.day for d in target.within_limit(target.days)]
+    return dates_after(today, state, offsite_days, engine.mistaken_days)
 
 
 def sentence(days: list[date], today: date) -> str:

@@ -12,10 +12,9 @@ from functools import partial
 
 from flask import Flask, current_app
 
-from portal.backup import BackupEngine, BackupError, RestoreError
-from portal.backup.restore import Candidate, RestoreResult
+from portal.backup import BackupEngine, BackupError
 from portal.clock import get_clock
-from portal.data_backup import notices
+from portal.data_backup import notices, offsite_keys
 from portal.data_backup.offsite_folder import (  # the folder in force, where it may be
     configured_dir,
     folder,
@@ -90,6 +89,8 @@ def send_newest(engine: BackupEngine, who: str, app: Flask | None = None) -> Out
         return None
     clock, clear_of = get_clock(app), protected(app)
     try:
+        # A folder saved before copies were sealed gets its key before its first sealed copy.
+        target.seal = target.seal or offsite_keys.ensure(app, target)
         with engine.locked(f"{who} (off-site copy)", engine.now(), LOCK_WAIT_SECONDS):
             copies, today, rule, skip = newest_local(engine), clock.today(), keep(app), damaged(app)
 
@@ -213,45 +214,6 @@ def retry_if_behind(engine: BackupEngine, app: Flask, who: str = "scheduler") ->
     return None if up_to_date else send_newest(engine, who, app)
 
 
-def restore_candidate(target: OffsiteFolder, name: str, day: date) -> Candidate:
-    """The off-site copy of `name` of `day`, as a restore takes it (read under the lock)."""
-    try:
-        if problem := target.problem():
-            raise OffsiteError(problem)
-        manifest = target.day(day).manifest
-    except OffsiteError as exc:
-        raise RestoreError(f"{exc} Nothing was restored.") from exc
-    item = manifest.item(name)
-    if item is None:
-        raise RestoreError(f"The off-site copy of {day} has no {name}. Nothing was restored.")
-    path = target.path_of(item)
-    if not target.is_copy(path):
-        raise RestoreError(
-            f"The off-site copy of {name} of {day} is missing, or is a link or a special "
-            f"file at {path} (not a copy the portal made). Nothing was restored."
-        )
-    return Candidate(
-        path,
-        f"The off-site copy of {name} of {day}",
-        item.sha256,
-        item.taken_at,
-        record=f"the manifest of {day}",
-    )
-
-
-def restore(engine: BackupEngine, name: str, day: date, who: str, app: Flask) -> RestoreResult:
-    """Restore one data file from an off-site day, with every check of a local restore."""
-    target = folder(app)
-    if target is None:
-        raise RestoreError("No off-site folder is set. Nothing was restored.")
-    return engine.restore_from(
-        name,
-        lambda: restore_candidate(target, name, day),
-        f"the off-site copy of {day}",
-        who=who,
-    )
-
-
 def damaged(app: Flask) -> frozenset:
     """The stored off-site copies the last verify found damaged: never reused."""
     with open_data_file("system.db", app) as conn:
@@ -271,12 +233,10 @@ def verify(app: Flask | None = None) -> OffsiteReport | None:
         return None
     kinds = {spec.name: partial(wrong_kind, spec) for spec in DATA_FILES}
     try:
-        report, reachable = target.within_limit(
-            lambda: (verify_folder(target, kinds), target.problem() is None)
-        )
+        report = target.within_limit(lambda: verify_folder(target, kinds))
     except NoAnswer as exc:
         return OffsiteReport(unreachable=str(exc))
-    if reachable:
+    if not report.unreachable:  # what was found damaged is known only when it was read
         try:
             with open_data_file("system.db", app) as conn:
                 status = get_json(conn, STATUS_KEY)

@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from portal.backup.held import Patience
-from portal.data_backup import clock_mistake
+from portal.data_backup import clock_mistake, offsite_keys
 from portal.datafiles import DATA_FILES
 from portal.db import open_data_file
 from portal.instance import portal_id
@@ -58,6 +58,8 @@ def folder_at(where: str, app: Flask) -> OffsiteFolder:
         instance=f"{socket.gethostname()}: {app.instance_path}",
         answer_seconds=float(app.config["OFFSITE_ANSWER_SECONDS"]),
         mistaken=clock_mistake.mistaken(app),
+        seal=offsite_keys.load(app),
+        opened_dir=Path(app.config["BACKUP_DIR"]),
     )
 
 
@@ -88,6 +90,7 @@ def use_dir(where: str, app: Flask) -> bool:
             return target.claim()
 
         marked = target.within_limit(claim)
+        offsite_keys.ensure(app, target)  # the first Save makes the key (and asks for the kit)
     with open_data_file("system.db", app) as conn:
         save_dir(conn, where)
     return marked

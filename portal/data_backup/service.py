@@ -21,7 +21,7 @@ from portal.backup.layout import Layout
 from portal.backup.restore import RestoreResult
 from portal.backup.verify import VerifyReport
 from portal.clock import get_clock
-from portal.data_backup import clock_mistake, notices, offsite
+from portal.data_backup import clock_mistake, notices, offsite, offsite_restore
 from portal.data_backup.trail import audit_entry
 from portal.datafiles import DATA_FILES, data_file
 from portal.db import data_path, migrate, open_data_file, release_kept
@@ -47,7 +47,7 @@ def engine(app: Flask | None = None) -> BackupEngine:
         clock=get_clock(app).now,
         ops=FileOps(patience(app)),
         thorough_check=app.config["BACKUP_THOROUGH_CHECK"],
-        mistaken_days=frozenset(clock_mistake.mistaken(app)),
+        mistaken_days=lambda: clock_mistake.mistaken(app),  # its days, read when a run needs them
     )
 
 
@@ -209,7 +209,7 @@ def restore(
         release_kept(live)
     try:
         if offsite_day is not None:
-            result = offsite.restore(engine(app), name, offsite_day, who, app)
+            result = offsite_restore.restore(engine(app), name, offsite_day, who, app)
         else:
             result = engine(app).restore(name, generation, who=who, force=force)
     except BackupError as exc:

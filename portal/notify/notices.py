@@ -66,6 +66,11 @@ def _held_text(detail: str) -> str:
     return "\n\n".join(detail.split("\n\n")[:2])[:HELD_TEXT_CHARS]
 
 
+def _holds(held: dict | None) -> bool:
+    """Whether a kind's held entry ({"items": [...], "more": n}) holds any event."""
+    return bool(held and (held.get("items") or held.get("more")))
+
+
 @dataclass
 class Claim:
     """The right to send one notice of a kind, with the held events it must tell too."""
@@ -88,7 +93,7 @@ def _claim(
         held = state.setdefault("held", {}).setdefault(kind, {"items": [], "more": 0})
         if event in sent["events"] or event in {item["event"] for item in held["items"]}:
             return "already sent"
-        if event is None and not held["items"] and not held["more"]:
+        if event is None and not _holds(held):
             return "nothing held"
         if sent["at"] and now - datetime.fromisoformat(sent["at"]) < PER_KIND:
             if event is None:
@@ -172,7 +177,7 @@ def send_held(app: Flask) -> list[str]:
         return []
     sent = []
     for kind, name in KINDS.items():
-        if not (held.get(kind) or {}).get("items") and not (held.get(kind) or {}).get("more"):
+        if not _holds(held.get(kind)):
             continue
         claim = _take(app, kind, None, clock.now(), "")
         if isinstance(claim, str):

@@ -3,8 +3,8 @@ second folder (a NAS share, a mounted disk) under a dated folder with a manifest
 a year by a daily/weekly/monthly rule. Plain Python like the engine beside it
 (portal/backup/): paths, a clock's day and file operations in, no Flask.
 
-    OFFSITE_DIR/2026-11-27/todo.db         a copy, written and read back before it is named
-    OFFSITE_DIR/2026-11-27/manifest.txt    written last: a folder without one is incomplete
+    OFFSITE_DIR/2026-11-27/todo.db.age     a sealed copy (seal.py), read back before it is named
+    OFFSITE_DIR/2026-11-27/manifest.age    sealed, written last: a folder without one is incomplete
     OFFSITE_DIR/kept-copies/2026-11-02/    copies of a pruned day that kept days still use
 """
 

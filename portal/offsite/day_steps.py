@@ -10,30 +10,32 @@ from datetime import date
 from pathlib import Path
 
 from portal.offsite import manifest as manifest_mod
-from portal.offsite.days import DAY_MARKER, PARTIAL, SECOND_COPY, DayFolder
+from portal.offsite.days import DAY_MARKER, PARTIAL, SECOND_COPY, DayFolder, copy_names
 from portal.offsite.errors import OffsiteError
 from portal.offsite.folder import OffsiteFolder
 from portal.offsite.manifest import Manifest
 from portal.offsite.place import render_marker
 
 
-def free_name(folder: OffsiteFolder, target: Path, name: str) -> str:
-    """The data file's name in the day folder, or 'todo-2.db' (-3 ...) when a copy of an
-    earlier run that day has it: a copy is never written over another."""
+def free_name(folder: OffsiteFolder, target: Path, name: str, suffix: str = "") -> str:
+    """The data file's name in the day folder (sealed: + '.age'), or 'todo-2.db' (-3 ...)
+    when a copy of an earlier run that day has it: a copy is never written over another."""
     names = {entry for entry, _kind in folder.confined.entries(target)}
-    if name not in names:
-        return name
+    if name + suffix not in names:
+        return name + suffix
     number = 2
-    while manifest_mod.later_copy_name(name, number) in names:
+    while manifest_mod.later_copy_name(name, number) + suffix in names:
         number += 1
-    return manifest_mod.later_copy_name(name, number)
+    return manifest_mod.later_copy_name(name, number) + suffix
 
 
-def next_manifest(folder: OffsiteFolder, target: Path) -> str:
+def next_manifest(folder: OffsiteFolder, target: Path) -> tuple[str, int]:
+    """The next manifest's name and number that day (sealed when the folder seals)."""
     numbers = [
         manifest_mod.manifest_number(name) or 0 for name, _k in folder.confined.entries(target)
     ]
-    return manifest_mod.manifest_name(max(numbers, default=0) + 1)
+    number = max(numbers, default=0) + 1
+    return manifest_mod.manifest_name(number, sealed=folder.seal is not None), number
 
 
 def with_stored_names(manifest: Manifest, stored: dict[str, str]) -> Manifest:
@@ -50,7 +52,7 @@ def tidy_day(folder: OffsiteFolder, target: Path, manifest: Manifest, result) ->
     """Once the new manifest is whole: the day's earlier manifests and the copies only
     they used go (best effort: what stays is the portal's own and is tidied next time)."""
     used = {i.stored_name for i in manifest.items if i.stored_in == manifest.day}
-    own = {*folder.names, *(i.name for i in manifest.items)}
+    own = copy_names({*folder.names, *(i.name for i in manifest.items)})
     try:
         newest = max(
             (manifest_mod.manifest_number(n) or 0 for n, _k in folder.confined.entries(target)),
@@ -100,7 +102,7 @@ def remove_unfinished(folder: OffsiteFolder, path: Path) -> None:
     its marker and the folder, so that the space is free again. A folder that cannot be
     emptied keeps its marker: it stays known as the portal's, tidied by the next run."""
     with contextlib.suppress(OSError):
-        own = {*folder.names}
+        own = copy_names(folder.names)
         for name, kind in folder.confined.entries(path):
             if kind == "file" and (
                 name in own or SECOND_COPY.match(name) or name.endswith(PARTIAL)

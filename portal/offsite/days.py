@@ -7,7 +7,6 @@ day, pruned or read, only reported."""
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,11 +14,15 @@ from pathlib import Path
 from typing import Protocol
 
 from portal.offsite import manifest as manifest_mod
-from portal.offsite import place
-from portal.offsite.confined import Confined, NotFollowed
+from portal.offsite import place, trusted
+from portal.offsite.confined import Confined
 from portal.offsite.errors import OffsiteError
-from portal.offsite.manifest import Manifest, manifest_number
+from portal.offsite.manifest import SEALED_SUFFIX, Manifest, manifest_number
+from portal.offsite.seal import Seal
 from portal.offsite.share_words import is_unreachable, share_error
+from portal.offsite.trusted import MANIFEST_MAX_BYTES, read_small
+
+__all__ = ["MANIFEST_MAX_BYTES", "read_small"]  # for folder.py and the keys' first survey
 
 
 class OffsiteFolder(Protocol):
@@ -29,6 +32,7 @@ class OffsiteFolder(Protocol):
     confined: Confined
     owner: str
     names: tuple[str, ...]
+    seal: Seal | None
 
     @property
     def kept_copies(self) -> Path: ...
@@ -37,13 +41,17 @@ class OffsiteFolder(Protocol):
 KEPT_COPIES = "kept-copies"
 PARTIAL = ".partial"
 DAY_MARKER = ".office-portal-day"  # written first into each day folder the portal makes
-# A manifest of ours is a few kB; a larger file is damage and is not read whole.
-MANIFEST_MAX_BYTES = 256 * 1024
 
 _DAY_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 WORK_FILE = re.compile(r"^\..+\.[0-9a-f]{8,12}\.partial$")
-SECOND_COPY = re.compile(r"^[A-Za-z0-9_]+-\d{1,4}\.db$")
+SECOND_COPY = re.compile(r"^[A-Za-z0-9_]+-\d{1,4}\.db(?:\.age)?$")
 WORK_FOLDER = re.compile(r"^\.\d{4}-\d{2}-\d{2}\.[0-9a-f]{8}\.partial$")
+
+
+def copy_names(names) -> set[str]:
+    """The names a copy of each data file has in a day folder: todo.db, or sealed
+    todo.db.age."""
+    return {name for data_file in names for name in (data_file, data_file + SEALED_SUFFIX)}
 
 
 def as_day(name: str) -> date | None:
@@ -67,6 +75,13 @@ class DayFolder:
     problem: str | None = None  # why the manifest cannot be read, or what it lacks
     strays: tuple[str, ...] = ()  # entries in it that the portal did not make
     manifests: tuple[str, ...] = ()  # its manifest files, newest first
+    # Its newest manifest is sealed but not by this portal's keys, or was moved from
+    # another day: never offered, verified as good, reused or pruned; only reported.
+    forged: bool = False
+
+    @property
+    def sealed(self) -> bool:
+        return self.manifest is not None and self.manifest.sealed
 
     @property
     def complete(self) -> bool:
@@ -87,21 +102,6 @@ class Survey:
     days: list[DayFolder] = field(default_factory=list)  # oldest first
     strays: list[str] = field(default_factory=list)  # what the portal did not make, in words
     work: list[Path] = field(default_factory=list)  # day folders being made when a try stopped
-
-
-def read_small(folder: OffsiteFolder, path: Path, limit: int) -> str | None:
-    """The text of a regular file under the root, at most `limit` bytes, or None when
-    missing or not a regular file (a link is never followed). OSError when it
-    cannot be read; text that is not UTF-8 is decoded with replacement characters."""
-    try:
-        fd = folder.confined.open_file(path, os.O_RDONLY)
-    except (FileNotFoundError, NotADirectoryError, NotFollowed):
-        return None
-    with os.fdopen(fd, "rb") as handle:
-        data = handle.read(limit + 1)
-    if len(data) > limit:
-        raise OSError(f"{path.name} is larger than any the portal writes ({limit} bytes)")
-    return data.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
 def _lost(folder: OffsiteFolder, exc: OSError) -> None:
@@ -156,7 +156,9 @@ def own_day(folder: OffsiteFolder, day: date, path: Path) -> DayFolder | None:
     text = None
     try:
         for name in manifests:
-            text = read_small(folder, path / name, MANIFEST_MAX_BYTES)
+            text, forged = trusted.manifest_text(folder, day, path, name)
+            if forged:
+                return DayFolder(day, path, None, forged, (), manifests, forged=True)
             if text is not None and manifest_mod.is_manifest_of(day, text):
                 break
     except OSError as exc:
@@ -187,6 +189,8 @@ def _judged(
         problem = f"its manifest has no copy of {', '.join(missing)}"
     elif not manifest.items:
         problem = "its manifest records no copy"
+    elif manifest.sealed and (loose := [i.name for i in manifest.items if not i.sealed]):
+        problem = f"its sealed manifest records a copy that is not sealed ({', '.join(loose)})"
     strays = _day_strays(folder, path, manifest)
     return DayFolder(day, path, manifest, problem, strays, manifests)
 
@@ -212,7 +216,7 @@ def has_day_marker(folder: OffsiteFolder, path: Path) -> bool:
 
 
 def _day_strays(folder: OffsiteFolder, path: Path, manifest: Manifest | None) -> tuple[str, ...]:
-    own = {DAY_MARKER, *folder.names}
+    own = {DAY_MARKER, *copy_names(folder.names)}
     if manifest is not None:
         own.update(item.stored_name for item in manifest.items)
     try:

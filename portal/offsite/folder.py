@@ -5,9 +5,11 @@ are, the room left, and the Test button's probe."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -27,6 +29,7 @@ from portal.offsite.days import (
 )
 from portal.offsite.errors import OffsiteError
 from portal.offsite.manifest import MANIFEST_NAME, Item
+from portal.offsite.seal import Seal
 from portal.offsite.share_words import NO_FREE_SPACE_REPORTED, share_error
 from portal.offsite.shareops import ShareOps
 
@@ -52,6 +55,8 @@ class OffsiteFolder:
         instance: str = "",
         answer_seconds: float = 0,
         mistaken: dict[date, date] | None = None,
+        seal: Seal | None = None,
+        opened_dir: Path | None = None,
     ):
         self.root = Path(root)
         self.ops = ops or ShareOps()
@@ -64,6 +69,12 @@ class OffsiteFolder:
         # Day folders dated by a clock's mistake (a run once at 2038), each with the day
         # it was said to be a mistake: they never stop a copy, and age out from that day.
         self.mistaken = dict(mistaken or {})
+        # The portal's keys (seal.py): what is written is sealed; without them, only
+        # days from before sealing can be read.
+        self.seal = seal
+        # Where a sealed copy is opened to be checked or restored: a local folder of the
+        # portal's (the backup folder), never the share.
+        self.opened_dir = Path(opened_dir or tempfile.gettempdir())
 
     def counts_as(self, day: date) -> date:
         """The day a day folder counts as for the retention rule."""
@@ -195,6 +206,13 @@ class OffsiteFolder:
         a link. OffsiteError when the folder cannot be read."""
         return days_mod.survey(self)
 
+    def checked_survey(self) -> Survey:
+        """survey(), once problem() found nothing: OffsiteError saying why the folder
+        cannot be used (not there, not this portal's) or read."""
+        if problem := self.problem():
+            raise OffsiteError(problem)
+        return self.survey()
+
     def days(self) -> list[DayFolder]:
         """The portal's day folders, oldest first."""
         return self.survey().days
@@ -240,6 +258,25 @@ class OffsiteFolder:
             return self.confined.kind(path) == "file"
         except OSError:
             return False
+
+    def open_copy(self, path: Path) -> tuple[Path, str]:
+        """A sealed copy opened into a new local file (owner-only) in `opened_dir`, and
+        the SHA-256 of what it holds; the caller removes the file. SealError when it
+        does not open with the portal's keys."""
+        if self.seal is None:
+            raise OffsiteError(f"{path} is sealed, and this portal has no off-site key.")
+        local = self.opened_dir / f".offsite-opened.{secrets.token_hex(6)}{PARTIAL}"
+        return local, self.ops.open_sealed(path, local, self.seal)
+
+    @contextlib.contextmanager
+    def opened(self, path: Path) -> Iterator[tuple[Path, str]]:
+        """open_copy() for the time of a `with` block."""
+        local, digest = self.open_copy(path)
+        try:
+            yield local, digest
+        finally:
+            with contextlib.suppress(OSError):
+                local.unlink()
 
     def partial(self, folder: Path, name: str) -> Path:
         return folder / f".{name}.{secrets.token_hex(4)}{PARTIAL}"

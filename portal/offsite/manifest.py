@@ -14,10 +14,12 @@ from datetime import date, datetime
 from portal.offsite.errors import OffsiteError
 
 MANIFEST_NAME = "manifest.txt"
+SEALED_SUFFIX = ".age"  # a sealed manifest or copy (seal.py)
 # A second run on the same day writes manifest-2.txt (then -3 ...) beside the first, never
 # over it: the day stays complete until its replacement is, and a share that cannot
 # rename over an existing file (some SFTP servers, some NAS) is never asked to.
-_MANIFEST = re.compile(r"^manifest(?:-(\d{1,4}))?\.txt$")
+# A sealed manifest (seal.py) is manifest.age, manifest-2.age ...
+_MANIFEST = re.compile(r"^manifest(?:-(\d{1,4}))?\.(?:txt|age)$")
 # A stored copy's own name, when it is not the data file's ('todo-2.db': a second run).
 _STORED = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
 
@@ -30,8 +32,13 @@ def manifest_number(name: str) -> int | None:
     return int(match[1]) if match[1] else 1
 
 
-def manifest_name(number: int) -> str:
-    return MANIFEST_NAME if number == 1 else f"manifest-{number}.txt"
+def manifest_name(number: int, sealed: bool = False) -> str:
+    name = MANIFEST_NAME if number == 1 else f"manifest-{number}.txt"
+    return name.removesuffix(".txt") + SEALED_SUFFIX if sealed else name
+
+
+def is_sealed_name(name: str) -> bool:
+    return name.endswith(SEALED_SUFFIX)
 
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S %z"
@@ -44,6 +51,11 @@ HEADER = """\
 # earlier day whose copy was identical; under kept-copies/ once that day was pruned),
 # and the stored copy's own name when it is not the file's (a second run that day).
 """
+# In a sealed manifest each line has two more fields: the stored copy's name (always:
+# 'todo.db.age') and the id of the key that sealed that copy. Its comment lines name the
+# manifest's own number that day and the key that sealed it; its last line is the seal.
+NUMBER_LINE = "# manifest: "
+KEY_LINE = "# key: "
 
 
 @dataclass(frozen=True)
@@ -57,10 +69,15 @@ class Item:
     taken_by: str
     stored_in: date
     file: str = ""  # the stored copy's name when it is not `name` (a second run's copy)
+    key: str = ""  # the id of the key that sealed the stored copy ("": not sealed)
 
     @property
     def stored_name(self) -> str:
         return self.file or self.name
+
+    @property
+    def sealed(self) -> bool:
+        return bool(self.key)
 
 
 @dataclass(frozen=True)
@@ -69,15 +86,25 @@ class Manifest:
     items: list[Item] = field(default_factory=list)
     owner: str = ""  # the portal instance that wrote it ("" in manifests from before 2026-12)
     bad_lines: tuple[int, ...] = ()  # lines that could not be read (the day is then damaged)
+    key: str = ""  # the key that sealed it ("": a manifest from before sealing)
+    number: int = 0  # its own number that day, as a sealed manifest says (0: not said)
+
+    @property
+    def sealed(self) -> bool:
+        return bool(self.key)
 
     def item(self, name: str) -> Item | None:
         return next((item for item in self.items if item.name == name), None)
 
 
-def render(manifest: Manifest) -> str:
+def render(manifest: Manifest, number: int = 0) -> str:
+    """The manifest's text; a sealed one (manifest.key set) says its own number that day
+    (the seal line is added by seal.py)."""
     lines = [HEADER.format(day=manifest.day.isoformat())]
     if manifest.owner:
         lines.append(f"# portal: {manifest.owner}\n")
+    if manifest.sealed:
+        lines.append(f"{NUMBER_LINE}{number}\n")
     for item in manifest.items:
         fields = [
             item.name,
@@ -87,9 +114,13 @@ def render(manifest: Manifest) -> str:
             item.taken_by,
             item.stored_in.isoformat(),
         ]
-        if item.file and item.file != item.name:
+        if item.sealed:
+            fields += [item.stored_name, item.key]
+        elif item.file and item.file != item.name:
             fields.append(item.file)
         lines.append("\t".join(fields) + "\n")
+    if manifest.sealed:
+        lines.append(f"{KEY_LINE}{manifest.key}\n")
     return "".join(lines)
 
 
@@ -106,10 +137,17 @@ LONGEST_LINE = 1024
 def read(day: date, text: str) -> Manifest:
     """The manifest of `day`, line by line: the lines that can be read become items, the
     others are listed in `bad_lines` (the day is then reported as damaged, and kept)."""
-    items, bad, owner = [], [], ""
+    items, bad, owner, key, own_number = [], [], "", "", 0
     for number, line in enumerate(text.splitlines(), 1):
         if line.startswith("# portal: "):
             owner = line.removeprefix("# portal: ").strip()
+            continue
+        if line.startswith(KEY_LINE):
+            key = line.removeprefix(KEY_LINE).strip()
+            continue
+        if line.startswith(NUMBER_LINE):
+            said = line.removeprefix(NUMBER_LINE).strip()
+            own_number = int(said) if said.isdigit() and len(said) < 5 else -1
             continue
         if not line.strip() or line.startswith("#"):
             continue
@@ -118,7 +156,7 @@ def read(day: date, text: str) -> Manifest:
             bad.append(number)
         else:
             items.append(item)
-    return Manifest(day, items, owner, tuple(bad))
+    return Manifest(day, items, owner, tuple(bad), key, own_number)
 
 
 def _item(day: date, line: str) -> Item | None:
@@ -127,8 +165,10 @@ def _item(day: date, line: str) -> Item | None:
     fields = line.split("\t")
     if len(fields) == 6:
         fields.append("")
+    if len(fields) == 7:
+        fields.append("")
     try:
-        name, taken, size, sha256, who, stored_in, file = fields
+        name, taken, size, sha256, who, stored_in, file, key = fields
         item = Item(
             name,
             datetime.strptime(taken, TIME_FORMAT),
@@ -137,9 +177,12 @@ def _item(day: date, line: str) -> Item | None:
             who,
             date.fromisoformat(stored_in),
             file,
+            key,
         )
     except ValueError:
         return None
+    if item.key and not item.file.endswith(SEALED_SUFFIX):
+        return None  # a sealed copy is always a .age file
     if len(item.sha256) != 64 or item.stored_in > day or item.size < 0:
         return None
     if item.file and not _is_later_copy(item.name, item.file):
@@ -148,6 +191,11 @@ def _item(day: date, line: str) -> Item | None:
 
 
 def _is_later_copy(name: str, file: str) -> bool:
+    """'todo-2.db' for todo.db; sealed, 'todo.db.age' or 'todo-2.db.age'."""
+    if file.endswith(SEALED_SUFFIX):
+        file = file.removesuffix(SEALED_SUFFIX)
+        if file == name:
+            return True
     stem, dot, suffix = name.rpartition(".")
     return (
         bool(_STORED.match(file))

@@ -29,7 +29,7 @@ def test(folder: OffsiteFolder) -> list[str]:
     notes: list[str] = []
     step = "write and flush a file"
     try:
-        folder.ops.write_probe(work, data, read_back=False)
+        folder.ops.write_probe(work, data)
         step = "rename a written file to its final name"
         folder.ops.replace(work, final)
         step = "read a file back"
@@ -59,7 +59,7 @@ def test(folder: OffsiteFolder) -> list[str]:
 
 def _test_rename_over(folder: OffsiteFolder, existing: Path, other: Path) -> list[str]:
     """Whether the share can rename a file over another: said, not needed."""
-    folder.ops.write_probe(other, b"over", read_back=False)
+    folder.ops.write_probe(other, b"over")
     try:  # the bare step: a refusal here is an answer, not a file held open
         folder.ops.raw_replace(other, existing)
     except OSError as exc:

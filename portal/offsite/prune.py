@@ -8,7 +8,9 @@ in them only the regular files it wrote (copies, manifests, markers, work files)
 else in them stays, and so does the folder holding it. A day whose manifest cannot be
 read whole is kept like a complete day, and is never deleted because of its damage: it
 ages out under the retention rule like any other; while it is kept, every earlier copy
-that it might point to is kept too (its unreadable lines could name any of them)."""
+that it might point to is kept too (its unreadable lines could name any of them). A day
+whose manifest is not sealed by this portal (forged, moved, or sealed with a key this
+instance does not have) is never touched: it is reported."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from portal.offsite.days import (
     SECOND_COPY,
     DayFolder,
     as_day,
+    copy_names,
     has_day_marker,
     is_own_name,
 )
@@ -44,7 +47,9 @@ def prune(folder: OffsiteFolder, today: date, keep: Keep) -> list[date]:
     }
     # A kept day with unreadable lines may point to any earlier copy: keep them all.
     guard = max((d.day for d in kept if d.manifest.bad_lines), default=None)
-    own_names = set(folder.names) | {i.stored_name for d in with_manifest for i in d.manifest.items}
+    own_names = copy_names(folder.names) | {
+        i.stored_name for d in with_manifest for i in d.manifest.items
+    }
 
     def needed(day: str, name: str) -> bool:
         return (day, name) in used or (guard is not None and day <= guard.isoformat())
@@ -54,7 +59,7 @@ def prune(folder: OffsiteFolder, today: date, keep: Keep) -> list[date]:
     removed = []
     for day in days:  # oldest first
         counts_as = folder.counts_as(day.day)
-        if counts_as in kept_days or counts_as >= today:
+        if day.forged or counts_as in kept_days or counts_as >= today:
             continue  # a later incomplete day is being written, or will be redone
         _retire(folder, day, needed, own_names)
         removed.append(day.day)

@@ -6,10 +6,14 @@
      ('todo-2.db') and the manifest is written beside the first ('manifest-2.txt'): the
      day stays complete with its earlier copies until the new manifest is whole, and no
      share is asked to rename over a file (some SFTP servers and NAS cannot);
-  4. each copy: streamed to a .partial name, flushed, read back and compared with the
-     SHA-256 recorded when the local copy was made (matching, the bytes on the share are
-     the recorded ones, whatever happened on the way), renamed;
-  5. the manifest, written last in one atomic step; then pruning (prune.py).
+  4. each copy: streamed to a .partial name (sealed, seal.py: todo.db.age), flushed,
+     read back (and opened) and compared with the SHA-256 recorded when the local copy
+     was made (matching, the bytes on the share are the recorded ones, whatever happened
+     on the way), renamed;
+  5. the manifest (sealed: manifest.age), written last in one atomic step; then pruning
+     (prune.py).
+A portal that seals reuses and heals only sealed copies: an unsealed copy from before
+sealing is never pointed to by a sealed day.
 An earlier copy is reused only while it is proven good: read back when it was sent,
 still a regular file where its manifest says, and not found damaged by the last verify.
 A reused copy found damaged is sent again to where it was, over the damaged bytes
@@ -74,9 +78,12 @@ class SendResult:
 def _reusable(
     folder: OffsiteFolder, day: DayFolder | None, copy: LocalCopy, damaged: frozenset
 ) -> Item | None:
-    """The earlier record of an identical copy whose bytes are proven good, or None."""
+    """The earlier record of an identical copy whose bytes are proven good, or None. A
+    portal that seals reuses only sealed copies."""
     item = _same(day, copy)
     if item is None or (item.stored_in, item.name) in damaged:
+        return None
+    if folder.seal is not None and not item.sealed:
         return None
     return item if folder.is_copy(folder.path_of(item)) else None
 
@@ -93,7 +100,7 @@ def _healable(folder: OffsiteFolder, earlier: list[DayFolder | None], copy: Loca
     damaged or gone, in a folder of the portal's that is still there; else None."""
     for folder_day in earlier:
         item = _same(folder_day, copy)
-        if item is None or item.stored_in >= day:
+        if item is None or item.stored_in >= day or item.sealed != (folder.seal is not None):
             continue
         path = folder.path_of(item)
         try:
@@ -117,19 +124,25 @@ def plan(
     current = next((d for d in complete if d.day == day), None)
     previous = next((d for d in reversed(complete) if d.day < day), None)
     items, to_send, to_heal = [], [], {}
+    key = folder.seal.current.id if folder.seal is not None else ""
     for copy in copies:
         earlier = _reusable(folder, current, copy, damaged)
         earlier = earlier or _reusable(folder, previous, copy, damaged)
         if earlier is None and (heal := _healable(folder, [current, previous], copy, day)):
             earlier, path = heal
             to_heal[path] = copy
-        stored_in, file = (earlier.stored_in, earlier.file) if earlier else (day, "")
+        stored_in, file, sealed_by = (
+            (earlier.stored_in, earlier.file, earlier.key) if earlier else (day, "", key)
+        )
         items.append(
-            Item(copy.name, copy.taken_at, copy.size, copy.sha256, copy.taken_by, stored_in, file)
+            Item(
+                *(copy.name, copy.taken_at, copy.size, copy.sha256, copy.taken_by),
+                *(stored_in, file, sealed_by),
+            )
         )
         if earlier is None:
             to_send.append(copy)
-    return Manifest(day, items, folder.owner), to_send, current, to_heal
+    return Manifest(day, items, folder.owner, key=key), to_send, current, to_heal
 
 
 def send(
@@ -161,6 +174,7 @@ def send(
         result.notes.append(note)
     ops, target = folder.ops, folder.day_path(day)
     made, stored = False, {}
+    suffix = manifest_mod.SEALED_SUFFIX if folder.seal is not None else ""
     try:
         for path, copy in to_heal.items():
             _send_one(folder, copy, path.parent, path.name, heal=True)
@@ -170,16 +184,16 @@ def send(
         _remove_partials(folder, target)
         for copy in to_send:
             stored[copy.name] = _send_one(
-                folder, copy, target, day_steps.free_name(folder, target, copy.name)
+                folder, copy, target, day_steps.free_name(folder, target, copy.name, suffix)
             )
             result.sent.append(copy.name)
             result.bytes_written += copy.size
         manifest = day_steps.with_stored_names(manifest, stored)
         # Beside the day's earlier manifest, never over it: the day stays complete with
         # its earlier copies until this one is written whole.
-        ops.write_atomic(
-            target / day_steps.next_manifest(folder, target), manifest_mod.render(manifest)
-        )
+        name, number = day_steps.next_manifest(folder, target)
+        text = manifest_mod.render(manifest, number)
+        ops.write_atomic(target / name, folder.seal.seal_text(text) if folder.seal else text)
     except NotFollowed as exc:
         raise OffsiteError(
             f"The off-site copy to {folder.root} was stopped: {exc}. The local backup is "
@@ -215,8 +229,8 @@ def _send_one(
     ops = folder.ops
     partial = folder.partial(target, copy.name)
     try:
-        ops.copy_flushed(copy.path, partial)
-        if ops.sha256(partial) != copy.sha256:
+        ops.copy_flushed(copy.path, partial, folder.seal)
+        if ops.sha256(partial, folder.seal) != copy.sha256:
             # Which side differs? Only now is the local copy hashed, to say so.
             if ops.sha256(copy.path) != copy.sha256:
                 raise OffsiteError(

@@ -16,6 +16,7 @@ from pathlib import Path
 from portal.backup.fileops import FileOps
 from portal.offsite import deadline
 from portal.offsite.confined import Confined
+from portal.offsite.seal import Seal
 
 _CHUNK = 1024 * 1024
 
@@ -41,16 +42,21 @@ class ShareOps(FileOps):
         else:
             super().raw_unlink(path)
 
-    def raw_copy(self, source: Path, target: Path) -> None:
+    def raw_copy(self, source: Path, target: Path, seal: Seal | None = None) -> None:
         """A new file on the share (O_EXCL: never over anything already there), written
-        from a local copy: the kernel copies where it can (sendfile), as fast as `cp`."""
+        from a local copy: the kernel copies where it can (sendfile), as fast as `cp`;
+        sealed (seal.py) in a stream when a seal is given."""
         if not self._inside(target):
             return super().raw_copy(source, target)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
         out = self.confined.open_file(target, flags, 0o600)
         try:
             with open(source, "rb") as src:
-                _copy_fd(src.fileno(), out)
+                if seal is None:
+                    _copy_fd(src.fileno(), out)
+                else:
+                    with open(out, "wb", buffering=_CHUNK, closefd=False) as dst:
+                        seal.seal_stream(_Ticking(src, "writing a copy"), dst)
         except BaseException:
             os.close(out)
             with contextlib.suppress(OSError):
@@ -75,18 +81,19 @@ class ShareOps(FileOps):
         finally:
             os.close(fd)
 
-    def raw_write_text(self, path: Path, text: str) -> None:
+    def raw_write_text(self, path: Path, text: str | bytes) -> None:
+        """A new small file: text, or the bytes of a sealed manifest."""
         if not self._inside(path):
             return super().raw_write_text(path, text)
         fd = self.confined.open_file(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text if isinstance(text, bytes) else text.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
 
     # -- the steps built on them ----------------------------------------------------
 
-    def write_atomic(self, path: Path, text: str) -> None:
+    def write_atomic(self, path: Path, text: str | bytes) -> None:
         """As FileOps.write_atomic, with a work name nobody can guess (a name planted
         in advance would otherwise stop every write)."""
         if not self._inside(path):
@@ -101,15 +108,41 @@ class ShareOps(FileOps):
             raise
         self.fsync_dir(path.parent)
 
-    def sha256(self, path: Path) -> str:
+    def sha256(self, path: Path, seal: Seal | None = None) -> str:
+        """The SHA-256 of a file; of a sealed copy, of what it holds (opened in a stream:
+        SealError when it does not open)."""
         if not self._inside(path):
             return super().sha256(path)
         fd = self.confined.open_file(path, os.O_RDONLY)
-        digest = hashlib.sha256()
+        digest = _Digest()
         with os.fdopen(fd, "rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                digest.update(chunk)
-                deadline.tick(f"reading {path}")  # each chunk is an answer
+            if seal is not None:
+                seal.open_stream(_Ticking(handle, f"reading {path}"), digest)
+            else:
+                while chunk := handle.read(_CHUNK):
+                    digest.write(chunk)
+                    deadline.tick(f"reading {path}")  # each chunk is an answer
+        return digest.hexdigest()
+
+    def open_sealed(self, path: Path, target: Path, seal: Seal) -> str:
+        """Open a sealed copy on the share into a new local file `target` (owner-only);
+        the SHA-256 of what it holds. SealError when it does not open (`target` is then
+        removed: its bytes are worthless)."""
+        fd = self.confined.open_file(path, os.O_RDONLY)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        out = os.open(target, flags, 0o600)
+        try:
+            with os.fdopen(fd, "rb") as handle, open(out, "wb", closefd=False) as dst:
+                digest = _Digest(dst)
+                seal.open_stream(_Ticking(handle, f"reading {path}"), digest)
+                dst.flush()
+                os.fsync(dst.fileno())
+        except BaseException:
+            os.close(out)
+            with contextlib.suppress(OSError):
+                os.unlink(target)
+            raise
+        os.close(out)
         return digest.hexdigest()
 
     def fsync_file(self, path: Path) -> None:
@@ -151,11 +184,11 @@ class ShareOps(FileOps):
         deadline.tick(f"the free space of {path}")
         return super().free_space(path)
 
-    def copy_flushed(self, source: Path, target: Path) -> None:
-        """Copy `source` to `target` (a fresh work name), flushed to the disk or the share.
-        The copy is not hashed on the way: the copy read back is what is compared with
-        the record."""
-        self.held(lambda: self.raw_copy(source, target), target, "written")
+    def copy_flushed(self, source: Path, target: Path, seal: Seal | None = None) -> None:
+        """Copy `source` to `target` (a fresh work name; sealed when a seal is given),
+        flushed to the disk or the share. The copy is not hashed on the way: the copy read
+        back is what is compared with the record."""
+        self.held(lambda: self.raw_copy(source, target, seal), target, "written")
         self.fsync_file(target)
 
     def mkdir_share(self, path: Path) -> bool:
@@ -173,8 +206,8 @@ class ShareOps(FileOps):
         except FileNotFoundError:
             return
 
-    def write_probe(self, path: Path, data: bytes, read_back: bool = True) -> bytes:
-        """Write a small new file and flush it (the Test button); read it back too."""
+    def write_probe(self, path: Path, data: bytes) -> None:
+        """Write a small new file and flush it (the Test button)."""
 
         def write() -> None:
             fd = self.confined.open_file(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -184,12 +217,46 @@ class ShareOps(FileOps):
                 os.fsync(handle.fileno())
 
         self.held(write, path, "written")
-        return self.read_probe(path) if read_back else b""
 
     def read_probe(self, path: Path) -> bytes:
         fd = self.confined.open_file(path, os.O_RDONLY)
         with os.fdopen(fd, "rb") as handle:
             return handle.read()
+
+
+class _Ticking:
+    """A file read by age in chunks: each chunk read is an answer from the share."""
+
+    def __init__(self, handle, step: str):
+        self.handle, self.step = handle, step
+
+    def read(self, size: int = -1) -> bytes:
+        deadline.tick(self.step)
+        return self.handle.read(size if size and size > 0 else _CHUNK)
+
+    def readinto(self, buffer) -> int:
+        deadline.tick(self.step)
+        return self.handle.readinto(buffer)
+
+
+class _Digest:
+    """Where age writes what it opens: hashed, and passed on to a file if one is given."""
+
+    def __init__(self, target=None):
+        self.hash, self.target = hashlib.sha256(), target
+
+    def write(self, data) -> int:
+        self.hash.update(data)
+        if self.target is not None:
+            self.target.write(data)
+        return len(data)
+
+    def flush(self) -> None:
+        if self.target is not None:
+            self.target.flush()
+
+    def hexdigest(self) -> str:
+        return self.hash.hexdigest()
 
 
 def _copy_fd(source: int, target: int) -> None:

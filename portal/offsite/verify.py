@@ -15,6 +15,7 @@ from pathlib import Path
 from portal.offsite.confined import NotFollowed
 from portal.offsite.errors import OffsiteError
 from portal.offsite.folder import OffsiteFolder
+from portal.offsite.seal import SealError
 
 KindCheck = Callable[[Path], "str | None"]
 
@@ -81,12 +82,38 @@ def verify(folder: OffsiteFolder, kinds: dict[str, KindCheck] | None = None) -> 
             path = folder.path_of(item)
             if path not in checked:
                 kind = (kinds or {}).get(item.name)
-                checked[path] = _check(folder, path, item.sha256, item.name, kind)
+                check = _check_sealed if item.sealed else _check
+                checked[path] = check(folder, path, item.sha256, item.name, kind)
             if checked[path]:
                 report.problems.append(f"{day.day} {item.name}: {checked[path]}")
                 report.damaged.add((item.stored_in, item.name))
     report.files = len(checked)
     return report
+
+
+def _check_sealed(folder: OffsiteFolder, path, sha256: str, name: str, kind) -> str | None:
+    """A sealed copy is opened into a local work file (never kept) and checked there."""
+    try:
+        with folder.opened(path) as (local, digest):
+            if digest != sha256:
+                return "differs from the SHA-256 in its sealed manifest (replaced: forged?)"
+            return _check_database(folder, local, name, kind)
+    except FileNotFoundError:
+        return f"missing ({path} is not there)"
+    except NotFollowed:
+        return f"{path} is a link or a special file, not a copy the portal made"
+    except SealError as exc:
+        return f"forged or altered: {exc}"
+    except OSError as exc:
+        return f"cannot be read ({exc})"
+
+
+def _check_database(folder: OffsiteFolder, path, name: str, kind) -> str | None:
+    if damage := folder.ops.check(path, thorough=True):
+        return f"damaged ({damage})"
+    if kind is not None and (wrong := kind(path)):
+        return f"is not a copy of {name} ({wrong})"
+    return None
 
 
 def _check(folder: OffsiteFolder, path, sha256: str, name: str, kind) -> str | None:
@@ -99,8 +126,4 @@ def _check(folder: OffsiteFolder, path, sha256: str, name: str, kind) -> str | N
         return f"{path} is a link or a special file, not a copy the portal made"
     except OSError as exc:
         return f"cannot be read ({exc})"
-    if damage := folder.ops.check(path, thorough=True):
-        return f"damaged ({damage})"
-    if kind is not None and (wrong := kind(path)):
-        return f"is not a copy of {name} ({wrong})"
-    return None
+    return _check_database(folder, path, name, kind)

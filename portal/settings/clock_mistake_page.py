@@ -6,6 +6,8 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, url_for
 
 from portal import clock, data_backup
+from portal.backup import BackupEngine
+from portal.backup.state import State
 from portal.data_backup import clock_mistake, offsite_folder
 from portal.forms import ConfirmForm
 from portal.settings.blueprint import bp
@@ -15,14 +17,15 @@ from portal.web import log_event
 BUTTON = "The later date was a mistake"
 
 
-def page_context(offsite_days: list) -> dict:
-    """The sentence saying which later dates copies carry ('' when none), and the form.
-    `offsite_days` are the off-site days the page already read (never read twice)."""
+def page_context(engine: BackupEngine, state: State | None, offsite_days: list) -> dict:
+    """The sentence saying which later dates copies carry ('' when none), and the form,
+    from what the Data Backup page already read (the backup folder's `state`, None when
+    it cannot be read, and the off-site days): nothing is read twice."""
     today = clock.today()
-    engine = data_backup.engine()
-    days = set(clock_mistake.later_dates(engine, None, today))
-    days.update(d.day for d in offsite_days if d.day > today and d.day not in engine.mistaken_days)
-    sentence = clock_mistake.sentence(sorted(days), today) if days else ""
+    days = clock_mistake.dates_after(
+        today, state, (d.day for d in offsite_days), engine.mistaken_days
+    )
+    sentence = clock_mistake.sentence(days, today) if days else ""
     return {"later_dates": sentence, "clock_form": ConfirmForm(), "clock_button": BUTTON}
 
 

@@ -66,8 +66,10 @@ def render_index(offsite_form: OffsiteForm | None = None) -> str:
     engine = data_backup.engine()
     problems = [str(p) for p in data_health.problems(current_app).values()]
     problems += data_backup.folder_problems()
+    state = None
     try:
-        entries, safety = engine.generations(), engine.safety_copies()
+        state = engine.state()
+        entries, safety = state.entries(), engine.safety_copies()
     except (BackupError, OSError) as exc:
         entries, safety = [], []
         problems.append(str(exc))
@@ -100,7 +102,7 @@ def render_index(offsite_form: OffsiteForm | None = None) -> str:
         offsite_form=offsite_form or OffsiteForm(formdata=None, folder=_offsite_dir()),
         missed=[m.sentence(clock.get_clock().zone) for m in watch.missed(current_app, system_db())],
         **(offsite := offsite_copies.page_context()),
-        **clock_mistake_page.page_context(offsite["offsite_days"]),
+        **clock_mistake_page.page_context(engine, state, offsite["offsite_days"]),
     )
 
 

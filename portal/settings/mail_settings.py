@@ -35,17 +35,18 @@ RETYPE = (
 )
 
 
-def typed(form: MailForm, conn) -> notify_settings.MailSettings:
-    """The settings as typed; an empty password field means the stored password, but
-    only for the server, port and user name it was saved with (else none: a typed server
-    must never be sent the stored password; `needs_password` says to ask for it)."""
+def typed(form: MailForm, conn) -> tuple[notify_settings.MailSettings, bool]:
+    """The settings as typed, and whether the password must be typed again. An empty
+    password field means the stored password, but only for the server, port and user
+    name it was saved with: elsewhere none, and with a user name set and a password
+    stored, it must be typed (a typed server must never be sent the stored password)."""
     stored = notify_settings.load(conn, current_app)
     use_tls, use_ssl = SECURITY.get(form.security.data, (False, False))
     server = (form.server.data or "").strip()
     port = form.port.data or (465 if use_ssl else 587 if use_tls else 25)
     username = (form.username.data or "").strip()
     same_place = (server, port, username) == (stored.server, stored.port, stored.username)
-    return notify_settings.MailSettings(
+    settings = notify_settings.MailSettings(
         server=server,
         port=port,
         use_tls=use_tls,
@@ -57,15 +58,5 @@ def typed(form: MailForm, conn) -> notify_settings.MailSettings:
         webhook_url=(form.webhook_url.data or "").strip(),
         timeout=stored.timeout,
     )
-
-
-def needs_password(form: MailForm, typed_settings: notify_settings.MailSettings, conn) -> bool:
-    """Whether the password must be typed: a user name is set, none was typed, and the
-    stored one may not be used with the server, port and user name as typed."""
-    stored = notify_settings.load(conn, current_app)
-    return bool(
-        typed_settings.username
-        and not form.password.data
-        and stored.password
-        and not typed_settings.password
-    )
+    retype = bool(username and stored.password and not settings.password)
+    return settings, retype

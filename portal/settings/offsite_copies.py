@@ -56,14 +56,8 @@ def page_context() -> dict:
     days, problem, strays = [], None, []
     if state.folder:
         target = offsite_folder.folder_at(state.folder, current_app)
-
-        def look():
-            if problem := target.problem():
-                raise OffsiteError(problem)
-            return target.survey()
-
         try:  # a share that does not answer is said so, never waited for
-            survey = target.within_limit(look)
+            survey = target.within_limit(target.checked_survey)
             days, strays = list(reversed(survey.days)), survey.strays
         except OffsiteError as exc:
             problem = str(exc)

@@ -127,8 +127,8 @@ def schedule_backup_mail():
     conn = system_db()
     if not form.validate():
         return show(mail_form=form), 400
-    typed = mail_settings.typed(form, conn)
-    if mail_settings.needs_password(form, typed, conn):
+    typed, retype = mail_settings.typed(form, conn)
+    if retype:
         form.password.errors = [mail_settings.RETYPE]
         return show(mail_form=form), 400
     if form.send_test.data:

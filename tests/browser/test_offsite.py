@@ -76,4 +76,4 @@ def test_off_site_copy_and_mail_set_on_the_pages_then_a_restore_from_off_site(ch
         expect(
             page.get_by_text(re.compile(r"Restored todo.db from the off-site copy of 2026-11-27"))
         ).to_be_visible()
-    assert (share / "2026-11-27" / "manifest.txt").is_file()
+    assert (share / "2026-11-27" / "manifest.age").is_file()
