@@ -77,6 +77,14 @@ class Writer:
             time.sleep(0.002)
         conn.close()
 
+    def wait_for(self, count: int, seconds: float = 60) -> None:
+        """Waits until `count` saves are acknowledged, so that every restore overlaps
+        writes however slow the machine is (a fixed sleep gave 16 saves on a busy CI)."""
+        deadline = time.monotonic() + seconds
+        while len(self.acknowledged) < count:
+            assert time.monotonic() < deadline, f"the writer made {len(self.acknowledged)} saves"
+            time.sleep(0.005)
+
     def __enter__(self):
         self.thread.start()
         return self
@@ -86,7 +94,9 @@ class Writer:
         self.thread.join()
 
 
-def _restores_under_a_writer(tmp_path, rounds: int, blob_rows: int, ops: FileOps | None):
+def _restores_under_a_writer(
+    tmp_path, rounds: int, blob_rows: int, ops: FileOps | None, saves_between: int = 3
+):
     live = tmp_path / "data" / "todo.db"
     live.parent.mkdir()
     _build(live, blob_rows)
@@ -97,7 +107,7 @@ def _restores_under_a_writer(tmp_path, rounds: int, blob_rows: int, ops: FileOps
     safety: set[int] = set()
     with Writer(live) as writer:
         for _ in range(rounds):
-            time.sleep(0.02)
+            writer.wait_for(len(writer.acknowledged) + saves_between)
             clock.advance(seconds=1)
             result = engine.restore("todo.db", 0, who="admin")
             safety |= _saves(result.safety_copy)  # read now: old safety copies are pruned
@@ -124,7 +134,7 @@ def test_no_acknowledged_save_is_lost_by_many_restores_of_a_larger_file(tmp_path
 @pytest.mark.slow
 def test_no_acknowledged_save_is_lost_by_100_restores_of_a_120_mb_file(tmp_path):
     acknowledged, safety, live, _ = _restores_under_a_writer(
-        tmp_path, rounds=100, blob_rows=30000, ops=None
+        tmp_path, rounds=100, blob_rows=30000, ops=None, saves_between=11
     )
     assert len(acknowledged) > 1000
     assert sorted(set(acknowledged) - safety - live) == []
