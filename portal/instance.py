@@ -56,6 +56,17 @@ def portal_id(app: Flask) -> str:
     return _load_or_create_secret(Path(app.instance_path), PORTAL_ID_FILE, 16)
 
 
+def set_portal_id(app: Flask, ident: str) -> None:
+    """Take on the id of the portal being rebuilt (from its recovery kit): its off-site
+    folder and its sealed manifests name that id."""
+    path = Path(app.instance_path) / PORTAL_ID_FILE
+    temp = path.with_name(f".{PORTAL_ID_FILE}.{secrets.token_hex(4)}.partial")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(ident + "\n")
+    os.replace(temp, path)
+
+
 def locate(app: Flask) -> None:
     """Resolve DATA_DIR and BACKUP_DIR, and read the secret key if there is one. Creates
     nothing: an operator command (and its --help) must not make an instance."""

@@ -52,7 +52,8 @@ def _guard(command: click.Command) -> None:
     def guarded(*args, **kwargs):
         # The app this command runs on, loaded the way with_appcontext loads it.
         app = click.get_current_context().ensure_object(ScriptInfo).load_app()
-        _open(app, command.name == "init")
+        # init makes an instance; so does rebuild (a new server, from the off-site copy).
+        _open(app, command.name in ("init", "rebuild"))
         problems = data_health.problems(app)
         if command.name != "init":  # init says it in its own words
             for message in problems.values():

@@ -12,6 +12,7 @@ from portal import data_backup
 from portal.backup import BackupBusy, BackupError
 from portal.backup.errors import UnprovenCopy
 from portal.backup.layout import copy_name, copy_words, generation_rank
+from portal.cli import offsite_kit  # also adds kit, new-key and rebuild
 from portal.cli.common import ACTOR
 from portal.cli.offsite import offsite_group, status_lines
 from portal.clock import get_clock
@@ -202,7 +203,13 @@ def verify_command() -> None:
 
 
 @backup_group.command("restore", short_help="Restore a data file from a local or off-site copy.")
-@click.argument("file", type=click.Choice(FILE_NAMES))
+@click.argument("file", type=click.Choice(FILE_NAMES), required=False)
+@click.option(
+    "--all",
+    "every_file",
+    is_flag=True,
+    help="Every data file, from the off-site copy of one day (with --offsite).",
+)
 @click.option(
     "--generation",
     "-g",
@@ -222,11 +229,18 @@ def verify_command() -> None:
     help="Restore a copy that cannot be proven to be the one the portal made (unrecorded "
     "in backup.txt, or changed since). A copy of another kind is never restored.",
 )
-def restore_command(file: str, generation: int | None, offsite_day, yes: bool, force: bool) -> None:
+def restore_command(
+    file: str | None, every_file: bool, generation: int | None, offsite_day, yes: bool, force: bool
+) -> None:
     """Replace a live data file with one of its copies (--generation) or with an off-site
-    copy (--offsite). Only a copy whose SHA-256 matches the one recorded when it was made
-    is restored (unless --force, for local copies). A safety copy of the current data is
-    kept in backup/pre-restore/ first."""
+    copy (--offsite); --all --offsite YYYY-MM-DD replaces every data file from that day.
+    Only a copy whose SHA-256 matches the one recorded when it was made is restored
+    (unless --force, for local copies). A safety copy of the current data is kept in
+    backup/pre-restore/ first."""
+    if every_file:
+        return offsite_kit.restore_all(file, generation, offsite_day, yes, force)
+    if file is None:
+        raise click.UsageError("Name the data file to restore, or --all --offsite YYYY-MM-DD.")
     if (generation is None) == (offsite_day is None):
         raise click.UsageError("Name the copy: --generation 0-7, or --offsite YYYY-MM-DD.")
     if offsite_day is not None and force:

@@ -64,9 +64,17 @@ def restore_candidate(
     )
 
 
-def restore(engine: BackupEngine, name: str, day: date, who: str, app: Flask) -> RestoreResult:
-    """Restore one data file from an off-site day, with every check of a local restore."""
-    target = folder(app)
+def restore(
+    engine: BackupEngine,
+    name: str,
+    day: date,
+    who: str,
+    app: Flask,
+    target: OffsiteFolder | None = None,
+) -> RestoreResult:
+    """Restore one data file from an off-site day (of `target`, by default the off-site
+    folder set), with every check of a local restore."""
+    target = target or folder(app)
     if target is None:
         raise RestoreError("No off-site folder is set. Nothing was restored.")
     opened: list[Path] = []

@@ -26,6 +26,7 @@ from portal.data_backup.trail import audit_entry
 from portal.datafiles import DATA_FILES, data_file
 from portal.db import data_path, migrate, open_data_file, release_kept
 from portal.filters import format_datetime
+from portal.offsite import OffsiteFolder
 from portal.reminder import store as reminder_store
 from portal.settings_store import get_json, put_json
 
@@ -198,10 +199,15 @@ def restore(
     user_id: int | None = None,
     app: Flask | None = None,
     offsite_day: date | None = None,
+    target: OffsiteFolder | None = None,
+    keep_present: bool = True,
 ) -> RestoreResult:
-    """Restore one data file from a local generation, or from an off-site day, bring its
-    schema up to date, and audit it. `force` restores a local copy that cannot be proven
-    (unrecorded, or changed since it was made); an off-site copy is always proven."""
+    """Restore one data file from a local generation, or from an off-site day (of
+    `target`, by default the off-site folder set), bring its schema up to date, and audit
+    it. `force` restores a local copy that cannot be proven (unrecorded, or changed since
+    it was made); an off-site copy is always proven. A restored system.db keeps the
+    present's sessions and history unless `keep_present` is off (a rebuild: the present
+    is an empty new instance)."""
     app = app or current_app
     live = data_path(name, app)
     if live.exists() and data_health.live_problem(live):
@@ -209,7 +215,7 @@ def restore(
         release_kept(live)
     try:
         if offsite_day is not None:
-            result = offsite_restore.restore(engine(app), name, offsite_day, who, app)
+            result = offsite_restore.restore(engine(app), name, offsite_day, who, app, target)
         else:
             result = engine(app).restore(name, generation, who=who, force=force)
     except BackupError as exc:
@@ -219,7 +225,7 @@ def restore(
     try:
         with open_data_file(name, app) as conn:
             migrate(conn, data_file(name))
-            if name == "system.db":
+            if name == "system.db" and keep_present:
                 system_restore.keep_the_present(conn, result.safety_copy)
     except sqlite3.Error as exc:
         raise BackupError(

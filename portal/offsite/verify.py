@@ -81,14 +81,19 @@ def verify(folder: OffsiteFolder, kinds: dict[str, KindCheck] | None = None) -> 
         for item in day.manifest.items:
             path = folder.path_of(item)
             if path not in checked:
-                kind = (kinds or {}).get(item.name)
-                check = _check_sealed if item.sealed else _check
-                checked[path] = check(folder, path, item.sha256, item.name, kind)
+                checked[path] = check_item(folder, item, (kinds or {}).get(item.name), path)
             if checked[path]:
                 report.problems.append(f"{day.day} {item.name}: {checked[path]}")
                 report.damaged.add((item.stored_in, item.name))
     report.files = len(checked)
     return report
+
+
+def check_item(folder: OffsiteFolder, item, kind: KindCheck | None, path=None) -> str | None:
+    """What is wrong with a recorded copy (read, compared with its SHA-256, checked by
+    SQLite and for its kind; a sealed one opened first), or None."""
+    check = _check_sealed if item.sealed else _check
+    return check(folder, path or folder.path_of(item), item.sha256, item.name, kind)
 
 
 def _check_sealed(folder: OffsiteFolder, path, sha256: str, name: str, kind) -> str | None:

@@ -30,7 +30,7 @@ from portal.datafiles import DATA_FILES
 from portal.nightly import store as nightly
 from portal.nightly import watch
 from portal.offsite import OffsiteError
-from portal.settings import clock_mistake_page, offsite_copies
+from portal.settings import clock_mistake_page, offsite_copies, recovery_kit_page
 from portal.settings.blueprint import bp
 from portal.settings.forms import FileForm, OffsiteForm, RestoreForm
 from portal.web import log_event, system_db
@@ -103,6 +103,7 @@ def render_index(offsite_form: OffsiteForm | None = None) -> str:
         missed=[m.sentence(clock.get_clock().zone) for m in watch.missed(current_app, system_db())],
         **(offsite := offsite_copies.page_context()),
         **clock_mistake_page.page_context(engine, state, offsite["offsite_days"]),
+        **recovery_kit_page.page_context(),
     )
 
 

@@ -14,6 +14,7 @@ from portal.security import safe_next
 from portal.settings import (  # noqa: F401 - routes
     clock_mistake_page,
     data_backup_page,
+    recovery_kit_page,
     schedule_backup,
 )
 from portal.settings.blueprint import bp

@@ -1,6 +1,7 @@
 """Issue 13 in a real browser: the administrator sets mail on Schedule Data Backup (Send
 test email, Save) and the off-site folder on Data Backup (Test, Save), presses Back up
-all, sees the off-site date listed, and restores one file from it."""
+all, sees the off-site date listed, and restores one file from it; then (issue 21) the
+recovery kit the page asks for, and a new key."""
 
 from __future__ import annotations
 
@@ -76,4 +77,19 @@ def test_off_site_copy_and_mail_set_on_the_pages_then_a_restore_from_off_site(ch
         expect(
             page.get_by_text(re.compile(r"Restored todo.db from the off-site copy of 2026-11-27"))
         ).to_be_visible()
+
+        # Issue 21: the copies are sealed; the page warns until the recovery kit is shown.
+        page.goto(f"{url}/settings/data-backup")
+        expect(page.get_by_text("The recovery kit was never shown")).to_be_visible()
+        page.get_by_role("link", name="Show the recovery kit").click()
+        expect(page.get_by_role("heading", name="Recovery kit", exact=True)).to_be_visible()
+        kit = page.locator("pre.recovery-kit")
+        expect(kit).to_contain_text("AGE-SECRET-KEY-1")
+        expect(kit).to_contain_text(f"backup offsite rebuild {share} --kit recovery-kit.txt")
+        page.get_by_role("button", name="Make a new key").click()
+        expect(page.get_by_text("seals the copies from now on")).to_be_visible()
+        expect(kit).to_contain_text("(seals new copies)")
+        page.get_by_role("link", name="Data Backup").click()
+        expect(page.get_by_text("The recovery kit was never shown")).to_have_count(0)
+        expect(page.get_by_role("link", name="Recovery kit")).to_be_visible()
     assert (share / "2026-11-27" / "manifest.age").is_file()

@@ -1,0 +1,60 @@
+"""The recovery kit on the Data Backup page (data_backup/recovery_kit.py): the page meant
+to be printed or saved, the warning until it was shown, and Make a new key."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, url_for
+
+from portal.data_backup import offsite_keys, recovery_kit
+from portal.forms import ConfirmForm
+from portal.offsite import OffsiteError
+from portal.settings.blueprint import bp
+from portal.web import log_event
+
+NEW_KEY = "Make a new key"
+
+
+def page_context() -> dict:
+    """What the Data Backup page says of the kit: the warning until the current key's kit
+    was shown, and whether there is a key at all (the link to the kit)."""
+    app = current_app._get_current_object()
+    return {
+        "kit_warning": recovery_kit.warning(app),
+        "kit_exists": offsite_keys.load(app) is not None,
+    }
+
+
+@bp.get("/data-backup/recovery-kit")
+def data_backup_recovery_kit():
+    """The kit, to print or save; showing it is written in the Backup history."""
+    app = current_app._get_current_object()
+    try:
+        kit = recovery_kit.make(app)
+    except OffsiteError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("settings.data_backup_index"))
+    recovery_kit.mark_shown(app, kit)
+    log_event("recovery kit shown", f"keys {', '.join(key.id for key in kit.keys)}")
+    return render_template(
+        "settings/recovery_kit.html", kit=kit, new_key_form=ConfirmForm(), new_key=NEW_KEY
+    )
+
+
+@bp.post("/data-backup/new-key")
+def data_backup_new_key():
+    """A new off-site key for the copies from now on; then the kit, to keep again."""
+    if not ConfirmForm().validate():
+        flash("The form expired; press the button again.", "error")
+        return redirect(url_for("settings.data_backup_recovery_kit"))
+    try:
+        key = offsite_keys.new_key(current_app._get_current_object())
+    except OffsiteError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("settings.data_backup_index"))
+    log_event("off-site key made", f"key {key.id}")
+    flash(
+        f"A new off-site key ({key.id}) seals the copies from now on. Keep this new kit: "
+        "print it or save it, away from the server.",
+        "success",
+    )
+    return redirect(url_for("settings.data_backup_recovery_kit"))

@@ -1,0 +1,186 @@
+"""Issue 21 items 3-4: the recovery kit, a new key, every file from one off-site day, and
+the whole recovery drill from outside: an office with data and an off-site folder, its
+instance folder deleted, a new one built from the share and the kit alone with the
+operator's commands, served, and its pages showing the old data."""
+
+from __future__ import annotations
+
+import html
+import shutil
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+from portal import data_backup
+from portal.data_backup import offsite_keys, recovery_kit
+from portal.offsite.seal import Key
+from tests.backup_helpers import mark_of, set_mark, set_mark_table
+from tests.helpers import submit
+from tests.http_client import Browser
+from tests.offsite_helpers import use_share
+from tests.serving import run_flask, serve
+from tests.settings_helpers import elevated
+
+ADMIN_PASSWORD = "the old admin password"
+
+
+def _counts(instance: Path) -> dict[str, int]:
+    """Every person, event, post and to-do of an instance, counted."""
+    found = {}
+    for file, table in (
+        ("system.db", "users"),
+        ("schedule.db", "events"),
+        ("bulletin.db", "posts"),
+        ("todo.db", "todos"),
+    ):
+        conn = sqlite3.connect(instance / "data" / file)
+        try:
+            found[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
+        finally:
+            conn.close()
+    return found
+
+
+def _ok(done) -> str:
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def test_the_recovery_drill_from_the_share_and_the_kit_alone(tmp_path):
+    office, share = tmp_path / "office", tmp_path / "nas" / "portal"
+    _ok(run_flask(office, "init"))
+    _ok(run_flask(office, "set-admin-password", "--password-stdin", stdin=ADMIN_PASSWORD))
+    _ok(run_flask(office, "demo"))
+    before = _counts(office)
+    assert all(before.values()), before
+    conn = sqlite3.connect(office / "data" / "bulletin.db")
+    newest_post = conn.execute("SELECT title FROM posts ORDER BY id DESC LIMIT 1").fetchone()[0]
+    conn.close()
+    share.mkdir(parents=True)
+    _ok(run_flask(office, "backup", "offsite", "set", str(share)))
+    _ok(run_flask(office, "backup", "run"))
+    kit = tmp_path / "usb-stick" / "recovery-kit.txt"
+    kit.parent.mkdir()
+    kit.write_text(_ok(run_flask(office, "backup", "offsite", "kit")), encoding="utf-8")
+    assert "AGE-SECRET-KEY-1" in kit.read_text()
+    shutil.rmtree(office)  # the server is lost: only the share and the kit are left
+
+    new = tmp_path / "new-server" / "instance"
+    rebuilt = _ok(run_flask(new, "backup", "offsite", "rebuild", str(share), "--kit", str(kit)))
+    assert "The portal was rebuilt from the off-site copy of" in rebuilt
+    for name in ("system.db", "todo.db", "schedule.db", "bulletin.db"):
+        assert f"Restored {name}" in rebuilt
+    assert _counts(new) == before
+    with serve(new) as (url, _log):
+        browser = Browser(url)
+        page = browser.log_in("admin", ADMIN_PASSWORD)
+        assert "Log out" in page  # the old administrator password works
+        assert html.escape(newest_post) in browser.get("/bulletin/")  # the old data, served
+        listed = _ok(run_flask(new, "backup", "offsite", "list"))
+        assert "complete" in listed and "REFUSED" not in listed
+    # The rebuilt portal goes on sealing to the same folder, with the same keys.
+    _ok(run_flask(new, "backup", "run"))
+    assert "verified" in _ok(run_flask(new, "backup", "offsite", "verify"))
+
+
+def test_the_kit_holds_the_keys_and_the_warning_stays_until_it_was_shown(app, tmp_path):
+    use_share(app, tmp_path / "nas")
+    with app.app_context():
+        data_backup.run_backup(None, "alice", app=app)
+        assert "never shown" in recovery_kit.warning(app)
+    runner = app.test_cli_runner()
+    shown = runner.invoke(args=["backup", "offsite", "kit"])
+    assert shown.exit_code == 0, shown.output
+    with app.app_context():
+        first = offsite_keys.load(app).current
+        assert first.secret in shown.output and "Portal id:" in shown.output
+        assert recovery_kit.warning(app) is None
+    made = runner.invoke(args=["backup", "offsite", "new-key"])
+    assert made.exit_code == 0, made.output
+    with app.app_context():
+        assert "A new off-site key" in recovery_kit.warning(app)
+        second = offsite_keys.load(app).current
+    again = runner.invoke(args=["backup", "offsite", "kit"])
+    # The kept day was sealed with the first key: the kit lists both.
+    assert first.secret in again.output and second.secret in again.output
+    with app.app_context():
+        assert recovery_kit.warning(app) is None
+        data_backup.run_backup(None, "alice", app=app)  # sealed with the new key
+    assert runner.invoke(args=["backup", "offsite", "verify"]).exit_code == 0
+
+
+def test_restore_all_from_one_off_site_day(app, tmp_path, instance_path, clock):
+    use_share(app, tmp_path / "nas")
+    todo = instance_path / "data" / "todo.db"
+    set_mark_table(todo)
+    set_mark(todo, "on the 27th")
+    with app.app_context():
+        data_backup.run_backup(None, "alice", app=app)
+    set_mark(todo, "later")
+    runner = app.test_cli_runner()
+    done = runner.invoke(args=["backup", "restore", "--all", "--offsite", "2026-11-27", "--yes"])
+    assert done.exit_code == 0, done.output
+    for name in ("system.db", "todo.db", "schedule.db", "bulletin.db"):
+        assert f"Restored {name} from the off-site copy of 2026-11-27" in done.output
+    assert mark_of(todo) == "on the 27th"
+    wrong = runner.invoke(args=["backup", "restore", "--all", "--generation", "0"])
+    assert wrong.exit_code == 2 and "--all restores every data file" in wrong.output
+
+
+def test_restore_all_replaces_nothing_when_one_copy_of_the_day_is_bad(app, tmp_path, instance_path):
+    share = use_share(app, tmp_path / "nas")
+    todo = instance_path / "data" / "todo.db"
+    set_mark_table(todo)
+    set_mark(todo, "on the 27th")
+    with app.app_context():
+        data_backup.run_backup(None, "alice", app=app)
+    set_mark(todo, "later")
+    (share / "2026-11-27" / "bulletin.db.age").write_bytes(b"damaged")
+    done = app.test_cli_runner().invoke(
+        args=["backup", "restore", "--all", "--offsite", "2026-11-27", "--yes"]
+    )
+    assert done.exit_code == 1
+    assert "cannot be restored whole: bulletin.db: forged or altered" in done.output
+    assert mark_of(todo) == "later"  # todo.db was good, but nothing was replaced
+
+
+def test_the_kit_page_the_warning_and_a_new_key(app, people, tmp_path):
+    """The Data Backup page warns until the kit was shown; the kit page shows the key and
+    makes a new one (a CSRF-checked POST), after which the kit holds both."""
+    use_share(app, tmp_path / "nas")
+    with app.app_context():
+        data_backup.run_backup(None, "alice", app=app)
+        first = offsite_keys.load(app).current
+    client = elevated(app, "admin")
+    page = client.get("/settings/data-backup").get_data(as_text=True)
+    assert "The recovery kit was never shown" in page and "Show the recovery kit" in page
+    kit = client.get("/settings/data-backup/recovery-kit").get_data(as_text=True)
+    assert first.secret in kit and "backup offsite rebuild" in kit
+    page = client.get("/settings/data-backup").get_data(as_text=True)
+    assert "never shown" not in page and "Recovery kit" in page
+    assert client.post("/settings/data-backup/new-key").status_code == 400  # no CSRF token
+    made = submit(client, "/settings/data-backup/recovery-kit", "/settings/data-backup/new-key")
+    assert made.status_code == 302
+    kit = client.get(made.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        second = offsite_keys.load(app).current
+    assert second != first and first.secret in kit and second.secret in kit
+    assert "seals the copies from now on" in kit
+    stranger = app.test_client()  # not logged in: sent to log in, no kit
+    answer = stranger.get("/settings/data-backup/recovery-kit")
+    assert answer.status_code == 302 and "AGE-SECRET-KEY" not in answer.get_data(as_text=True)
+
+
+def test_rebuild_refuses_an_instance_that_is_another_portal(app, tmp_path):
+    use_share(app, tmp_path / "nas")
+    with app.app_context():
+        data_backup.run_backup(None, "alice", app=app)
+    kit = tmp_path / "someone-elses-kit.txt"
+    kit.write_text(
+        f"Portal id:       {'f' * 32}\n  {Key.make(date(2026, 11, 1)).secret}\n", encoding="utf-8"
+    )
+    refused = app.test_cli_runner().invoke(
+        args=["backup", "offsite", "rebuild", str(tmp_path / "nas"), "--kit", str(kit)]
+    )
+    assert refused.exit_code == 1, refused.output
+    assert "is another portal with off-site keys of its own" in refused.output
