@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import pyrage  # noqa: E402
 from backup_bench import generate  # noqa: E402
 
 from portal.backup import BackupEngine, Source  # noqa: E402
@@ -80,6 +81,15 @@ def cp(source: Path, target: Path, flush: bool = False) -> None:
         subprocess.run(["sync", str(target)], check=True)
 
 
+def age_alone(source: Path, target: Path) -> None:
+    """The floor of a sealed send: age's encryption of the file into the folder, flushed,
+    with no read-back, no confinement, no manifest."""
+    with open(source, "rb") as src, open(target, "wb", buffering=1 << 20) as dst:
+        pyrage.encrypt_io(src, dst, [SEAL.current.identity.to_public()])
+        dst.flush()
+        os.fsync(dst.fileno())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--size-mb", type=int, default=512)
@@ -109,7 +119,7 @@ def main() -> None:
     )
     share_root = Path(args.target) if args.target else work / "share"
     cp_times, cp_sync_times, send_times, sealed_times = [], [], [], []
-    restore_times, sealed_restore_times = [], []
+    restore_times, sealed_restore_times, age_times = [], [], []
     for round_ in range(args.rounds):
         shutil.rmtree(share_root, ignore_errors=True)
         share_root.mkdir(parents=True)
@@ -122,6 +132,9 @@ def main() -> None:
         target.unlink()
         subprocess.run(["sync"], check=False)
         cp_sync_times.append(timed(cp, copy.path, target, True))
+        target.unlink()
+        subprocess.run(["sync"], check=False)
+        age_times.append(timed(age_alone, copy.path, target))
         target.unlink()
         subprocess.run(["sync"], check=False)
         day = date(2026, 11, 1 + round_)
@@ -140,7 +153,7 @@ def main() -> None:
     started = time.perf_counter()
     again.append(send(folder, [copy], unchanged_day))
     unchanged = time.perf_counter() - started
-    plain, flushed, sent, sealed_sent, restored, sealed_restored = (
+    plain, flushed, sent, sealed_sent, restored, sealed_restored, age = (
         statistics.median(t)
         for t in (
             cp_times,
@@ -149,6 +162,7 @@ def main() -> None:
             sealed_times,
             restore_times,
             sealed_restore_times,
+            age_times,
         )
     )
     size = copy.path.stat().st_size / 1e6
@@ -168,8 +182,12 @@ def main() -> None:
         f"{sent / plain:.2f} | {sent / flushed:.2f} |"
     )
     print(
-        "| the same send, sealed (age: encrypted on the way, opened on the read-back) | "
+        "| the same send, sealed (age on the way, both SHA-256s beside it; read back) | "
         f"{sealed_sent:.2f} | {sealed_sent / plain:.2f} | {sealed_sent / flushed:.2f} |"
+    )
+    print(
+        "| age alone: the file encrypted into the folder and flushed (no read-back) | "
+        f"{age:.2f} | {age / plain:.2f} | {age / flushed:.2f} |"
     )
     print(
         f"| next day, nothing changed (manifest only; bytes written: "

@@ -15,10 +15,13 @@ from tests.backup_helpers import set_mark
 OWNER = "0123456789abcdef0123456789abcdef"
 
 
-def share_at(root: Path, ops=None, names=(), claim: bool = True) -> OffsiteFolder:
+def share_at(
+    root: Path, ops=None, names=(), claim: bool = True, seal=None, opened: Path | None = None
+) -> OffsiteFolder:
     """The off-site folder at `root` as this test portal uses it: made if missing and
-    marked as its own, as Save on the Data Backup page does."""
-    folder = OffsiteFolder(root, ops, owner=OWNER, names=tuple(names))
+    marked as its own, as Save on the Data Backup page does (sealed when given a seal,
+    opening copies into `opened`)."""
+    folder = OffsiteFolder(root, ops, owner=OWNER, names=tuple(names), seal=seal, opened_dir=opened)
     if claim:
         root.mkdir(parents=True, exist_ok=True)
         folder.claim()

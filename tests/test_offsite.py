@@ -216,10 +216,11 @@ def test_a_share_that_gives_back_other_bytes_keeps_nothing(site):
 
     class Garbling(ShareOps):
         def copy_flushed(self, source, target, seal=None):
-            super().copy_flushed(source, target, seal)
+            sums = super().copy_flushed(source, target, seal)
             with open(target, "r+b") as handle:
                 handle.seek(100)
                 handle.write(b"\x00garbled\x00")
+            return sums
 
     engine, _clock, share = site
     engine.run(who="alice")

@@ -50,7 +50,7 @@ class FailAt(NoRenameOver):
 
     def raw_copy(self, source, target, seal=None):
         self._count()
-        super().raw_copy(source, target, seal)
+        return super().raw_copy(source, target, seal)
 
     def raw_unlink(self, path):
         self._count()

@@ -17,6 +17,7 @@ import pytest
 from portal.data_backup.offsite import newest_local
 from portal.offsite import OffsiteError, probe, send
 from portal.offsite.confined import Confined
+from portal.offsite.seal import Key, Seal
 from portal.offsite.share_words import share_error
 from portal.offsite.shareops import ShareOps
 from tests.backup_helpers import make_engine, set_mark, tmpfs
@@ -64,7 +65,7 @@ class FailsAt(ShareOps):
     def copy_flushed(self, source, target, seal=None):
         if self._fails("copy"):
             raise self.error
-        super().copy_flushed(source, target, seal)
+        return super().copy_flushed(source, target, seal)
 
 
 @pytest.fixture
@@ -116,16 +117,28 @@ def test_a_share_reporting_no_free_space_is_said_so_and_the_copy_is_still_tried(
     assert any("reports no free space at all" in note for note in result.notes)
 
 
-def test_a_share_that_is_really_full_stops_the_copy_cleanly_saying_so(tmp_path, engine):
-    """A real small file system that reports 0 free (full) and refuses writes."""
+@pytest.mark.parametrize("sealed", [False, True], ids=["plain", "sealed"])
+@pytest.mark.parametrize("room", [0, 300_000], ids=["none-left", "full-during-the-copy"])
+def test_a_share_that_is_really_full_stops_the_copy_cleanly_saying_so(
+    tmp_path, engine, sealed, room
+):
+    """A real small file system that refuses writes: full before the day folder is made,
+    or with room for the day folder but not for the copy (reporting no free space, as a
+    FUSE SMB client does, so the copy is tried). Sealed, age wraps the write error in its
+    own: the share's own error must still be the one said."""
+    seal = Seal([Key.make(date(2026, 11, 1))]) if sealed else None
     with tmpfs(tmp_path / "small", "size=1m") as mount:
-        share = share_at(mount / "nas")
+        ops = ReportsNoSpace() if room else None
+        names = tuple(engine.sources)  # as the portal's folder knows its data files
+        share = share_at(mount / "nas", ops, names, seal=seal, opened=tmp_path)
         set_mark(engine.sources["todo.db"].path, "x" * 3_000_000)
         engine.run(who="alice")
         filler = mount / "filler"
-        # The share fills up: 0 bytes left.
+        # The share fills up, to `room` bytes left.
         with open(filler, "wb") as handle, contextlib.suppress(OSError):
             handle.write(b"\0" * 2_000_000)
+        with open(filler, "r+b") as handle:
+            handle.truncate(max(0, filler.stat().st_size - room))
         with pytest.raises(OffsiteError) as caught:
             send(share, newest_local(engine), date(2026, 11, 27))
         assert "the share is full" in str(caught.value)

@@ -229,14 +229,21 @@ def _send_one(
     ops = folder.ops
     partial = folder.partial(target, copy.name)
     try:
-        ops.copy_flushed(copy.path, partial, folder.seal)
-        if ops.sha256(partial, folder.seal) != copy.sha256:
-            # Which side differs? Only now is the local copy hashed, to say so.
-            if ops.sha256(copy.path) != copy.sha256:
-                raise OffsiteError(
-                    f"The local copy of {copy.name} does not match the SHA-256 recorded "
-                    "when it was made; it was not sent off site (run `backup verify`)."
-                )
+        sums = ops.copy_flushed(copy.path, partial, folder.seal)
+        if sums is None:  # a plain copy: read back, compared with the record
+            local_good = read_back_good = ops.sha256(partial) == copy.sha256
+            if not read_back_good:
+                # Which side differs? Only now is the local copy hashed, to say so.
+                local_good = ops.sha256(copy.path) == copy.sha256
+        else:  # sealed: what was sealed, and what the share gives back (sealed_copy.py)
+            local_good = sums.plain == copy.sha256
+            read_back_good = local_good and ops.sha256(partial) == sums.sealed
+        if not local_good:
+            raise OffsiteError(
+                f"The local copy of {copy.name} does not match the SHA-256 recorded "
+                "when it was made; it was not sent off site (run `backup verify`)."
+            )
+        if not read_back_good:
             raise OffsiteError(
                 f"The copy of {copy.name} read back from the off-site folder differs from "
                 "what was sent; it was not kept."

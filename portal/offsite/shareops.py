@@ -17,6 +17,7 @@ from portal.backup.fileops import FileOps
 from portal.offsite import deadline
 from portal.offsite.confined import Confined
 from portal.offsite.seal import Seal
+from portal.offsite.sealed_copy import SealedSums, seal_into
 
 _CHUNK = 1024 * 1024
 
@@ -42,27 +43,28 @@ class ShareOps(FileOps):
         else:
             super().raw_unlink(path)
 
-    def raw_copy(self, source: Path, target: Path, seal: Seal | None = None) -> None:
+    def raw_copy(self, source: Path, target: Path, seal: Seal | None = None) -> SealedSums | None:
         """A new file on the share (O_EXCL: never over anything already there), written
         from a local copy: the kernel copies where it can (sendfile), as fast as `cp`;
-        sealed (seal.py) in a stream when a seal is given."""
+        sealed in a stream when a seal is given, with the SHA-256s of both sides."""
         if not self._inside(target):
             return super().raw_copy(source, target)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
         out = self.confined.open_file(target, flags, 0o600)
         try:
             with open(source, "rb") as src:
                 if seal is None:
                     _copy_fd(src.fileno(), out)
+                    sums = None
                 else:
-                    with open(out, "wb", buffering=_CHUNK, closefd=False) as dst:
-                        seal.seal_stream(_Ticking(src, "writing a copy"), dst)
+                    sums = seal_into(src, out, seal, "writing a copy")
         except BaseException:
             os.close(out)
             with contextlib.suppress(OSError):
                 self.confined.unlink(target)
             raise
         os.close(out)
+        return sums
 
     def raw_truncate(self, path: Path, step: int) -> None:
         """Shrink our copy in steps before deleting it; a file with other names (a hard
@@ -108,20 +110,16 @@ class ShareOps(FileOps):
             raise
         self.fsync_dir(path.parent)
 
-    def sha256(self, path: Path, seal: Seal | None = None) -> str:
-        """The SHA-256 of a file; of a sealed copy, of what it holds (opened in a stream:
-        SealError when it does not open)."""
+    def sha256(self, path: Path) -> str:
+        """The SHA-256 of a file (of a sealed copy: of its sealed bytes)."""
         if not self._inside(path):
             return super().sha256(path)
         fd = self.confined.open_file(path, os.O_RDONLY)
-        digest = _Digest()
+        digest = hashlib.sha256()
         with os.fdopen(fd, "rb") as handle:
-            if seal is not None:
-                seal.open_stream(_Ticking(handle, f"reading {path}"), digest)
-            else:
-                while chunk := handle.read(_CHUNK):
-                    digest.write(chunk)
-                    deadline.tick(f"reading {path}")  # each chunk is an answer
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+                deadline.tick(f"reading {path}")  # each chunk is an answer
         return digest.hexdigest()
 
     def open_sealed(self, path: Path, target: Path, seal: Seal) -> str:
@@ -184,12 +182,16 @@ class ShareOps(FileOps):
         deadline.tick(f"the free space of {path}")
         return super().free_space(path)
 
-    def copy_flushed(self, source: Path, target: Path, seal: Seal | None = None) -> None:
-        """Copy `source` to `target` (a fresh work name; sealed when a seal is given),
-        flushed to the disk or the share. The copy is not hashed on the way: the copy read
-        back is what is compared with the record."""
-        self.held(lambda: self.raw_copy(source, target, seal), target, "written")
+    def copy_flushed(
+        self, source: Path, target: Path, seal: Seal | None = None
+    ) -> SealedSums | None:
+        """Copy `source` to `target` (a fresh work name), flushed to the disk or the
+        share. A plain copy is not hashed on the way: the copy read back is what is
+        compared with the record. A sealed one gives the SHA-256s taken on the way
+        (sealed_copy.py): the read-back is compared with the sealed bytes' one."""
+        sums = self.held(lambda: self.raw_copy(source, target, seal), target, "written")
         self.fsync_file(target)
+        return sums
 
     def mkdir_share(self, path: Path) -> bool:
         """A real folder on the share, owner-only; True when it was made now."""
