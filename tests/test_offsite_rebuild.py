@@ -1,15 +1,19 @@
 """Issue 21 items 3-4: the recovery kit, a new key, every file from one off-site day, and
 the whole recovery drill from outside: an office with data and an off-site folder, its
-instance folder deleted, a new one built from the share and the kit alone with the
-operator's commands, served, and its pages showing the old data."""
+instance folder deleted, a newer day of another portal planted on the share, a new one
+built from the share and the kit alone with the operator's commands, served, and its
+pages showing the old data (and the planted day refused)."""
 
 from __future__ import annotations
 
 import html
 import shutil
 import sqlite3
-from datetime import date
+import urllib.error
+from datetime import date, timedelta
 from pathlib import Path
+
+import pytest
 
 from portal import data_backup
 from portal.data_backup import offsite_keys, recovery_kit
@@ -22,6 +26,7 @@ from tests.serving import run_flask, serve
 from tests.settings_helpers import elevated
 
 ADMIN_PASSWORD = "the old admin password"
+ATTACKER_PASSWORD = "the attacker's own password"
 
 
 def _counts(instance: Path) -> dict[str, int]:
@@ -46,6 +51,21 @@ def _ok(done) -> str:
     return done.stdout
 
 
+def _plant_a_newer_day_of_another_portal(tmp_path: Path, share: Path) -> str:
+    """An attacker who can write to the share runs a portal of their own (their admin
+    password, their key) and puts its sealed day into the share under a newer date."""
+    attacker, their_share = tmp_path / "attacker", tmp_path / "attacker-share"
+    _ok(run_flask(attacker, "init"))
+    _ok(run_flask(attacker, "set-admin-password", "--password-stdin", stdin=ATTACKER_PASSWORD))
+    their_share.mkdir()
+    _ok(run_flask(attacker, "backup", "offsite", "set", str(their_share)))
+    _ok(run_flask(attacker, "backup", "run"))
+    (their_day,) = [p for p in their_share.iterdir() if p.is_dir()]
+    newer = (date.fromisoformat(their_day.name) + timedelta(days=1)).isoformat()
+    shutil.copytree(their_day, share / newer)
+    return newer
+
+
 def test_the_recovery_drill_from_the_share_and_the_kit_alone(tmp_path):
     office, share = tmp_path / "office", tmp_path / "nas" / "portal"
     _ok(run_flask(office, "init"))
@@ -64,22 +84,32 @@ def test_the_recovery_drill_from_the_share_and_the_kit_alone(tmp_path):
     kit.write_text(_ok(run_flask(office, "backup", "offsite", "kit")), encoding="utf-8")
     assert "AGE-SECRET-KEY-1" in kit.read_text()
     shutil.rmtree(office)  # the server is lost: only the share and the kit are left
+    planted = _plant_a_newer_day_of_another_portal(tmp_path, share)
 
     new = tmp_path / "new-server" / "instance"
     rebuilt = _ok(run_flask(new, "backup", "offsite", "rebuild", str(share), "--kit", str(kit)))
     assert "The portal was rebuilt from the off-site copy of" in rebuilt
+    assert planted not in rebuilt  # the real newest day, never the planted one
     for name in ("system.db", "todo.db", "schedule.db", "bulletin.db"):
         assert f"Restored {name}" in rebuilt
     assert _counts(new) == before
     with serve(new) as (url, _log):
         browser = Browser(url)
+        with pytest.raises(urllib.error.HTTPError) as refused:  # a login refused: 400
+            Browser(url).log_in("admin", ATTACKER_PASSWORD)
+        assert refused.value.code == 400
         page = browser.log_in("admin", ADMIN_PASSWORD)
         assert "Log out" in page  # the old administrator password works
         assert html.escape(newest_post) in browser.get("/bulletin/")  # the old data, served
         listed = _ok(run_flask(new, "backup", "offsite", "list"))
-        assert "complete" in listed and "REFUSED" not in listed
+        assert "complete" in listed
+        assert f"{planted}  REFUSED" in listed  # named, never offered
     # The rebuilt portal goes on sealing to the same folder, with the same keys.
     _ok(run_flask(new, "backup", "run"))
+    checked = run_flask(new, "backup", "offsite", "verify")
+    assert checked.returncode == 1 and f"{planted}: forged or altered" in checked.stdout
+    assert (share / planted).is_dir()  # named, and left for the administrator to remove
+    shutil.rmtree(share / planted)
     assert "verified" in _ok(run_flask(new, "backup", "offsite", "verify"))
 
 
