@@ -6,6 +6,7 @@ even knowing the key's public half; days from before sealing stay restorable, ma
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import stat
@@ -116,7 +117,51 @@ def test_a_sealed_day_restores_and_verifies(app, share, runner, instance_path, c
     done = _restore(runner, "2026-11-27")
     assert done.exit_code == 0, done.output
     assert mark_of(todo) == "as it was on the 27th"
-    assert not list((instance_path / "backup").glob(".offsite-opened.*"))  # no work file left
+    # No opened copy left, wherever it was opened.
+    assert not [p for p in (instance_path / "backup").rglob(".offsite-opened.*")]
+
+
+def test_a_backup_during_an_off_site_verify_never_removes_the_copy_being_checked(
+    app, share, runner, instance_path, monkeypatch
+):
+    """A sealed copy is checked in a local work file beside the backups. A backup run (a
+    member's click) during an off-site verify once took that file for a leftover of its
+    own and removed it; the verify then called good copies damaged (and remembered them
+    as such, never to be reused, and mailed the damage)."""
+    from portal.offsite.shareops import ShareOps
+
+    _back_up(app)
+    check = ShareOps.check
+    with app.app_context():
+        layout = data_backup.engine(app).layout
+
+    def backup_meanwhile(self, path, thorough=False):
+        # What a backup run starting now does first (the verify runs in a child
+        # process, where a whole run cannot be started: SQLite's locks do not fork).
+        for leftover in layout.leftovers():
+            leftover.unlink()
+        return check(self, path, thorough)
+
+    monkeypatch.setattr(ShareOps, "check", backup_meanwhile)
+    checked = runner.invoke(args=["backup", "offsite", "verify"])
+    assert checked.exit_code == 0, checked.output
+    assert not [p for p in (instance_path / "backup").rglob(".offsite-opened.*")]
+
+
+def test_an_opened_copy_a_killed_process_left_is_removed_a_day_later(tmp_path):
+    from portal.offsite import opened
+
+    folder = tmp_path / "offsite-opened"
+    folder.mkdir()
+    old, new = folder / ".offsite-opened.aaaa.partial", folder / ".offsite-opened.bbbb.partial"
+    other = folder / "someone's notes.txt"
+    for path in (old, new, other):
+        path.write_text("x")
+    now = old.stat().st_mtime
+    os.utime(old, (now - opened.ABANDONED_SECONDS - 1,) * 2)
+    os.utime(other, (now - 10 * opened.ABANDONED_SECONDS,) * 2)
+    assert opened.tidy_abandoned(folder, now) == [old.name]
+    assert sorted(p.name for p in folder.iterdir()) == sorted([new.name, other.name])
 
 
 def _forge_day(share, day: str, manifest: bytes, copy: bytes | None = None):

@@ -16,6 +16,7 @@ from portal.datafiles import DATA_FILES
 from portal.db import open_data_file
 from portal.instance import portal_id
 from portal.offsite import OffsiteError, OffsiteFolder, probe
+from portal.offsite.opened import OPENED_FOLDER
 from portal.offsite.place import Protected, location_problem
 from portal.offsite.shareops import ShareOps
 from portal.settings_store import get_json, put_json
@@ -59,7 +60,7 @@ def folder_at(where: str, app: Flask) -> OffsiteFolder:
         answer_seconds=float(app.config["OFFSITE_ANSWER_SECONDS"]),
         mistaken=clock_mistake.mistaken(app),
         seal=offsite_keys.load(app),
-        opened_dir=Path(app.config["BACKUP_DIR"]),
+        opened_dir=Path(app.config["BACKUP_DIR"]) / OPENED_FOLDER,
     )
 
 

@@ -17,6 +17,7 @@ from typing import TypeVar
 from portal.offsite import days as days_mod
 from portal.offsite import deadline, place
 from portal.offsite import manifest as manifest_mod
+from portal.offsite import opened as opened_mod
 from portal.offsite.confined import Confined
 from portal.offsite.days import (
     DAY_MARKER,
@@ -73,7 +74,7 @@ class OffsiteFolder:
         # days from before sealing can be read.
         self.seal = seal
         # Where a sealed copy is opened to be checked or restored: a local folder of the
-        # portal's (the backup folder), never the share.
+        # portal's own, never the share (opened.py says why a folder of its own).
         self.opened_dir = Path(opened_dir or tempfile.gettempdir())
 
     def counts_as(self, day: date) -> date:
@@ -260,13 +261,9 @@ class OffsiteFolder:
             return False
 
     def open_copy(self, path: Path) -> tuple[Path, str]:
-        """A sealed copy opened into a new local file (owner-only) in `opened_dir`, and
-        the SHA-256 of what it holds; the caller removes the file. SealError when it
-        does not open with the portal's keys."""
-        if self.seal is None:
-            raise OffsiteError(f"{path} is sealed, and this portal has no off-site key.")
-        local = self.opened_dir / f".offsite-opened.{secrets.token_hex(6)}{PARTIAL}"
-        return local, self.ops.open_sealed(path, local, self.seal)
+        """A sealed copy opened into a new local file in `opened_dir` (opened.py), and
+        the SHA-256 of what it holds; the caller removes the file."""
+        return opened_mod.open_copy(self.ops, self.seal, self.opened_dir, path)
 
     @contextlib.contextmanager
     def opened(self, path: Path) -> Iterator[tuple[Path, str]]:
