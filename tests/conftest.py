@@ -7,8 +7,9 @@ import os
 import shutil
 
 import pytest
+from werkzeug.security import generate_password_hash
 
-from portal import create_app
+from portal import create_app, passwords
 from portal.db import get_db
 from portal.passwords import hash_password, set_password
 from portal.users import add_user, ensure_admin
@@ -18,6 +19,24 @@ from tests.helpers import ADMIN_PASSWORD, PASSWORD, FakeClock, login, utc
 # PORTAL_WINDOWS_SEMANTICS=1: the whole run refuses, as Windows does, to rename or delete
 # a file this process holds open (tests/windows_semantics.py; CI runs the engine's tests so).
 windows_semantics.activate_from_environment()
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hash(request, monkeypatch):
+    """scrypt is slow by design (about 100 ms a hash or a check here), and a test that
+    builds an app, an office of people and logs in paid it five times or more. Tests hash
+    with one round of PBKDF2 instead; the real hash is tested on its own (marked
+    `real_password_hash`: tests/test_password_hash.py), and served portals (processes of
+    their own) always use it."""
+    passwords._dummy_hash.cache_clear()  # made under whichever hash the test uses
+    if request.node.get_closest_marker("real_password_hash") is None:
+        monkeypatch.setattr(
+            passwords,
+            "generate_password_hash",
+            lambda password: generate_password_hash(password, method="pbkdf2:sha256:1"),
+        )
+    yield
+    passwords._dummy_hash.cache_clear()
 
 
 @pytest.fixture

@@ -131,7 +131,7 @@ def _safety_copy(layout: Layout, ops, live: Path, name: str, now: datetime) -> P
         target = safety.new_path(layout, name, now)
         ops.replace(partial, target)
         ops.fsync_dir(layout.pre_restore)
-    except Exception as exc:
+    except (OSError, sqlite3.Error) as exc:  # the disk, the file (a bug is not said so)
         with contextlib.suppress(OSError):
             ops.unlink(partial)
         raise RestoreError(

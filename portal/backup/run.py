@@ -16,6 +16,7 @@ going; the next run deletes the leftovers."""
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -166,7 +167,7 @@ class Run:
         except OSError as exc:
             words = os_words(exc, self.layout.slot(name, 0))
             raise BackupError(f"{name}: the copy could not be written ({words}).") from exc
-        except Exception as exc:  # sqlite3 errors, e.g. a full disk or a damaged source
+        except sqlite3.Error as exc:  # a full disk, a damaged source (never a bug: it shows)
             raise BackupError(f"{name}: the copy failed ({exc}).") from exc
         # The check and the SHA-256 read the same fresh copy (still in the page cache) at
         # the same time, on two cores: SQLite and hashlib both let go of the GIL. Neither
