@@ -139,14 +139,20 @@ def test_the_kit_holds_the_keys_and_the_warning_stays_until_it_was_shown(app, tm
     assert runner.invoke(args=["backup", "offsite", "verify"]).exit_code == 0
 
 
-def test_restore_all_from_one_off_site_day(app, tmp_path, instance_path, clock):
-    use_share(app, tmp_path / "nas")
+def _sent_off_site_then_changed(app, instance_path) -> Path:
+    """todo.db marked "on the 27th", backed up and sent off site, then marked "later"."""
     todo = instance_path / "data" / "todo.db"
     set_mark_table(todo)
     set_mark(todo, "on the 27th")
     with app.app_context():
         data_backup.run_backup(None, "alice", app=app)
     set_mark(todo, "later")
+    return todo
+
+
+def test_restore_all_from_one_off_site_day(app, tmp_path, instance_path, clock):
+    use_share(app, tmp_path / "nas")
+    todo = _sent_off_site_then_changed(app, instance_path)
     runner = app.test_cli_runner()
     done = runner.invoke(args=["backup", "restore", "--all", "--offsite", "2026-11-27", "--yes"])
     assert done.exit_code == 0, done.output
@@ -159,12 +165,7 @@ def test_restore_all_from_one_off_site_day(app, tmp_path, instance_path, clock):
 
 def test_restore_all_replaces_nothing_when_one_copy_of_the_day_is_bad(app, tmp_path, instance_path):
     share = use_share(app, tmp_path / "nas")
-    todo = instance_path / "data" / "todo.db"
-    set_mark_table(todo)
-    set_mark(todo, "on the 27th")
-    with app.app_context():
-        data_backup.run_backup(None, "alice", app=app)
-    set_mark(todo, "later")
+    todo = _sent_off_site_then_changed(app, instance_path)
     (share / "2026-11-27" / "bulletin.db.age").write_bytes(b"damaged")
     done = app.test_cli_runner().invoke(
         args=["backup", "restore", "--all", "--offsite", "2026-11-27", "--yes"]
