@@ -13,15 +13,20 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 
 from portal import create_app
 from portal.data_backup import records
 from portal.db import get_db
 from portal.nightly import runner, store
 from tests.serving import ROOT, faketime, serve, wait_for_automatic_run
+
+TICKED = EVENT_JOB_EXECUTED | EVENT_JOB_ERROR
+BACKUP_JOB = runner.JOBS[0][0]  # "automatic-backup"
 
 EVENING = datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
 
@@ -81,6 +86,21 @@ def test_processes_starting_after_midnight_back_up_once(tmp_path, with_cron):
     assert len(started) == 1, started
 
 
+def _count_ticks(scheduler) -> Counter:
+    """How often each of the scheduler's jobs has ticked from now on."""
+    ticks: Counter = Counter()
+    scheduler.add_listener(lambda event: ticks.update([event.job_id]), TICKED)
+    return ticks
+
+
+def _wait_for_more_ticks(ticks: list[Counter], more: int, seconds: float = 60) -> None:
+    now = [count[BACKUP_JOB] for count in ticks]
+    deadline = time.monotonic() + seconds
+    while any(count[BACKUP_JOB] < seen + more for count, seen in zip(ticks, now, strict=True)):
+        assert time.monotonic() < deadline, f"the schedulers ticked {ticks}"
+        time.sleep(0.05)
+
+
 class RunningClock:
     """The injected clock, running at real speed from a given moment."""
 
@@ -110,8 +130,11 @@ def test_two_schedulers_ticking_across_midnight_back_up_once(tmp_path):
     started = [runner.start(app) for app in portals]
     try:
         assert all(started)
+        ticks = [_count_ticks(sched) for sched in started]
         wait_for_automatic_run(instance, "2026-11-28")
-        time.sleep(3)  # several more ticks of each: a second run would start now
+        # Several more ticks of each (a second run would start at one of them): waited
+        # for as they happen, not for a fixed time that a busy machine may not give.
+        _wait_for_more_ticks(ticks, 3)
     finally:
         for app, sched in zip(portals, started, strict=True):
             if sched:
