@@ -124,3 +124,25 @@ def test_a_failing_write_stops_the_sealed_copy_and_its_helper(tmp_path):
     finally:
         os.close(write)
     assert not [t for t in threading.enumerate() if t.name == "sealed copy sums"]
+
+
+def test_a_share_that_stops_answering_stops_the_sealed_copy_with_no_answer(monkeypatch):
+    """Where the work runs in a thread (Windows), the time limit stops it at its next step
+    with NoAnswer; age must not turn that into an error of its own."""
+    import types
+
+    from portal.offsite.deadline import NoAnswer
+
+    def silent(step):
+        raise NoAnswer(f"The share does not answer (waiting for {step}).")
+
+    monkeypatch.setattr(sealed_copy, "deadline", types.SimpleNamespace(tick=silent))
+    read, write = os.pipe()
+    try:
+        with pytest.raises(NoAnswer, match="waiting for writing a copy"):
+            sealed_copy.seal_into(
+                io.BytesIO(b"x" * sealed_copy._BLOCK), write, SEAL, "writing a copy"
+            )
+    finally:
+        os.close(read)
+        os.close(write)

@@ -44,8 +44,8 @@ def seal_into(source: BinaryIO, out: int, seal: Seal, step: str) -> SealedSums:
         seal.seal_stream(reader, writer)
         writer.flush()
     except Exception:
-        # age wraps the file errors it meets in its own; the share's error (full, gone)
-        # is what the caller says in words (share_words.py).
+        # age wraps the errors it meets in its own; the share's error (full, gone: said
+        # in words by share_words.py) or the time limit's NoAnswer is what the caller needs.
         if error := writer.error or reader.error:
             raise error from None
         raise
@@ -84,13 +84,13 @@ class _Reader:
     def __init__(self, handle: BinaryIO, hasher: _Hasher):
         self.handle, self.hasher = handle, hasher
         self.block, self.pos = b"", 0
-        self.error: OSError | None = None
+        self.error: Exception | None = None
 
     def _fill(self) -> bool:
         if self.pos >= len(self.block):
             try:
                 self.block, self.pos = self.handle.read(_BLOCK), 0
-            except OSError as exc:
+            except Exception as exc:  # kept whole: age passes on only its own wrapping
                 self.error = exc
                 raise
             if self.block:
@@ -118,7 +118,7 @@ class _Writer:
     def __init__(self, out: int, hasher: _Hasher, step: str):
         self.out, self.hasher, self.step = out, hasher, step
         self.pending = bytearray()
-        self.error: OSError | None = None
+        self.error: Exception | None = None
 
     def write(self, data) -> int:
         self.pending += data
@@ -132,11 +132,11 @@ class _Writer:
         block = bytes(self.pending)
         self.pending.clear()
         view = memoryview(block)
-        while view:
-            deadline.tick(self.step)
-            try:
+        try:
+            while view:
+                deadline.tick(self.step)  # NoAnswer in a thread the caller gave up on
                 view = view[os.write(self.out, view) :]
-            except OSError as exc:
-                self.error = exc
-                raise
+        except Exception as exc:  # kept whole: age passes on only its own wrapping
+            self.error = exc
+            raise
         self.hasher.put("sealed", block)
