@@ -72,6 +72,16 @@ def today() -> date:
     return get_clock().today()
 
 
+# The one way a date and time is written, on every page, in every message and by every
+# command (the templates' `local_datetime` filter uses it too).
+DATETIME_FORMAT = "%d %b %Y %H:%M"
+
+
+def format_datetime(moment: datetime, zone: tzinfo) -> str:
+    """A time in the portal's zone, written the portal's way: '27 Nov 2026 14:05'."""
+    return moment.astimezone(zone).strftime(DATETIME_FORMAT)
+
+
 def to_db(moment: datetime) -> str:
     """A timestamp as stored in the data files: UTC, ISO 8601, sortable as text."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

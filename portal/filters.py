@@ -4,23 +4,15 @@ copies; the operator command for this instance."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, tzinfo
+from datetime import datetime
 
 from flask import Flask, g, url_for
 
 from portal.backup.layout import copy_label, copy_name, copy_words
-from portal.clock import get_clock
+from portal.clock import format_datetime, get_clock
 from portal.db import get_db
 from portal.instance import flask_command
 from portal.users import names_by_login
-
-# The one way a date and time is written, on every page and by every command.
-DATETIME_FORMAT = "%d %b %Y %H:%M"
-
-
-def format_datetime(moment: datetime, zone: tzinfo) -> str:
-    """A time in the portal's zone, written the portal's way: '27 Nov 2026 14:05'."""
-    return moment.astimezone(zone).strftime(DATETIME_FORMAT)
 
 
 def local_datetime(moment: datetime | str | None) -> str:

@@ -217,7 +217,7 @@ def test_restore_behind_a_confirmation(app, people, clock):
         "/settings/data-backup/restore",
         data={"file": "todo.db", "generation": "1"},
     )
-    assert "Restored todo.db from the copy taken 2026-11-27 09:00" in admin.get(
+    assert "Restored todo.db from the copy taken 27 Nov 2026 09:00" in admin.get(
         done.headers["Location"]
     ).get_data(as_text=True)
     todos = alice.get("/todo/").get_data(as_text=True)

@@ -15,11 +15,11 @@ from portal.backup.layout import copy_name, copy_words, generation_rank
 from portal.cli import offsite_kit  # also adds kit, new-key and rebuild
 from portal.cli.common import ACTOR
 from portal.cli.offsite import offsite_group, status_lines
-from portal.clock import get_clock
-from portal.data_backup import clock_mistake, offsite_folder, trail
+from portal.clock import format_datetime, get_clock
+from portal.data_backup import clock_mistake, offsite_folder, restore_words, trail
 from portal.datafiles import DATA_FILES
 from portal.db import get_db
-from portal.filters import count, filesize, format_datetime
+from portal.filters import count, filesize
 from portal.instance import flask_command
 from portal.nightly import job, verify_job, watch
 from portal.users import names_by_login
@@ -267,16 +267,5 @@ def restore_command(
         ) from exc
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
-    kept = (
-        f"The data as it was is kept in {result.safety_copy}."
-        if result.safety_copy
-        else "There was no live file to keep."
-    )
-    forced = (
-        " The copy could not be proven; it was restored because of --force."
-        if result.forced
-        else ""
-    )
-    click.echo(
-        f"Restored {file} from the copy taken {result.taken_at:%Y-%m-%d %H:%M}. {kept}{forced}"
-    )
+    zone = get_clock(current_app).zone
+    click.echo(restore_words.restored(result, zone, day, "it was restored because of --force"))

@@ -11,7 +11,8 @@ from flask import current_app
 from portal.backup import BackupError
 from portal.cli.common import ACTOR, record
 from portal.cli.offsite import offsite_group
-from portal.data_backup import offsite_keys, rebuild, recovery_kit
+from portal.clock import get_clock
+from portal.data_backup import offsite_keys, rebuild, recovery_kit, restore_words
 from portal.offsite import OffsiteError
 
 
@@ -100,6 +101,6 @@ def restore_all(file, generation, offsite_day, yes: bool, force: bool) -> None:
         done = rebuild.restore_all(current_app, day, ACTOR)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
+    zone = get_clock(current_app).zone
     for result in done.restored:
-        kept = result.safety_copy or "none (there was no live file)"
-        click.echo(f"Restored {result.name} from the off-site copy of {day}; safety copy {kept}.")
+        click.echo(restore_words.restored(result, zone, offsite_day=day))

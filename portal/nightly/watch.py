@@ -12,10 +12,9 @@ from datetime import date, datetime, time, timedelta
 
 from flask import Flask
 
-from portal.clock import get_clock
+from portal.clock import format_datetime, get_clock
 from portal.data_backup import offsite, records
 from portal.db import open_data_file
-from portal.filters import format_datetime
 from portal.instance import flask_command
 from portal.nightly import store
 from portal.notify import notify, send_held

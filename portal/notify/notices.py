@@ -19,9 +19,8 @@ from datetime import datetime, timedelta
 from flask import Flask
 
 from portal import audit
-from portal.clock import get_clock
+from portal.clock import format_datetime, get_clock
 from portal.db import open_data_file, transaction
-from portal.filters import format_datetime
 from portal.notify import failures, transport
 from portal.notify import settings as settings_mod
 from portal.settings_store import get_json, parse_json

@@ -25,7 +25,7 @@ from portal.backup import GENERATIONS, BackupError
 from portal.backup.errors import UnprovenCopy
 from portal.backup.layout import copy_words, generation_label
 from portal.backup.safety import KEEP, KEEP_DAYS
-from portal.data_backup import jobs, offsite_folder, records, status
+from portal.data_backup import jobs, offsite_folder, records, restore_words, status
 from portal.datafiles import DATA_FILES
 from portal.nightly import store as nightly
 from portal.nightly import watch
@@ -282,10 +282,5 @@ def data_backup_restore():
     except BackupError as exc:
         flash(str(exc), "error")
     else:
-        kept = offsite_copies.kept_sentence(result)
-        forced = " The copy could not be proven; you chose to restore it." if result.forced else ""
-        flash(
-            f"Restored {name} from the copy taken {result.taken_at:%Y-%m-%d %H:%M}. {kept}{forced}",
-            "success",
-        )
+        flash(restore_words.restored(result, clock.get_clock().zone), "success")
     return redirect(url_for("settings.data_backup_index"))

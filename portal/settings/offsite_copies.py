@@ -14,8 +14,8 @@ from flask_login import current_user
 from portal import data_backup
 from portal.backup import BackupError
 from portal.backup.errors import UnprovenCopy
-from portal.backup.restore import RestoreResult
-from portal.data_backup import offsite, offsite_folder
+from portal.clock import get_clock
+from portal.data_backup import offsite, offsite_folder, restore_words
 from portal.notify import notices
 from portal.offsite import OffsiteError
 from portal.web import system_db
@@ -84,13 +84,6 @@ def confirm_copy(name: str, day: date) -> OffsiteCopy:
     return OffsiteCopy(day, name, item.taken_at, item.taken_by, item.size)
 
 
-def kept_sentence(result: RestoreResult) -> str:
-    """Where the live data as it was before a restore is kept, in a sentence."""
-    if result.safety_copy is None:
-        return "There was no live file to keep."
-    return f"The data as it was is kept in backup/pre-restore/{result.safety_copy.name}."
-
-
 def restore_from_offsite(name: str, day: date):
     """Restore from off site (the confirmation screen's POST)."""
     try:
@@ -102,9 +95,5 @@ def restore_from_offsite(name: str, day: date):
     except BackupError as exc:
         flash(str(exc), "error")
     else:
-        flash(
-            f"Restored {name} from the off-site copy of {day} "
-            f"(taken {result.taken_at:%Y-%m-%d %H:%M}). {kept_sentence(result)}",
-            "success",
-        )
+        flash(restore_words.restored(result, get_clock().zone, offsite_day=day), "success")
     return redirect(url_for("settings.data_backup_index"))

@@ -143,7 +143,7 @@ def test_to_back_up_individual_files_and_restore_yesterdays_data(chromium, porta
     expect(page.get_by_text("safety copy", exact=False)).to_be_visible()
     page.get_by_role("button", name="Restore").click()
     expect(
-        page.get_by_text(re.compile(r"Restored todo.db from the copy taken 2026-11-26 17:00"))
+        page.get_by_text(re.compile(r"Restored todo.db from the copy taken 26 Nov 2026 17:00"))
     ).to_be_visible()
 
     alice = chromium.new_page()
@@ -172,7 +172,7 @@ def test_a_copy_that_cannot_be_proven_is_restored_only_when_asked_twice(chromium
     screenshot(page, "restore-unproven", docs=True)
     page.get_by_role("button", name="Restore anyway").click()
     expect(
-        page.get_by_text(re.compile(r"Restored todo.db from the copy taken 2026-11-26 17:00"))
+        page.get_by_text(re.compile(r"Restored todo.db from the copy taken 26 Nov 2026 17:00"))
     ).to_be_visible()
     expect(page.get_by_text("could not be proven", exact=False)).to_be_visible()
     safety = page.get_by_role("region", name="Safety copies")
