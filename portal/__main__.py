@@ -78,8 +78,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     logging.basicConfig()  # waitress reports its own troubles through logging
     from portal import cores
+    from portal.data_backup import jobs
 
     cores.serve_on_one_core(app)  # last: threads started before it keep every core
+    app.extensions[jobs.THREAD_START] = cores.every_core  # a backup job uses every core
     server.run()
     return 0
 

@@ -53,6 +53,31 @@ def test_a_serving_thread_pins_itself_and_a_backup_job_does_not(instance_path, e
     assert os.sched_getaffinity(0) == every_core  # the test's own thread never served
 
 
+def test_without_the_hook_a_job_keeps_its_starting_threads_cores(
+    instance_path, every_core, monkeypatch
+):
+    """The service does nothing about cores by itself (issue 22: no service imports
+    cores.py): a job started from a pinned thread stays pinned unless the entry point
+    set the hook."""
+    app = create_app({"INSTANCE_PATH": str(instance_path), "TIMEZONE": "UTC"})
+    in_thread(lambda: cores.serve_on_one_core(app))
+    seen, ran = {}, threading.Event()
+
+    def run_backup(*args, **kwargs):
+        seen["cores"] = os.sched_getaffinity(0)
+        ran.set()
+
+    monkeypatch.setattr(jobs.data_backup, "run_backup", run_backup)
+
+    def press_backup():
+        app.test_client().get("/login")
+        jobs.board(app).start(app, "alice", None, "/", {"todo.db": 1})
+
+    in_thread(press_backup)
+    assert ran.wait(10)
+    assert seen["cores"] == {min(every_core)}
+
+
 def test_switched_off_nothing_is_pinned(instance_path, every_core):
     app = create_app(
         {"INSTANCE_PATH": str(instance_path), "TIMEZONE": "UTC", "SERVE_ON_ONE_CORE": False}
@@ -71,6 +96,8 @@ def test_a_backup_job_started_while_serving_runs_on_every_core(
 ):
     app = create_app({"INSTANCE_PATH": str(instance_path), "TIMEZONE": "UTC"})
     in_thread(lambda: cores.serve_on_one_core(app))
+    # As `python -m portal` does: the service knows only a hook run first in each job.
+    app.extensions[jobs.THREAD_START] = cores.every_core
     seen, ran = {}, threading.Event()
 
     def run_backup(*args, **kwargs):

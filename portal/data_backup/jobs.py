@@ -11,11 +11,15 @@ from datetime import datetime
 
 from flask import Flask
 
-from portal import cores, data_backup
+from portal import data_backup
 from portal.backup import BackupBusy, BackupError, RunResult
 from portal.clock import get_clock
 
 KEEP_FINISHED = 20
+# A callable a serving entry point may set in app.extensions, run first in each job's
+# thread: `python -m portal` puts the thread back on every core (portal/cores.py pins the
+# request threads it is started from). The service itself knows nothing of cores.
+THREAD_START = "portal.background_thread_start"
 
 
 @dataclass
@@ -110,7 +114,7 @@ class JobBoard:
 
     @staticmethod
     def _run(app: Flask, job: BackupJob, user_id: int | None, names: list[str]) -> None:
-        cores.every_core()  # started from a request's thread, which may share one core
+        app.extensions.get(THREAD_START, _nothing)()
 
         def progress(name: str, done: int, total: int) -> None:
             job.fractions[name] = done / total if total else 1.0
@@ -136,3 +140,7 @@ class JobBoard:
 def board(app: Flask) -> JobBoard:
     """This app's job board."""
     return app.extensions.setdefault("portal.backup_jobs", JobBoard())
+
+
+def _nothing() -> None:
+    return None
