@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
-from filelock import Timeout
 from flask import Flask
 
 from portal import data_backup
 from portal.backup import BackupError
-from portal.backup.lock import file_lock
 from portal.clock import get_clock
 from portal.data_backup import records
 from portal.db import open_data_file
 from portal.nightly import rules, store
+from portal.nightly.alone import alone
 
 WHO = "scheduler"
 
@@ -31,12 +29,9 @@ class JobOutcome:
 
 def run_if_due(app: Flask, who: str = WHO) -> JobOutcome:
     """Run today's automatic backup if it is due; record how it went."""
-    lock = file_lock(Path(app.config["BACKUP_DIR"]) / ".automatic.lock")
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        return JobOutcome(False, message="being run by another process")
-    try:
+    with alone(app, ".automatic.lock") as mine:
+        if not mine:
+            return JobOutcome(False, message="being run by another process")
         clock = get_clock(app)
         now = clock.now()
         with open_data_file("system.db", app) as conn:
@@ -62,5 +57,3 @@ def run_if_due(app: Flask, who: str = WHO) -> JobOutcome:
                 "" if outcome.ok else outcome.message,
             )
         return outcome
-    finally:
-        lock.release()

@@ -6,17 +6,15 @@ sends the damaged-copy notice."""
 from __future__ import annotations
 
 from datetime import time
-from pathlib import Path
 
-from filelock import Timeout
 from flask import Flask
 
 from portal import data_backup
 from portal.backup import BackupError
-from portal.backup.lock import file_lock
 from portal.clock import get_clock
 from portal.data_backup import notices, offsite, trail
 from portal.db import open_data_file
+from portal.nightly.alone import alone
 from portal.settings_store import get_json, put_json
 
 WHO = "scheduler (weekly verify)"
@@ -35,12 +33,9 @@ def is_due(app: Flask, last_day: str) -> bool:
 
 def run_if_due(app: Flask) -> bool:
     """Verify if it is due this week; whether it ran."""
-    lock = file_lock(Path(app.config["BACKUP_DIR"]) / ".verify.lock")
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        return False
-    try:
+    with alone(app, ".verify.lock") as mine:
+        if not mine:
+            return False
         with open_data_file("system.db", app) as conn:
             if not is_due(app, str(get_json(conn, DONE_KEY).get("last_day", ""))):
                 return False
@@ -55,5 +50,3 @@ def run_if_due(app: Flask) -> bool:
             if report.problems:  # not for a share that cannot be reached
                 notices.damaged_copy(app, WHO, report.summary())
         return True
-    finally:
-        lock.release()
