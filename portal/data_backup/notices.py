@@ -7,8 +7,7 @@ from datetime import datetime
 
 from flask import Flask
 
-from portal.clock import get_clock
-from portal.filters import format_datetime
+from portal.clock import format_datetime, get_clock
 from portal.instance import flask_command
 from portal.notify import notify
 

@@ -17,10 +17,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal.clock import get_clock
+from portal.clock import format_datetime, get_clock
 from portal.data_backup import offsite_folder, offsite_keys
 from portal.db import open_data_file
-from portal.filters import format_datetime
 from portal.instance import portal_id
 from portal.offsite import OffsiteError
 from portal.offsite.seal import Key, SealError

@@ -20,12 +20,11 @@ from portal.backup.held import Patience
 from portal.backup.layout import Layout
 from portal.backup.restore import RestoreResult
 from portal.backup.verify import VerifyReport
-from portal.clock import get_clock
+from portal.clock import format_datetime, get_clock
 from portal.data_backup import clock_mistake, notices, offsite, offsite_restore
 from portal.data_backup.trail import audit_entry
 from portal.datafiles import DATA_FILES, data_file
 from portal.db import data_path, migrate, open_data_file, release_kept
-from portal.filters import format_datetime
 from portal.offsite import OffsiteFolder
 from portal.reminder import store as reminder_store
 from portal.settings_store import get_json, put_json
