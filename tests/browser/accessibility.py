@@ -59,7 +59,10 @@ def focused_name(page) -> str:
 
 def tab_to(page, name: str, limit: int = 80, exact: bool = True) -> None:
     """Press Tab until the element called `name` has the focus; every stop on the way
-    must show its focus."""
+    must show its focus. The page is loaded first, its stylesheet with it: a heading
+    is visible before the stylesheet has come, and a Tab then showed the browser's own
+    thin focus ring, not the portal's (a failure that came and went in CI)."""
+    page.wait_for_load_state("load")
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement === document.body"):
