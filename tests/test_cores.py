@@ -53,14 +53,9 @@ def test_a_serving_thread_pins_itself_and_a_backup_job_does_not(instance_path, e
     assert os.sched_getaffinity(0) == every_core  # the test's own thread never served
 
 
-def test_without_the_hook_a_job_keeps_its_starting_threads_cores(
-    instance_path, every_core, monkeypatch
-):
-    """The service does nothing about cores by itself (issue 22: no service imports
-    cores.py): a job started from a pinned thread stays pinned unless the entry point
-    set the hook."""
-    app = create_app({"INSTANCE_PATH": str(instance_path), "TIMEZONE": "UTC"})
-    in_thread(lambda: cores.serve_on_one_core(app))
+def _cores_of_a_backup_job(app, monkeypatch) -> tuple[set[int], set[int]]:
+    """Backup pressed in a serving thread (its first request pins it): the cores of
+    that thread, and of the job's thread it started (the run itself stood in for)."""
     seen, ran = {}, threading.Event()
 
     def run_backup(*args, **kwargs):
@@ -70,12 +65,25 @@ def test_without_the_hook_a_job_keeps_its_starting_threads_cores(
     monkeypatch.setattr(jobs.data_backup, "run_backup", run_backup)
 
     def press_backup():
-        app.test_client().get("/login")
+        app.test_client().get("/login")  # this thread now serves, on one core
         jobs.board(app).start(app, "alice", None, "/", {"todo.db": 1})
+        return os.sched_getaffinity(0)
 
-    in_thread(press_backup)
+    served = in_thread(press_backup)
     assert ran.wait(10)
-    assert seen["cores"] == {min(every_core)}
+    return served, seen["cores"]
+
+
+def test_without_the_hook_a_job_keeps_its_starting_threads_cores(
+    instance_path, every_core, monkeypatch
+):
+    """The service does nothing about cores by itself (issue 22: no service imports
+    cores.py): a job started from a pinned thread stays pinned unless the entry point
+    set the hook."""
+    app = create_app({"INSTANCE_PATH": str(instance_path), "TIMEZONE": "UTC"})
+    in_thread(lambda: cores.serve_on_one_core(app))
+    _served, job = _cores_of_a_backup_job(app, monkeypatch)
+    assert job == {min(every_core)}
 
 
 def test_switched_off_nothing_is_pinned(instance_path, every_core):
@@ -98,19 +106,6 @@ def test_a_backup_job_started_while_serving_runs_on_every_core(
     in_thread(lambda: cores.serve_on_one_core(app))
     # As `python -m portal` does: the service knows only a hook run first in each job.
     app.extensions[jobs.THREAD_START] = cores.every_core
-    seen, ran = {}, threading.Event()
-
-    def run_backup(*args, **kwargs):
-        seen["cores"] = os.sched_getaffinity(0)
-        ran.set()
-
-    monkeypatch.setattr(jobs.data_backup, "run_backup", run_backup)
-
-    def press_backup():
-        app.test_client().get("/login")  # this thread now serves, on one core
-        jobs.board(app).start(app, "alice", None, "/", {"todo.db": 1})
-        return os.sched_getaffinity(0)
-
-    assert in_thread(press_backup) == {min(every_core)}
-    assert ran.wait(10)
-    assert seen["cores"] == every_core
+    served, job = _cores_of_a_backup_job(app, monkeypatch)
+    assert served == {min(every_core)}
+    assert job == every_core

@@ -75,8 +75,9 @@ def rebuild_command(folder: str, kit_file: Path, day) -> None:
         )
     except (BackupError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
+    zone = get_clock(current_app).zone
     for result in done.restored:
-        click.echo(f"Restored {result.name} from the off-site copy of {done.day}.")
+        click.echo(restore_words.restored(result, zone, offsite_day=done.day))
     click.echo(
         f"The portal was rebuilt from the off-site copy of {done.day} in {folder}. Start "
         "it (python -m portal); the old administrator password works."

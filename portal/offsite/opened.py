@@ -14,11 +14,11 @@ import secrets
 import time
 from pathlib import Path
 
+from portal.offsite.days import PARTIAL
 from portal.offsite.errors import OffsiteError
 from portal.offsite.seal import Seal
 from portal.offsite.shareops import ShareOps
 
-PARTIAL = ".partial"
 OPENED_FOLDER = "offsite-opened"  # in the backup folder
 # One opened copy lives for one check or restore (minutes); a day is surely abandoned.
 ABANDONED_SECONDS = 24 * 3600
