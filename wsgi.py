@@ -1,8 +1,10 @@
 """The WSGI entry point for any WSGI server: `waitress-serve wsgi:app`, gunicorn, ...
-It also starts the scheduler for the automatic backup (one process leads at a time)."""
+It opens the instance (made on the first start, upgraded after an update) and starts the
+scheduler for the automatic backup (one process leads at a time)."""
 
-from portal import create_app
+from portal import create_app, startup
 from portal.nightly import runner
 
 app = create_app()
+startup.open_instance(app)
 runner.start(app)

@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from portal_page_bench import session_cookie  # noqa: E402
 
-from portal import create_app, demo, paging  # noqa: E402
+from portal import create_app, demo, paging, startup  # noqa: E402
 from portal.apps.bulletin import store as bulletin  # noqa: E402
 from portal.apps.todo import store as todo  # noqa: E402
 from portal.clock import to_db  # noqa: E402
@@ -49,6 +49,7 @@ def prepare(instance: Path, large: bool) -> dict[str, str]:
     """The demo organisation, and with `large` Alice's 10,000 of everything. Returns
     the deep pages' keys."""
     app = create_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
+    startup.open_instance(app)
     with app.app_context():
         system, schedule, board, todos = (
             get_db(name) for name in ("system.db", "schedule.db", "bulletin.db", "todo.db")

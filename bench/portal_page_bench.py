@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from portal import create_app, demo  # noqa: E402
+from portal import create_app, demo, startup  # noqa: E402
 from portal.db import get_db  # noqa: E402
 from portal.reminder import store  # noqa: E402
 from portal.users import find_user  # noqa: E402
@@ -44,6 +44,7 @@ TARGET = 0.35
 
 def prepare(instance: Path) -> None:
     app = create_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
+    startup.open_instance(app)
     with app.app_context():
         system = get_db("system.db")
         now = datetime.now(UTC)

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from portal import create_app  # noqa: E402
+from portal import create_app, startup  # noqa: E402
 from portal.db import get_db  # noqa: E402
 from portal.passwords import hash_password  # noqa: E402
 from portal.reminder import store  # noqa: E402
@@ -37,6 +37,7 @@ PASSWORD = "bench password"
 
 def prepare(instance: Path) -> None:
     app = create_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
+    startup.open_instance(app)
     with app.app_context():
         conn = get_db("system.db")
         now = datetime.now(UTC)

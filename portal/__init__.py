@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal import clock, db, errors, filters, forms, instance, security, startup
+from portal import clock, db, errors, filters, forms, instance, security
 from portal.config import Defaults, check_settings
 from portal.notify import lockouts
-from portal.setting_error import SettingError
 from portal.web import RowIdConverter
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the portal. Settings in layers: defaults, <instance>/config.py,
-    PORTAL_* environment variables, then `test_config`."""
+    """Build and configure the portal; touch no file. Settings in layers: defaults,
+    <instance>/config.py, PORTAL_* environment variables, then `test_config`.
+
+    Opening the instance (making it on the first start, upgrading its data files, the
+    Administrator) is the entry points' step, as in flaskr: `python -m portal`, `wsgi.py`
+    and the command that runs call portal.startup.open_instance. So building an app for a
+    test, for `flask --help` or for a WSGI server's import changes nothing on disk. A
+    setting the portal cannot use raises SettingError, which `flask` says as "Error: ..."."""
     instance_path = instance.resolve_instance_path(test_config)
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
     app.url_map.converters["int"] = RowIdConverter
@@ -22,22 +27,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_prefixed_env("PORTAL")
     if test_config:
         app.config.from_mapping(test_config)
-    try:
-        check_settings(app.config)
-        clock.init_app(app)
-        db.init_app(app)
-        if _loaded_by_flask_cli() and not test_config:
-            # `flask --app portal ...`: only find the instance. Listing the commands or
-            # their --help must not make one; the command that runs opens it (portal.cli).
-            instance.locate(app)
-        else:
-            startup.open_instance(app)
-    except SettingError as exc:
-        if _loaded_by_flask_cli():
-            import click
-
-            raise click.ClickException(str(exc)) from None  # "Error: ...", status 1
-        raise
+    check_settings(app.config)
+    clock.init_app(app)
+    db.init_app(app)
+    instance.locate(app)  # where the data and the copies are; the secret key if made
 
     register_extensions(app)
     register_blueprints(app)
@@ -55,15 +48,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     return app
-
-
-def _loaded_by_flask_cli() -> bool:
-    """Whether the `flask` command is loading the app (to list or run a command)."""
-    import click
-    from flask.cli import ScriptInfo
-
-    context = click.get_current_context(silent=True)
-    return context is not None and context.find_object(ScriptInfo) is not None
 
 
 def register_extensions(app: Flask) -> None:

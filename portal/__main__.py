@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import waitress
 
-    from portal import create_app
+    from portal import create_app, startup
     from portal.setting_error import SettingError
 
     try:
@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"Error: cannot listen on {args.host}:{args.port} ({exc}).", file=sys.stderr)
         return 1
+    startup.open_instance(app)  # made on the first start, upgraded after an update
     try:
         _prepare_site(app, args.demo)
     except sqlite3.Error as exc:

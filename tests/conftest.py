@@ -9,7 +9,7 @@ import shutil
 import pytest
 from werkzeug.security import generate_password_hash
 
-from portal import create_app, passwords
+from portal import create_app, passwords, startup
 from portal.db import get_db
 from portal.passwords import hash_password, set_password
 from portal.users import add_user, ensure_admin
@@ -62,6 +62,7 @@ def app(instance_path, clock, monkeypatch):
         }
     )
     assert app.config["WTF_CSRF_ENABLED"] is not False
+    startup.open_instance(app)  # as the entry points do (create_app touches no file)
     return app
 
 

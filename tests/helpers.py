@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from flask import Flask
 from flask.testing import FlaskClient
+
+from portal import create_app, startup
 
 # The passwords of the people the `people` fixture makes (tests/conftest.py).
 PASSWORD = "correct horse"
@@ -29,6 +32,14 @@ class FakeClock:
 
     def advance(self, **kwargs) -> None:
         self.value += timedelta(**kwargs)
+
+
+def open_app(config: dict) -> Flask:
+    """The app as the entry points have it (python -m portal, wsgi.py, a command): built
+    by the factory, which touches no file, then its instance opened (made if new)."""
+    app = create_app(config)
+    startup.open_instance(app)
+    return app
 
 
 def utc(*args) -> datetime:

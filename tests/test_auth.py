@@ -155,9 +155,9 @@ def test_session_cookie_flags(client, people):
 
 
 def test_secure_cookie_setting(tmp_path, people):
-    from portal import create_app
+    from tests.helpers import open_app
 
-    app = create_app(
+    app = open_app(
         {"TESTING": True, "INSTANCE_PATH": str(tmp_path / "s"), "SESSION_COOKIE_SECURE": True}
     )
     response = app.test_client().get("/login")
@@ -202,9 +202,9 @@ def test_login_post_without_csrf_token_is_refused(client, people):
 
 
 def test_names_can_be_hidden(tmp_path):
-    from portal import create_app
+    from tests.helpers import open_app
 
-    app = create_app(
+    app = open_app(
         {"TESTING": True, "INSTANCE_PATH": str(tmp_path / "h"), "LOGIN_SHOW_NAMES": False}
     )
     page = app.test_client().get("/login").get_data(as_text=True)

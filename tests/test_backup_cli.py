@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from portal import create_app, data_backup
+from portal import data_backup
 from portal.db import get_db
 from portal.passwords import hash_password
 from portal.users import add_user
+from tests.helpers import open_app
 from tests.http_client import Browser
 from tests.serving import run_flask, serve
 
@@ -105,9 +106,7 @@ def test_runs_are_audited(runner, app):
 def yesterdays_backup(instance: Path) -> None:
     """A backup stamped yesterday (UTC), so today's first run rotates."""
     yesterday = datetime.now(UTC) - timedelta(days=1)
-    app = create_app(
-        {"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC", "CLOCK": lambda: yesterday}
-    )
+    app = open_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC", "CLOCK": lambda: yesterday})
     with app.app_context():
         data_backup.run_backup(None, "setup", app=app)
 
@@ -139,7 +138,7 @@ def test_two_processes_at_the_same_instant_rotate_once(tmp_path):
 
 def test_restore_while_the_portal_is_serving(tmp_path):
     instance = tmp_path / "site"
-    app = create_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
+    app = open_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
     with app.app_context():
         add_user(
             get_db("system.db"),

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from portal import create_app, data_backup
+from portal import data_backup
 from portal.db import close_kept_connections, get_db
+from tests.helpers import open_app
 from tests.serving import run_flask
 
 TODAY = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
@@ -30,7 +31,7 @@ def site(tmp_path: Path, days: int = 3) -> Path:
     instance = tmp_path / "site"
     for back in range(days, 0, -1):
         moment = TODAY - timedelta(days=back)
-        app = create_app(
+        app = open_app(
             {"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC", "CLOCK": lambda m=moment: m}
         )
         with app.app_context():
@@ -159,7 +160,7 @@ def test_a_missing_data_file_is_not_backed_up_over_its_copy(tmp_path):
 
 def test_two_restores_in_one_second_keep_two_safety_copies(tmp_path):
     instance = site(tmp_path)
-    app = create_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC", "CLOCK": lambda: TODAY})
+    app = open_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC", "CLOCK": lambda: TODAY})
     with app.app_context():
         get_db("todo.db").execute(
             "INSERT INTO todos (owner_id, title, created_at) VALUES (1, 'typed today', 'now')"

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from portal import create_app, data_backup
+from portal import data_backup
 from portal.db import close_kept_connections, get_db
 from portal.passwords import hash_password, set_password
 from portal.users import ensure_admin
 from tests.backup_helpers import tmpfs
+from tests.helpers import open_app
 from tests.http_client import Browser
 from tests.serving import run_flask, serve
 from tests.test_backup_full_disk import small_disk  # noqa: F401 - a fixture
@@ -30,7 +31,7 @@ COMMANDS = (("backup", "run"), ("backup", "list"), ("backup", "verify"), ("user"
 
 def office(instance: Path, **config) -> Path:
     """An instance with an admin password and one backup."""
-    app = create_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC", **config})
+    app = open_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC", **config})
     with app.app_context():
         conn = get_db("system.db")
         admin = ensure_admin(conn, datetime.now(UTC))

@@ -8,8 +8,9 @@ import threading
 
 import pytest
 
-from portal import cores, create_app
+from portal import cores
 from portal.data_backup import jobs
+from tests.helpers import open_app
 
 pytestmark = pytest.mark.skipif(not cores.can_pin(), reason="Linux with 2 cores or more")
 
@@ -36,7 +37,7 @@ def every_core():
 
 
 def test_a_serving_thread_pins_itself_and_a_backup_job_does_not(instance_path, every_core):
-    app = create_app({"INSTANCE_PATH": str(instance_path), "TIMEZONE": "UTC"})
+    app = open_app({"INSTANCE_PATH": str(instance_path), "TIMEZONE": "UTC"})
     in_thread(lambda: cores.serve_on_one_core(app))
     one = {min(every_core)}
 
@@ -80,14 +81,14 @@ def test_without_the_hook_a_job_keeps_its_starting_threads_cores(
     """The service does nothing about cores by itself (issue 22: no service imports
     cores.py): a job started from a pinned thread stays pinned unless the entry point
     set the hook."""
-    app = create_app({"INSTANCE_PATH": str(instance_path), "TIMEZONE": "UTC"})
+    app = open_app({"INSTANCE_PATH": str(instance_path), "TIMEZONE": "UTC"})
     in_thread(lambda: cores.serve_on_one_core(app))
     _served, job = _cores_of_a_backup_job(app, monkeypatch)
     assert job == {min(every_core)}
 
 
 def test_switched_off_nothing_is_pinned(instance_path, every_core):
-    app = create_app(
+    app = open_app(
         {"INSTANCE_PATH": str(instance_path), "TIMEZONE": "UTC", "SERVE_ON_ONE_CORE": False}
     )
     in_thread(lambda: cores.serve_on_one_core(app))
@@ -102,7 +103,7 @@ def test_switched_off_nothing_is_pinned(instance_path, every_core):
 def test_a_backup_job_started_while_serving_runs_on_every_core(
     instance_path, every_core, monkeypatch
 ):
-    app = create_app({"INSTANCE_PATH": str(instance_path), "TIMEZONE": "UTC"})
+    app = open_app({"INSTANCE_PATH": str(instance_path), "TIMEZONE": "UTC"})
     in_thread(lambda: cores.serve_on_one_core(app))
     # As `python -m portal` does: the service knows only a hook run first in each job.
     app.extensions[jobs.THREAD_START] = cores.every_core

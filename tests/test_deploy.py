@@ -12,8 +12,8 @@ import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from portal import create_app
 from portal.__main__ import parse_args
+from tests.helpers import open_app
 from tests.serving import ROOT, free_port
 
 WEB_CONFIG = ROOT / "deploy" / "iis" / "web.config"
@@ -76,7 +76,7 @@ def test_the_systemd_unit_starts_the_same_command():
 
 
 def test_proxy_count_makes_throttling_see_real_clients(tmp_path):
-    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "PROXY_COUNT": 1})
+    app = open_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "i"), "PROXY_COUNT": 1})
     seen = []
 
     @app.get("/_addr")
@@ -89,5 +89,5 @@ def test_proxy_count_makes_throttling_see_real_clients(tmp_path):
     client = app.test_client()
     client.get("/_addr", headers={"X-Forwarded-For": "10.1.2.3"})
     assert seen == ["10.1.2.3"]
-    plain = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "j")})
+    plain = open_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "j")})
     assert plain.wsgi_app.__class__.__name__ != "ProxyFix"

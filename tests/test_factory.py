@@ -1,4 +1,5 @@
-"""The app factory: settings in layers, the instance made on first start."""
+"""The app factory: settings in layers and nothing else; the entry points open the
+instance (portal.startup.open_instance), which makes it on the first start."""
 
 import os
 import sqlite3
@@ -6,12 +7,38 @@ import stat
 
 import pytest
 
-from portal import create_app
+from portal import create_app, startup
 from portal.datafiles import DATA_FILES
+from portal.setting_error import SettingError
 
 
 def make(instance_path, **overrides):
-    return create_app({"TESTING": True, "INSTANCE_PATH": str(instance_path), **overrides})
+    """The app as an entry point has it: built, then its instance opened."""
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(instance_path), **overrides})
+    startup.open_instance(app)
+    return app
+
+
+def _every_path(root):
+    return sorted(p.relative_to(root) for p in root.rglob("*"))
+
+
+def test_the_factory_builds_and_configures_and_touches_no_file(tmp_path, monkeypatch):
+    """flaskr's and cookiecutter-flask's rule: create_app does no I/O of its own. Building
+    an app (for a test, a command's --help, a WSGI server's import) neither makes an
+    instance, nor upgrades one, nor writes a password."""
+    monkeypatch.delenv("PORTAL_INSTANCE_PATH", raising=False)
+    create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "new")})
+    assert not (tmp_path / "new").exists()
+
+    opened = make(tmp_path / "old")  # an instance that exists: its files stay as they are
+    before = {p: (tmp_path / "old" / p).stat().st_mtime_ns for p in _every_path(tmp_path / "old")}
+    again = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path / "old")})
+    after = {p: (tmp_path / "old" / p).stat().st_mtime_ns for p in _every_path(tmp_path / "old")}
+    assert after == before
+    # It still knows where the instance is and its secret key (read, as config.py is).
+    assert again.config["SECRET_KEY"] == opened.config["SECRET_KEY"]
+    assert again.config["DATA_DIR"] == opened.config["DATA_DIR"]
 
 
 def test_defaults_apply(tmp_path, monkeypatch):
@@ -41,6 +68,7 @@ def test_settings_layers_in_order(tmp_path, monkeypatch):
 def test_instance_path_from_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path / "from-env"))
     app = create_app({"TESTING": True})
+    startup.open_instance(app)
     assert app.instance_path == str(tmp_path / "from-env")
     assert (tmp_path / "from-env" / "data" / "system.db").exists()
 
@@ -78,7 +106,7 @@ def test_secret_key_is_kept_and_random(tmp_path):
 
 
 def test_unknown_time_zone_is_a_clear_error(tmp_path):
-    with pytest.raises(RuntimeError, match="not a known time zone"):  # a SettingError
+    with pytest.raises(SettingError, match="not a known time zone"):
         make(tmp_path / "i", TIMEZONE="Mars/Olympus")
 
 

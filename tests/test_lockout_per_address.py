@@ -54,9 +54,9 @@ def test_wrong_passwords_from_elsewhere_never_keep_the_administrator_out(app, pe
 
 def test_behind_a_proxy_the_forwarded_address_counts(app, people, inbox):
     app.config["PROXY_COUNT"] = 1
-    from portal import create_app  # the proxy setting is read when the app is made
+    from tests.helpers import open_app  # the proxy setting is read when the app is made
 
-    proxied = create_app(
+    proxied = open_app(
         {
             "TESTING": True,
             "INSTANCE_PATH": app.instance_path,

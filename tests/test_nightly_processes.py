@@ -19,10 +19,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 
-from portal import create_app
 from portal.data_backup import records
 from portal.db import get_db
 from portal.nightly import runner, store
+from tests.helpers import open_app
 from tests.serving import ROOT, faketime, serve, wait_for_automatic_run
 
 TICKED = EVENT_JOB_EXECUTED | EVENT_JOB_ERROR
@@ -32,7 +32,7 @@ EVENING = datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
 
 
 def office(instance, clock=lambda: EVENING, **config):
-    app = create_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC", "CLOCK": clock, **config})
+    app = open_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC", "CLOCK": clock, **config})
     with app.app_context():
         conn = get_db("system.db")
         store.save_setting(conn, store.AutomaticSetting(True, datetime.min.time()))
@@ -116,7 +116,7 @@ def test_two_schedulers_ticking_across_midnight_back_up_once(tmp_path):
     clock = RunningClock(datetime(2026, 11, 27, 23, 59, 57, tzinfo=UTC))
     portals = [
         office(instance, clock, SCHEDULER_TICK_SECONDS=1),
-        create_app(
+        open_app(
             {
                 "INSTANCE_PATH": str(instance),
                 "TIMEZONE": "UTC",

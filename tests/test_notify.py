@@ -8,7 +8,7 @@ from datetime import date, time
 
 import pytest
 
-from portal import create_app, data_backup
+from portal import data_backup
 from portal.backup import BackupError
 from portal.data_backup import offsite
 from portal.db import get_db
@@ -16,7 +16,7 @@ from portal.nightly import store as nightly_store
 from portal.nightly import watch
 from portal.notify import notices
 from portal.reminder import store as reminder_store
-from tests.helpers import utc
+from tests.helpers import open_app, utc
 from tests.notify_helpers import free_port, smtp_server, webhook_receiver
 from tests.offsite_helpers import use_share
 
@@ -172,7 +172,7 @@ def test_verify_finding_a_damaged_copy_sends_a_mail(app, inbox, instance_path):
 
 
 def test_the_once_rule_holds_across_processes(app, inbox, instance_path, clock):
-    other = create_app(
+    other = open_app(
         {
             "TESTING": True,
             "INSTANCE_PATH": str(instance_path),

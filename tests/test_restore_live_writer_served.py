@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from portal import create_app, data_backup
+from portal import data_backup
 from portal.db import close_kept_connections, get_db
 from portal.passwords import hash_password
 from portal.users import add_user
-from tests.helpers import todo_titles
+from tests.helpers import open_app, todo_titles
 from tests.http_client import Browser
 from tests.serving import run_flask, serve
 
@@ -29,7 +29,7 @@ RESTORES = 6
 
 
 def _office(instance: Path) -> None:
-    app = create_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
+    app = open_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
     with app.app_context():
         add_user(
             get_db("system.db"),

@@ -143,10 +143,10 @@ def test_live_data_files_and_their_wal_are_private(app, people, instance_path):
 def test_an_unexpected_error_is_logged_with_its_traceback_and_shown_plainly(
     instance_path, clock, monkeypatch, caplog
 ):
-    from portal import create_app
+    from tests.helpers import open_app
 
     monkeypatch.delenv("PORTAL_INSTANCE_PATH", raising=False)
-    app = create_app({"INSTANCE_PATH": str(instance_path), "CLOCK": clock})  # not TESTING
+    app = open_app({"INSTANCE_PATH": str(instance_path), "CLOCK": clock})  # not TESTING
 
     def broken():
         raise RuntimeError("a bug in a view")

@@ -11,11 +11,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from portal import create_app
 from portal.db import get_db
 from portal.passwords import hash_password, set_password
 from portal.users import add_user, ensure_admin
-from tests.helpers import ADMIN_PASSWORD, PASSWORD, csrf_token, login, submit
+from tests.helpers import ADMIN_PASSWORD, PASSWORD, csrf_token, login, open_app, submit
 from tests.http_client import Browser
 from tests.serving import serve
 
@@ -99,7 +98,7 @@ def elevated_not(app, name: str):
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     instance = tmp_path_factory.mktemp("throttle") / "site"
-    app = create_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
+    app = open_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
     with app.app_context():
         conn = get_db("system.db")
         now = datetime.now(UTC)

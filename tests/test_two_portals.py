@@ -19,14 +19,14 @@ from datetime import time as clock_time
 
 import pytest
 
-from portal import create_app, data_backup
+from portal import data_backup
 from portal.data_backup import records
 from portal.db import get_db
 from portal.nightly import store as nightly_store
 from portal.passwords import hash_password, set_password
 from portal.reminder import store as reminder_store
 from portal.users import add_user, ensure_admin
-from tests.helpers import csrf_token
+from tests.helpers import csrf_token, open_app
 from tests.http_client import Browser
 from tests.serving import ROOT, faketime, serve, wait_for_automatic_run
 
@@ -36,9 +36,7 @@ TODAY = "2026-11-28 14:00:00"  # the afternoon: the reminder sends members to Ba
 
 def office(instance) -> None:
     yesterday = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
-    app = create_app(
-        {"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC", "CLOCK": lambda: yesterday}
-    )
+    app = open_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC", "CLOCK": lambda: yesterday})
     with app.app_context():
         conn = get_db("system.db")
         alice = add_user(conn, "alice", "Alice Brown", "Sales", hash_password(PASSWORD), yesterday)
@@ -177,6 +175,6 @@ def test_two_portals_on_one_instance_answer_every_backup_request_one_at_a_time(t
     runs = conn.execute("SELECT day, outcome FROM automatic_backups ORDER BY day").fetchall()
     conn.close()
     assert runs == [("2026-11-27", "ok"), ("2026-11-28", "ok")]  # once, by one process
-    app = create_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
+    app = open_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
     with app.app_context():
         assert data_backup.engine(app).verify().ok

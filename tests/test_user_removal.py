@@ -8,14 +8,13 @@ import re
 import sqlite3
 from datetime import UTC, datetime
 
-from portal import create_app
 from portal.apps.bulletin import store as bulletin
 from portal.apps.scheduler import store as scheduler
 from portal.apps.todo import store as todo
 from portal.db import get_db
 from portal.passwords import hash_password
 from portal.users import add_user
-from tests.helpers import PASSWORD, login
+from tests.helpers import PASSWORD, login, open_app
 
 NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 
@@ -85,7 +84,7 @@ def test_a_new_person_never_gets_a_removed_persons_id_or_things(app, people, clo
 
 def test_an_upgraded_instance_reserves_the_ids_of_people_removed_before(tmp_path, clock):
     instance = tmp_path / "old"
-    app = create_app({"INSTANCE_PATH": str(instance), "CLOCK": clock, "TIMEZONE": "UTC"})
+    app = open_app({"INSTANCE_PATH": str(instance), "CLOCK": clock, "TIMEZONE": "UTC"})
     with app.app_context():
         conn = get_db("system.db")
         eve = add_user(conn, "eve", "Eve Fox", "Sales", hash_password(PASSWORD), NOW)
@@ -98,7 +97,7 @@ def test_an_upgraded_instance_reserves_the_ids_of_people_removed_before(tmp_path
     from portal.db import close_kept_connections
 
     close_kept_connections()
-    upgraded = create_app({"INSTANCE_PATH": str(instance), "CLOCK": clock, "TIMEZONE": "UTC"})
+    upgraded = open_app({"INSTANCE_PATH": str(instance), "CLOCK": clock, "TIMEZONE": "UTC"})
     with upgraded.app_context():
         frank = add_user(get_db("system.db"), "frank", "Frank Gray", "Sales", None, NOW)
     assert frank.id != eve.id

@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime, time
 import pytest
 from playwright.sync_api import expect
 
-from portal import create_app
 from portal.apps.bulletin import store as bulletin
 from portal.apps.scheduler import store as scheduler
 from portal.apps.todo import store as todo
@@ -21,7 +20,9 @@ from portal.passwords import hash_password, set_password
 from portal.reminder import store as reminder
 from portal.users import add_user, ensure_admin
 from tests.browser.accessibility import focused_name, tab_to, violations
+from tests.browser.picking import pick_group
 from tests.browser.shots import screenshot
+from tests.helpers import open_app
 from tests.serving import serve
 
 PASSWORD = "member password"
@@ -35,7 +36,7 @@ def office_url(tmp_path):
     """Sales has 16 people; alice is in the Data Backup Group; a post, an event and a
     to-do exist; the Administrator has a password."""
     instance = tmp_path / "office"
-    app = create_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
+    app = open_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
     now = datetime.now(UTC)
     with app.app_context():
         conn = get_db("system.db")
@@ -89,7 +90,7 @@ def test_every_page_has_no_serious_accessibility_violation(chromium, office_url)
     context = chromium.new_context()
     page = context.new_page()
     audit.visit(page, office_url, "/login", "login")
-    page.get_by_label("Group").select_option(label="Sales")
+    pick_group(page, "Sales")
     expect(page.get_by_label("Name", exact=True)).to_be_visible()
     audit(page, "login, a group chosen")
     page.get_by_label("Password").fill("wrong")
@@ -139,7 +140,7 @@ def test_every_page_has_no_serious_accessibility_violation(chromium, office_url)
     ]:
         audit.visit(page, office_url, path, what)
     page.goto(office_url + "/settings/schedule-backup")
-    page.get_by_label("Group", exact=True).select_option(label="Sales")
+    pick_group(page, "Sales", exact=True)
     expect(page.get_by_label("Users").locator("option")).to_have_count(15)
     audit(page, "Schedule Data Backup, a group shown")
     page.goto(office_url + "/settings/data-backup")
@@ -158,7 +159,7 @@ def test_schedule_data_backup_and_login_look_finished(chromium, office_url):
     log_in(page, office_url, "admin", ADMIN_PASSWORD)
     page.goto(office_url + "/settings/schedule-backup")
     expect(page.get_by_role("button", name="Show")).to_be_hidden()
-    page.get_by_label("Group", exact=True).select_option(label="Sales")
+    pick_group(page, "Sales", exact=True)
     users = page.get_by_label("Users")
     expect(users.locator("option")).to_have_text(SALES)
     # Every one of the 15 names is shown whole: the list needs no scrolling.

@@ -16,13 +16,13 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from portal import create_app
 from portal.db import get_db
 from portal.passwords import hash_password
 from portal.reminder import store
 from portal.users import add_user
 from tests.browser.accessibility import assert_accessible
 from tests.browser.shots import screenshot
+from tests.helpers import open_app
 from tests.http_client import Browser
 from tests.serving import faketime, serve
 
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.usefixtures("needs_faketime")
 
 def office(instance: Path) -> Path:
     """alice, bob and carol in the Data Backup Group, dave not; Schedule Data Backup on."""
-    app = create_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
+    app = open_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
     with app.app_context():
         conn = get_db("system.db")
         now = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)

@@ -8,12 +8,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from portal import create_app
 from portal.db import get_db
 from portal.passwords import hash_password
 from portal.users import add_user
+from tests.browser.picking import pick_group
 from tests.browser.shots import screenshot
-from tests.helpers import utc
+from tests.helpers import open_app, utc
 from tests.serving import serve
 
 PASSWORD = "alice password"
@@ -22,7 +22,7 @@ PASSWORD = "alice password"
 @pytest.fixture
 def portal_url(tmp_path):
     instance = tmp_path / "office"
-    app = create_app({"INSTANCE_PATH": str(instance)})
+    app = open_app({"INSTANCE_PATH": str(instance)})
     with app.app_context():
         conn = get_db("system.db")
         add_user(conn, "alice", "Alice Brown", "Sales", hash_password(PASSWORD), utc(2026, 1, 1))
@@ -36,7 +36,7 @@ def test_log_in_and_add_a_todo(page, portal_url):
     expect(page).to_have_url(re.compile(r"/login\?next=%2F$"))
 
     # Pick the group (the name list reloads), pick the name, type the password.
-    page.get_by_label("Group").select_option(label="Sales")
+    pick_group(page, "Sales")
     expect(page.get_by_label("Name", exact=True).locator("option")).to_have_text(
         ["— choose your name —", "Alice Brown"]
     )

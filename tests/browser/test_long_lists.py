@@ -9,12 +9,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from portal import create_app, demo
+from portal import demo
 from portal.apps.bulletin import store as bulletin
 from portal.apps.todo import store as todo
 from portal.db import get_db
 from portal.users import find_user
 from tests.browser.test_demo_apps import log_in
+from tests.helpers import open_app
 from tests.serving import serve
 
 NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
@@ -23,7 +24,7 @@ NOW = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 @pytest.fixture(scope="module")
 def long_lists_url(tmp_path_factory):
     instance = tmp_path_factory.mktemp("long") / "instance"
-    app = create_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
+    app = open_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
     with app.app_context():
         system, board, todos = get_db("system.db"), get_db("bulletin.db"), get_db("todo.db")
         demo.load(system, get_db("schedule.db"), board, todos, NOW)

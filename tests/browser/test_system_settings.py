@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from portal import create_app, data_backup
+from portal import data_backup
 from portal.apps.todo import store as todo
 from portal.db import get_db
 from portal.passwords import hash_password, set_password
 from portal.users import add_user, ensure_admin
+from tests.browser.picking import pick_group
 from tests.browser.shots import screenshot
+from tests.helpers import open_app
 from tests.serving import faketime, serve
 
 PASSWORD = "member password"
@@ -30,9 +32,7 @@ def office(instance: Path) -> dict:
     """Sales: alice, bob, carol; Accounting: dave. The admin password is set. Yesterday
     alice had one to-do, and yesterday's backup holds it."""
     yesterday = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
-    app = create_app(
-        {"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC", "CLOCK": lambda: yesterday}
-    )
+    app = open_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC", "CLOCK": lambda: yesterday})
     with app.app_context():
         conn = get_db("system.db")
         people = {
@@ -81,7 +81,7 @@ def test_to_add_users_to_the_data_backup_group(chromium, portal):
     expect(page.get_by_role("heading", name="System Settings")).to_be_visible()
     page.get_by_role("link", name="Schedule Data Backup").click()
     # Use the Group pull-down menu to find the users you want to add.
-    page.get_by_label("Group", exact=True).select_option(label="Sales")
+    pick_group(page, "Sales", exact=True)
     expect(page.get_by_label("Users").locator("option")).to_have_text(
         ["Alice Brown", "Bob Clark", "Carol Diaz"]
     )
