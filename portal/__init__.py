@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal import clock, db, errors, filters, forms, instance, security
+from portal import clock, db, error_pages, filters, forms, instance, security
 from portal.config import Defaults, check_settings
 from portal.notify import lockouts
 from portal.web import RowIdConverter
@@ -35,7 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_cli(app)
-    errors.init_app(app)
+    error_pages.init_app(app)
     filters.init_app(app)
     forms.init_app(app)
     security.init_app(app)
@@ -59,8 +59,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """The portal page, login, the three apps, System Settings, the Backup page, and the
-    reminder (Skip and its hook)."""
+    """The portal page, login, the three apps, System Settings, the Backup page (with
+    Skip), and the reminder's hook that sends members there in the afternoon."""
     from portal.apps.bulletin.views import bp as bulletin_bp
     from portal.apps.scheduler.views import bp as scheduler_bp
     from portal.apps.todo.views import bp as todo_bp
@@ -68,8 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.data_backup.views import bp as backup_bp
     from portal.home.views import bp as home_bp
     from portal.reminder import hook
-    from portal.reminder.views import bp as reminder_bp
-    from portal.settings.views import bp as settings_bp
+    from portal.settings.blueprint import bp as settings_bp
 
     blueprints = (
         home_bp,
@@ -79,7 +78,6 @@ def register_blueprints(app: Flask) -> None:
         todo_bp,
         settings_bp,
         backup_bp,
-        reminder_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

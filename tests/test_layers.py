@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.serving import ROOT
 
@@ -66,3 +67,43 @@ def test_no_test_imports_a_conftest():
         )
     ]
     assert not importing, importing
+
+
+def test_each_url_prefix_belongs_to_one_blueprint(app):
+    """Issue 22: two blueprints shared /backup (the Backup page's and Skip's), so a
+    newcomer looking for the Backup page found half of it. Every first path segment is
+    one blueprint's (the portal page's / aside)."""
+    owners: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or "." not in rule.endpoint:
+            continue
+        segment = rule.rule.strip("/").split("/")[0]
+        if segment:
+            owners.setdefault(segment, set()).add(rule.endpoint.split(".")[0])
+    shared = {segment: names for segment, names in owners.items() if len(names) > 1}
+    assert not shared
+
+
+# A name that every feature package may have, for the same kind of thing in each: its
+# pages (views), forms, store, rules, errors (its exceptions), verify (its copies' check).
+# The commands in portal/cli/ are named for what they command (cli/users.py: `user ...`).
+PER_PACKAGE_ROLES = {"views.py", "forms.py", "store.py", "rules.py", "errors.py", "verify.py"}
+
+
+def test_no_two_modules_share_a_name_for_different_things():
+    """Issue 22: data_backup/notices.py (Data Backup's alarms in words) and
+    notify/notices.py (sending them) were both notices.py; portal/errors.py (error pages)
+    sat beside two errors.py of exceptions."""
+    portal = Path(ROOT) / "portal"
+    by_name: dict[str, list[Path]] = {}
+    for module in portal.rglob("*.py"):
+        if module.name != "__init__.py" and module.parent.name != "cli":
+            by_name.setdefault(module.name, []).append(module.relative_to(portal))
+    shared = {
+        name: paths
+        for name, paths in by_name.items()
+        if len(paths) > 1 and name not in PER_PACKAGE_ROLES
+    }
+    assert not shared
+    errors = [p for p in by_name["errors.py"] if p.parent == Path(".")]
+    assert not errors, "portal/errors.py would be a third errors.py, of pages not exceptions"

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from portal.cli.common import ACTOR
 from portal.clock import get_clock
-from portal.data_backup import notices, offsite, offsite_folder, trail
+from portal.data_backup import alarms, offsite, offsite_folder, trail
 from portal.filters import filesize, format_datetime
 from portal.offsite import OffsiteError, OffsiteFolder
 
@@ -122,7 +122,7 @@ def verify_command() -> None:
     _strays(report.strays)
     trail.audit_entry(current_app, "backup verified", ACTOR, report.summary(), None)
     if not report.ok:
-        notices.damaged_copy(current_app._get_current_object(), ACTOR, report.summary())
+        alarms.damaged_copy(current_app._get_current_object(), ACTOR, report.summary())
         click.echo(f"{len(report.problems)} off-site problem(s) found.")
         raise SystemExit(1)
     click.echo(report.summary())

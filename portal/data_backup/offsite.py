@@ -14,7 +14,7 @@ from flask import Flask, current_app
 
 from portal.backup import BackupEngine, BackupError
 from portal.clock import get_clock
-from portal.data_backup import notices, offsite_keys
+from portal.data_backup import alarms, offsite_keys
 from portal.data_backup.offsite_folder import (  # the folder in force, where it may be
     configured_dir,
     folder,
@@ -127,7 +127,7 @@ def check_failing(app: Flask) -> None:
     with open_data_file("system.db", app) as conn:
         state = status(conn, app)
     if state.folder and state.failing and state.failing_for(get_clock(app).now()) >= FAILING_NOTICE:
-        notices.offsite_failing(app, state.failing_since, state.last_error)
+        alarms.offsite_failing(app, state.failing_since, state.last_error)
 
 
 def _record(app: Flask, *, ok: bool, message: str, day: date | None = None) -> None:

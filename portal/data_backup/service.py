@@ -21,7 +21,7 @@ from portal.backup.layout import Layout
 from portal.backup.restore import RestoreResult
 from portal.backup.verify import VerifyReport
 from portal.clock import format_datetime, get_clock
-from portal.data_backup import clock_mistake, notices, offsite, offsite_restore
+from portal.data_backup import alarms, clock_mistake, offsite, offsite_restore
 from portal.data_backup.trail import audit_entry
 from portal.datafiles import DATA_FILES, data_file
 from portal.db import data_path, migrate, open_data_file, release_kept
@@ -123,7 +123,7 @@ def run_backup(
     except BackupError as exc:
         audit_entry(app, "backup failed", who, str(exc), user_id)
         if not isinstance(exc, BackupBusy):  # another run is at work: not a failure
-            notices.backup_failed(app, what, who, str(exc))
+            alarms.backup_failed(app, what, who, str(exc))
         raise
     done = ", ".join(f"{f.name} ({f.size} bytes)" for f in result.files)
     audit_entry(app, "backup completed", who, done, user_id)
@@ -163,7 +163,7 @@ def verify(
         app.logger.error("the verification's result was not kept: %s", exc)
     audit_entry(app, "backup verified", who, report.summary(), user_id)
     if not report.ok:
-        notices.damaged_copy(app, who, report.summary())
+        alarms.damaged_copy(app, who, report.summary())
     return report
 
 

@@ -1,5 +1,7 @@
-"""The Backup page, its confirmation screen, and the progress and result of the run.
-Skip, and who is sent here, are the reminder's (portal/reminder/)."""
+"""The Backup page of the manual: Backup (with its confirmation screen, then the progress
+and result of the run) or Skip, for members of the Data Backup Group. Who is sent here in
+the afternoon is the reminder's rule (portal/reminder/); the administrator's Data Backup
+page is a System Settings page (portal/settings/data_backup_page.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -19,12 +22,20 @@ from portal import clock
 from portal.data_backup import jobs, status
 from portal.forms import NextForm
 from portal.reminder import store
-from portal.reminder.views import members_only
 from portal.security import safe_next
-from portal.web import system_db
+from portal.web import log_event, login_guard, system_db
 
 bp = Blueprint("backup", __name__, url_prefix="/backup")
-bp.before_request(members_only)
+
+
+@bp.before_request
+def members_only():
+    """The Backup page and Skip are for the Data Backup Group (and the Administrator)."""
+    if (answer := login_guard()) is not None:
+        return answer
+    if not (current_user.is_admin or store.is_member(system_db(), current_user.id)):
+        abort(403, "The Backup page is for members of the Data Backup Group.")
+    return None
 
 
 def _next() -> str:
@@ -71,6 +82,17 @@ def start():
         status.job_weights(current_app),
     )
     return redirect(url_for("backup.run", job_id=job.id))
+
+
+@bp.post("/skip")
+def skip():
+    """Skip today's backup: this member is not forwarded again today."""
+    form = NextForm()  # CSRFProtect has checked the token of every POST
+    now = clock.now()
+    store.record_skip(system_db(), current_user.id, now.date(), now)
+    log_event("backup skipped", f"skipped the backup of {now.date().isoformat()}")
+    flash("You skipped today's backup. You will not be reminded again today.", "info")
+    return redirect(safe_next(form.next.data, url_for("home.portal")))
 
 
 def _job(job_id: str) -> jobs.BackupJob:

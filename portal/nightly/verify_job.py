@@ -12,7 +12,7 @@ from flask import Flask
 from portal import data_backup
 from portal.backup import BackupError
 from portal.clock import get_clock
-from portal.data_backup import notices, offsite, trail
+from portal.data_backup import alarms, offsite, trail
 from portal.db import open_data_file
 from portal.nightly.alone import alone
 from portal.settings_store import get_json, put_json
@@ -48,5 +48,5 @@ def run_if_due(app: Flask) -> bool:
         if report is not None:
             trail.audit_entry(app, "backup verified", WHO, report.summary(), None)
             if report.problems:  # not for a share that cannot be reached
-                notices.damaged_copy(app, WHO, report.summary())
+                alarms.damaged_copy(app, WHO, report.summary())
         return True

@@ -13,7 +13,7 @@ from portal.web import system_db
 
 # Pages that are never forwarded: logging in and out, the backup pages themselves
 # (with the progress endpoint), and static files.
-EXEMPT_BLUEPRINTS = {"backup", "reminder", "auth"}
+EXEMPT_BLUEPRINTS = {"backup", "auth"}
 EXEMPT_ENDPOINTS = {"static"}
 
 

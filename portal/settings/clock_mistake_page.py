@@ -10,7 +10,6 @@ from portal.backup import BackupEngine
 from portal.backup.state import State
 from portal.data_backup import clock_mistake, offsite_folder
 from portal.forms import ConfirmForm
-from portal.settings.blueprint import bp
 from portal.web import log_event
 
 # The button's label, also named by the command line's hint.
@@ -29,7 +28,6 @@ def page_context(engine: BackupEngine, state: State | None, offsite_days: list) 
     return {"later_dates": sentence, "clock_form": ConfirmForm(), "clock_button": BUTTON}
 
 
-@bp.post("/data-backup/clock-mistake")
 def data_backup_clock_mistake():
     """Say that the later dates copies carry were a clock's mistake."""
     if not ConfirmForm().validate():

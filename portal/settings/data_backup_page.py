@@ -31,7 +31,6 @@ from portal.nightly import store as nightly
 from portal.nightly import watch
 from portal.offsite import OffsiteError
 from portal.settings import clock_mistake_page, offsite_copies, recovery_kit_page
-from portal.settings.blueprint import bp
 from portal.settings.forms import FileForm, OffsiteForm, RestoreForm
 from portal.web import log_event, system_db
 
@@ -54,7 +53,6 @@ def _generation(value: str | None) -> int:
     return int(value)
 
 
-@bp.get("/data-backup")
 def data_backup_index():
     """One row per data file, its copies, the safety copies, and the backup folder with
     its free space; first of all, anything that keeps Data Backup from working."""
@@ -122,7 +120,6 @@ def _offsite_dir() -> str:
     return offsite_folder.configured_dir(system_db())
 
 
-@bp.post("/data-backup/backup")
 def data_backup_run():
     """Create or Update (one file) or Back up all (no file), in the background."""
     form = FileForm()  # CSRFProtect has checked the token of every POST
@@ -137,7 +134,6 @@ def data_backup_run():
     return redirect(url_for("settings.data_backup_job", job_id=job.id))
 
 
-@bp.post("/data-backup/offsite")
 def data_backup_offsite():
     """Save the off-site folder, or Test the one typed (without saving it)."""
     form = OffsiteForm()
@@ -174,7 +170,6 @@ def data_backup_offsite():
     return redirect(url_for("settings.data_backup_index"))
 
 
-@bp.get("/data-backup/run/<job_id>")
 def data_backup_job(job_id: str):
     """The progress of a backup started here, then its result."""
     job = jobs.board(current_app).get(job_id) or abort(404)
@@ -190,14 +185,12 @@ def data_backup_job(job_id: str):
     )
 
 
-@bp.get("/data-backup/run/<job_id>/progress")
 def data_backup_progress(job_id: str):
     """The progress as JSON, for the page's script."""
     job = jobs.board(current_app).get(job_id) or abort(404)
     return jsonify(job.as_json())
 
 
-@bp.post("/data-backup/verify")
 def data_backup_verify():
     """Re-check every copy and keep the result for the page."""
     try:
@@ -210,7 +203,6 @@ def data_backup_verify():
     return redirect(url_for("settings.data_backup_index"))
 
 
-@bp.get("/data-backup/restore")
 def data_backup_restore_confirm():
     """The confirmation screen: what will be replaced, and by what."""
     name = _file(request.args.get("file"))
@@ -254,7 +246,6 @@ def _confirm_page(name: str, generation: int, copy, unproven: str | None = None,
     )
 
 
-@bp.post("/data-backup/restore")
 def data_backup_restore():
     """Restore one data file from one generation (a safety copy is kept first)."""
     form = RestoreForm()  # CSRFProtect has checked the token of every POST

@@ -8,7 +8,6 @@ from flask import current_app, flash, redirect, render_template, url_for
 from portal.data_backup import offsite_keys, recovery_kit
 from portal.forms import ConfirmForm
 from portal.offsite import OffsiteError
-from portal.settings.blueprint import bp
 from portal.web import log_event
 
 NEW_KEY = "Make a new key"
@@ -24,7 +23,6 @@ def page_context() -> dict:
     }
 
 
-@bp.get("/data-backup/recovery-kit")
 def data_backup_recovery_kit():
     """The kit, to print or save; showing it is written in the Backup history."""
     app = current_app._get_current_object()
@@ -40,7 +38,6 @@ def data_backup_recovery_kit():
     )
 
 
-@bp.post("/data-backup/new-key")
 def data_backup_new_key():
     """A new off-site key for the copies from now on; then the kit, to keep again."""
     if not ConfirmForm().validate():

@@ -12,7 +12,6 @@ from portal.notify import send_test
 from portal.notify import settings as notify_settings
 from portal.reminder import group, store
 from portal.settings import mail_settings
-from portal.settings.blueprint import bp
 from portal.settings.forms import MailForm, ScheduleBackupForm
 from portal.users import list_groups, list_users
 from portal.web import form_status, log_event, row_id, system_db
@@ -23,7 +22,6 @@ def _ids(text: str | None) -> list[int]:
     return [i for i in ids if i is not None]
 
 
-@bp.route("/schedule-backup", methods=["GET", "POST"])
 def schedule_backup():
     """Pick users by group, Add them, tick Schedule Data Backup, Save."""
     conn = system_db()
@@ -120,7 +118,6 @@ def _save(conn, members: list[int], form: ScheduleBackupForm) -> None:
     )
 
 
-@bp.post("/schedule-backup/mail")
 def schedule_backup_mail():
     """Save the mail settings, or send a test notice with them as typed."""
     form = MailForm()

@@ -1,6 +1,6 @@
 """System Settings: the home page, the admin password prompt and the Backup history.
-Schedule Data Backup and Data Backup have modules of their own; importing this module
-registers them all on the blueprint."""
+Schedule Data Backup and Data Backup have modules of their own; blueprint.py lists every
+route of System Settings."""
 
 from __future__ import annotations
 
@@ -11,13 +11,6 @@ from portal import audit, clock, paging
 from portal.auth import elevation, sessions
 from portal.auth.lockout import audit_admin_lock, tell_locked
 from portal.security import safe_next
-from portal.settings import (  # noqa: F401 - routes
-    clock_mistake_page,
-    data_backup_page,
-    recovery_kit_page,
-    schedule_backup,
-)
-from portal.settings.blueprint import bp
 from portal.settings.forms import ElevateForm
 from portal.users import list_groups, list_users
 from portal.web import form_status, log_event, system_db
@@ -25,14 +18,12 @@ from portal.web import form_status, log_event, system_db
 HISTORY_PAGE = 50
 
 
-@bp.get("/")
 def index():
     """Links to Schedule Data Backup, Data Backup and Backup history; the people."""
     conn = system_db()
     return render_template("settings/index.html", users=list_users(conn), groups=list_groups(conn))
 
 
-@bp.route("/elevate", methods=["GET", "POST"])
 def elevate():
     """The admin password prompt, then the page that was asked for."""
     form = ElevateForm()
@@ -63,7 +54,6 @@ def elevate():
     return render_template("settings/elevate.html", form=form), form_status(form)
 
 
-@bp.get("/history")
 def history():
     """The audit log, newest first, a page at a time (keyset paging), of the kinds chosen."""
     # Unknown kinds are ignored; none chosen shows the backup-related kinds.
@@ -81,7 +71,6 @@ def history():
     return render_template("settings/history.html", page=page, kinds=audit.KINDS, chosen=kinds)
 
 
-@bp.post("/leave")
 def leave():
     """Leave System Settings: the next visit asks for the admin password again."""
     sessions.end_elevation(system_db(), current_user.session_token)

@@ -1,5 +1,7 @@
-"""The notices Data Backup sends (portal/notify/ sends them, once per event and at most
-once an hour per kind): what happened, what is still safe, what to do."""
+"""The alarms Data Backup raises: a backup that failed, a copy found damaged, an off-site
+copy failing for a day. Each is written here in words (what happened, what is still
+safe, what to do) and sent as a notice by portal/notify/, once per event and at most once
+an hour per kind."""
 
 from __future__ import annotations
 
