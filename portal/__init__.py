@@ -6,6 +6,7 @@ from flask import Flask
 
 from portal import clock, db, error_pages, filters, forms, instance, security
 from portal.config import Defaults, check_settings
+from portal.data_backup import bootstrap as data_backup_bootstrap
 from portal.notify import lockouts
 from portal.web import RowIdConverter
 
@@ -31,6 +32,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     clock.init_app(app)
     db.init_app(app)
     instance.locate(app)  # where the data and the copies are; the secret key if made
+    data_backup_bootstrap.init_app(
+        app
+    )  # Data Backup, built once for the pages, commands, scheduler
 
     register_extensions(app)
     register_blueprints(app)

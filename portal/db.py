@@ -46,7 +46,19 @@ def connect(path: Path, busy_timeout_ms: int = 5000, create: bool = False) -> sq
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """A write transaction: BEGIN IMMEDIATE takes the write lock up front, so two
-    writers queue on the busy timeout instead of failing half-way."""
+    writers queue on the busy timeout instead of failing half-way. Inside another one it
+    is a savepoint of it: a service call's writes (an audit entry, today's record) join
+    its one unit of work and are committed with it, or not at all."""
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT inner")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK TO inner")
+            conn.execute("RELEASE inner")
+            raise
+        conn.execute("RELEASE inner")
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn

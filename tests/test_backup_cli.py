@@ -108,7 +108,7 @@ def yesterdays_backup(instance: Path) -> None:
     yesterday = datetime.now(UTC) - timedelta(days=1)
     app = open_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC", "CLOCK": lambda: yesterday})
     with app.app_context():
-        data_backup.run_backup(None, "setup", app=app)
+        data_backup.of(app).run_backup(None, "setup")
 
 
 def test_two_processes_at_the_same_instant_rotate_once(tmp_path):

@@ -36,7 +36,7 @@ def office(instance: Path, **config) -> Path:
         conn = get_db("system.db")
         admin = ensure_admin(conn, datetime.now(UTC))
         set_password(conn, admin.id, hash_password(ADMIN_PASSWORD))
-        data_backup.run_backup(None, "setup", app=app)
+        data_backup.of(app).run_backup(None, "setup")
     close_kept_connections()  # this test process holds no data file open
     return instance
 

@@ -28,7 +28,7 @@ def share(app, tmp_path):
 def _run(app, clock, moment):
     clock.set(moment)
     with app.app_context():
-        return data_backup.run_backup(None, "alice", app=app)
+        return data_backup.of(app).run_backup(None, "alice")
 
 
 def _taken_days(instance_path, name="todo.db") -> list[str]:

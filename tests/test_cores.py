@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from portal import cores
+from portal import cores, data_backup
 from portal.data_backup import jobs
 from tests.helpers import open_app
 
@@ -63,7 +63,7 @@ def _cores_of_a_backup_job(app, monkeypatch) -> tuple[set[int], set[int]]:
         seen["cores"] = os.sched_getaffinity(0)
         ran.set()
 
-    monkeypatch.setattr(jobs.data_backup, "run_backup", run_backup)
+    monkeypatch.setattr(data_backup.of(app), "run_backup", run_backup)
 
     def press_backup():
         app.test_client().get("/login")  # this thread now serves, on one core

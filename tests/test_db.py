@@ -37,6 +37,30 @@ def test_transaction_rolls_back_on_error(tmp_path):
     assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 0
 
 
+def test_a_transaction_inside_another_is_part_of_it(tmp_path):
+    """One unit of work (issue 22): writes that open their own transaction (an audit
+    entry, today's record) join the one around them. An inner failure undoes only the
+    inner writes; an outer failure undoes all of them; nothing is committed before the
+    outer transaction ends."""
+    path = tmp_path / "x.db"
+    conn = db.connect(path, create=True)
+    conn.execute("CREATE TABLE t (v)")
+    other = db.connect(path)
+    with db.transaction(conn):
+        with db.transaction(conn):
+            conn.execute("INSERT INTO t VALUES ('kept')")
+        with pytest.raises(ZeroDivisionError), db.transaction(conn):
+            conn.execute("INSERT INTO t VALUES ('undone')")
+            _ = 1 / 0
+        assert other.execute("SELECT count(*) FROM t").fetchone()[0] == 0  # not yet
+    assert [r[0] for r in other.execute("SELECT v FROM t")] == ["kept"]
+    with pytest.raises(ZeroDivisionError), db.transaction(conn):
+        with db.transaction(conn):
+            conn.execute("INSERT INTO t VALUES ('inner, then the outer failed')")
+        _ = 1 / 0
+    assert [r[0] for r in other.execute("SELECT v FROM t")] == ["kept"]
+
+
 SPEC = DataFile(
     "t.db",
     "test",

@@ -243,7 +243,7 @@ def test_backup_list_shows_full_names_and_local_times(app, people, clock):
     with app.app_context():
         from portal import data_backup
 
-        data_backup.run_backup(None, "alice", app=app)
+        data_backup.of(app).run_backup(None, "alice")
     listed = app.test_cli_runner().invoke(args=["backup", "list"])
     assert listed.exit_code == 0, listed.output
     row = next(line for line in listed.output.splitlines() if line.startswith("todo.db"))

@@ -20,7 +20,7 @@ def reads_counted(monkeypatch):
 def test_read_once_then_again_only_after_a_change(app, clock, monkeypatch):
     reads = reads_counted(monkeypatch)
     with app.app_context():
-        engine = data_backup.engine(app)
+        engine = data_backup.of(app).engine()
         assert status.last_backup(app) is None
         engine.run(who="alice")
         first = status.last_backup(app)
@@ -38,7 +38,7 @@ def test_read_once_then_again_only_after_a_change(app, clock, monkeypatch):
 
 def test_a_copy_deleted_by_hand_is_seen(app, clock):
     with app.app_context():
-        engine = data_backup.engine(app)
+        engine = data_backup.of(app).engine()
         engine.run(who="alice")
         clock.advance(days=1)
         engine.run(["todo.db"], who="bob")
@@ -49,7 +49,7 @@ def test_a_copy_deleted_by_hand_is_seen(app, clock):
 
 def test_a_missing_ledger_and_missing_copies_are_seen(app):
     with app.app_context():
-        engine = data_backup.engine(app)
+        engine = data_backup.of(app).engine()
         engine.run(who="alice")
         os.remove(engine.layout.ledger)
         assert status.last_backup(app) is not None  # the copies on disk still say when

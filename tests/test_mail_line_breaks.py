@@ -55,6 +55,6 @@ def test_settings_with_a_line_break_from_the_configuration_stop_no_backup(app, i
     backup.mkdir(parents=True, exist_ok=True)
     (backup / "todo.db").write_bytes(b"not a database")  # verify finds damage: a notice
     with app.app_context():
-        report = data_backup.verify("alice", app=app)
+        report = data_backup.of(app).verify("alice")
         assert not report.ok
         assert notices.last_error(get_db("system.db"))  # not sent, and said why

@@ -47,7 +47,7 @@ def test_a_failed_backup_sends_one_mail_with_the_facts_and_at_most_one_an_hour(
 ):
     _break_the_backup_folder(app, instance_path)
     with app.app_context(), pytest.raises(BackupError):
-        data_backup.run_backup(["todo.db"], "alice", app=app)
+        data_backup.of(app).run_backup(["todo.db"], "alice")
     assert inbox.subjects() == ["[Office Portal] A backup failed"]
     mail = inbox.messages[0]
     assert mail["To"] == "it@office.example, boss@office.example"
@@ -58,23 +58,23 @@ def test_a_failed_backup_sends_one_mail_with_the_facts_and_at_most_one_an_hour(
     assert "every copy made before this run is intact" in body  # what is still safe
     clock.advance(minutes=30)
     with app.app_context(), pytest.raises(BackupError):
-        data_backup.run_backup(None, "bob", app=app)
+        data_backup.of(app).run_backup(None, "bob")
     assert len(inbox.messages) == 1  # a second failure within the hour: no second mail
     clock.advance(minutes=31)
     with app.app_context(), pytest.raises(BackupError):
-        data_backup.run_backup(None, "bob", app=app)
+        data_backup.of(app).run_backup(None, "bob")
     assert len(inbox.messages) == 2
 
 
 def test_a_dead_smtp_server_never_fails_a_backup_and_the_page_data_says_why(app, instance_path):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), NOTIFY_EMAILS="it@x.example")
     with app.app_context():
-        result = data_backup.run_backup(None, "alice", app=app)  # nothing to tell
+        result = data_backup.of(app).run_backup(None, "alice")  # nothing to tell
         assert len(result.files) == 4
     _break_the_backup_folder(app, instance_path)
     with app.app_context():
         with pytest.raises(BackupError, match="is not a folder"):  # its own error, not SMTP's
-            data_backup.run_backup(None, "alice", app=app)
+            data_backup.of(app).run_backup(None, "alice")
         error = notices.last_error(get_db("system.db"))
     assert error["kind"] == "backup-failed"
     assert "mail to it@x.example via 127.0.0.1" in error["message"]
@@ -134,7 +134,7 @@ def test_a_day_with_a_backup_sends_nothing(app, inbox, clock):
     with app.app_context():
         settings = reminder_store.ReminderSettings(True)
         reminder_store.save_settings(get_db("system.db"), settings, clock())
-        data_backup.run_backup(None, "alice", app=app)
+        data_backup.of(app).run_backup(None, "alice")
     clock.set(utc(2026, 11, 27, 17, 30))
     with app.app_context():
         assert watch.check(app) == []
@@ -144,28 +144,28 @@ def test_a_day_with_a_backup_sends_nothing(app, inbox, clock):
 def test_the_off_site_copy_failing_for_24_hours_sends_one_mail(app, inbox, tmp_path, clock):
     app.config["OFFSITE_DIR"] = str(tmp_path / "nas-away")
     with app.app_context():
-        data_backup.run_backup(None, "alice", app=app)
+        data_backup.of(app).run_backup(None, "alice")
         clock.advance(hours=23)
-        offsite.retry_if_behind(data_backup.engine(app), app)
+        offsite.retry_if_behind(data_backup.of(app).engine(), app)
     assert inbox.messages == []
     clock.advance(hours=1, minutes=1)
     with app.app_context():
-        offsite.retry_if_behind(data_backup.engine(app), app)
+        offsite.retry_if_behind(data_backup.of(app).engine(), app)
         clock.advance(hours=2)
-        offsite.retry_if_behind(data_backup.engine(app), app)
+        offsite.retry_if_behind(data_backup.of(app).engine(), app)
     assert inbox.subjects() == ["[Office Portal] The off-site copy has failed for 24 hours"]
     assert "does not exist or cannot be reached" in inbox.body()
 
 
 def test_verify_finding_a_damaged_copy_sends_a_mail(app, inbox, instance_path):
     with app.app_context():
-        data_backup.run_backup(None, "alice", app=app)
+        data_backup.of(app).run_backup(None, "alice")
     copy = instance_path / "backup" / "todo.db"
     data = bytearray(copy.read_bytes())
     data[-100] ^= 0xFF
     copy.write_bytes(bytes(data))
     with app.app_context():
-        report = data_backup.verify("admin", app=app)
+        report = data_backup.of(app).verify("admin")
     assert not report.ok
     assert inbox.subjects() == ["[Office Portal] Verify found a damaged copy"]
     assert "todo.db" in inbox.body()
@@ -270,7 +270,7 @@ def _a_changed_off_site_copy(app, tmp_path, name: str):
     """A backup sent off site, then its copy of `name` changed on the share."""
     share = use_share(app, tmp_path / "nas")
     with app.app_context():
-        data_backup.run_backup(None, "alice", app=app)
+        data_backup.of(app).run_backup(None, "alice")
     (share / "2026-11-27" / f"{name}.age").write_bytes(b"changed on the share")
     return share
 

@@ -33,7 +33,7 @@ def _fail(app, instance_path, who):
         shutil.rmtree(backup)
     backup.write_text("a file where the backup folder should be")
     with app.app_context(), pytest.raises(BackupError):
-        data_backup.run_backup(["todo.db"], who, app=app)
+        data_backup.of(app).run_backup(["todo.db"], who)
 
 
 def test_failures_at_10_00_10_10_and_11_15_are_all_told_in_two_mails(

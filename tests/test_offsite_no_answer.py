@@ -55,7 +55,7 @@ def test_a_silent_share_abandons_the_send_and_releases_the_lock(app, silent, clo
     silence.set()
     started = time.monotonic()
     with app.app_context():
-        result = data_backup.run_backup(None, "alice", app=app)
+        result = data_backup.of(app).run_backup(None, "alice")
     assert time.monotonic() - started < 10  # not the test's 30 s, nor the lock's 120 s
     assert len(result.files) == 4  # the local backup is complete
     note = " ".join(result.notes)
@@ -68,14 +68,14 @@ def test_a_silent_share_abandons_the_send_and_releases_the_lock(app, silent, clo
     clock.advance(minutes=5)
     started = time.monotonic()
     with app.app_context():
-        again = data_backup.run_backup(["todo.db"], "bob", app=app)
+        again = data_backup.of(app).run_backup(["todo.db"], "bob")
     assert again.files and time.monotonic() - started < 10
 
 
 def test_the_page_list_and_verify_say_the_share_does_not_answer(app, people, silent):
     _share, silence = silent
     with app.app_context():
-        data_backup.run_backup(None, "alice", app=app)
+        data_backup.of(app).run_backup(None, "alice")
     silence.set()
     client = elevated(app, "admin")
     started = time.monotonic()
@@ -95,12 +95,12 @@ def test_the_hourly_try_sends_once_the_share_answers_again(app, silent, clock):
     share, silence = silent
     silence.set()
     with app.app_context():
-        data_backup.run_backup(None, "alice", app=app)
+        data_backup.of(app).run_backup(None, "alice")
     assert not (share / "2026-11-27").exists()
     silence.clear()
     clock.advance(hours=1)
     with app.app_context():
-        outcome = offsite.retry_if_behind(data_backup.engine(app), app)
+        outcome = offsite.retry_if_behind(data_backup.of(app).engine(), app)
     assert outcome.ok, outcome.message
     assert (share / "2026-11-27" / "manifest.age").is_file()
 
@@ -113,7 +113,7 @@ def test_without_fork_as_on_windows_a_thread_waits_with_the_same_limit(
     _share, silence = silent
     monkeypatch.delattr("os.fork")
     with app.app_context():
-        first = data_backup.run_backup(None, "alice", app=app)
+        first = data_backup.of(app).run_backup(None, "alice")
     assert "Off-site copy of" in " ".join(first.notes)
     silence.set()
     started = time.monotonic()

@@ -77,7 +77,7 @@ def test_the_off_site_days_are_listed_and_one_file_restored_after_confirmation(
 ):
     use_share(app, tmp_path / "nas")
     with app.app_context():
-        data_backup.run_backup(None, "alice", app=app)
+        data_backup.of(app).run_backup(None, "alice")
     admin = elevated(app, "admin")
     page = _text(admin.get("/settings/data-backup"))
     assert "2026-11-27" in page and "Restore todo.db from the off-site copy of 2026-11-27" in page
@@ -210,7 +210,7 @@ def test_the_administrators_portal_page_shows_the_off_site_state(app, people, tm
 
     app.config["OFFSITE_DIR"] = str(tmp_path / "nas-away")
     with app.app_context():
-        data_backup.run_backup(None, "alice", app=app)
+        data_backup.of(app).run_backup(None, "alice")
     admin = app.test_client()
     login(admin, "admin", ADMIN_PASSWORD)
     page = _text(admin.get("/"))

@@ -116,7 +116,7 @@ def test_the_recovery_drill_from_the_share_and_the_kit_alone(tmp_path):
 def test_the_kit_holds_the_keys_and_the_warning_stays_until_it_was_shown(app, tmp_path):
     use_share(app, tmp_path / "nas")
     with app.app_context():
-        data_backup.run_backup(None, "alice", app=app)
+        data_backup.of(app).run_backup(None, "alice")
         assert "never shown" in recovery_kit.warning(app)
     runner = app.test_cli_runner()
     shown = runner.invoke(args=["backup", "offsite", "kit"])
@@ -135,7 +135,7 @@ def test_the_kit_holds_the_keys_and_the_warning_stays_until_it_was_shown(app, tm
     assert first.secret in again.output and second.secret in again.output
     with app.app_context():
         assert recovery_kit.warning(app) is None
-        data_backup.run_backup(None, "alice", app=app)  # sealed with the new key
+        data_backup.of(app).run_backup(None, "alice")  # sealed with the new key
     assert runner.invoke(args=["backup", "offsite", "verify"]).exit_code == 0
 
 
@@ -145,7 +145,7 @@ def _sent_off_site_then_changed(app, instance_path) -> Path:
     set_mark_table(todo)
     set_mark(todo, "on the 27th")
     with app.app_context():
-        data_backup.run_backup(None, "alice", app=app)
+        data_backup.of(app).run_backup(None, "alice")
     set_mark(todo, "later")
     return todo
 
@@ -180,7 +180,7 @@ def test_the_kit_page_the_warning_and_a_new_key(app, people, tmp_path):
     makes a new one (a CSRF-checked POST), after which the kit holds both."""
     use_share(app, tmp_path / "nas")
     with app.app_context():
-        data_backup.run_backup(None, "alice", app=app)
+        data_backup.of(app).run_backup(None, "alice")
         first = offsite_keys.load(app).current
     client = elevated(app, "admin")
     page = client.get("/settings/data-backup").get_data(as_text=True)
@@ -205,7 +205,7 @@ def test_the_kit_page_the_warning_and_a_new_key(app, people, tmp_path):
 def test_rebuild_refuses_an_instance_that_is_another_portal(app, tmp_path):
     use_share(app, tmp_path / "nas")
     with app.app_context():
-        data_backup.run_backup(None, "alice", app=app)
+        data_backup.of(app).run_backup(None, "alice")
     kit = tmp_path / "someone-elses-kit.txt"
     kit.write_text(
         f"Portal id:       {'f' * 32}\n  {Key.make(date(2026, 11, 1)).secret}\n", encoding="utf-8"

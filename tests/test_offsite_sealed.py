@@ -40,7 +40,7 @@ def _back_up(app, clock=None, days: int = 0):
     if clock is not None and days:
         clock.advance(days=days)
     with app.app_context():
-        return data_backup.run_backup(None, "alice", app=app)
+        return data_backup.of(app).run_backup(None, "alice")
 
 
 def _todo_with_secret(instance_path, mark: str = SECRET):
@@ -133,7 +133,7 @@ def test_a_backup_during_an_off_site_verify_never_removes_the_copy_being_checked
     _back_up(app)
     check = ShareOps.check
     with app.app_context():
-        layout = data_backup.engine(app).layout
+        layout = data_backup.of(app).engine().layout
 
     def backup_meanwhile(self, path, thorough=False):
         # What a backup run starting now does first (the verify runs in a child
@@ -215,7 +215,7 @@ def test_the_issues_takeover_an_unsealed_day_written_on_the_share_is_refused(
     with app.app_context():
         plain = offsite_folder.folder_at(str(share), app)
         plain.seal = None  # as the portal wrote days before this change
-        engine = data_backup.engine(app)
+        engine = data_backup.of(app).engine()
         from portal.data_backup.offsite import newest_local
 
         send_day(plain, newest_local(engine), date(2026, 11, 28))
@@ -271,7 +271,7 @@ def test_days_from_before_sealing_stay_restorable_marked_not_sealed(
     with app.app_context():
         old = offsite_folder.folder_at(str(root), app)
         old.claim()  # a folder saved by the portal before copies were sealed
-        engine = data_backup.engine(app)
+        engine = data_backup.of(app).engine()
         engine.run(who="alice")
         from portal.data_backup.offsite import newest_local
 

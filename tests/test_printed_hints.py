@@ -26,7 +26,7 @@ from tests.serving import run_flask
 def test_an_unproven_off_site_copy_offers_no_force_and_no_generation_none(app, tmp_path):
     share = use_share(app, tmp_path / "nas")
     with app.app_context():
-        data_backup.run_backup(None, "alice", app=app)
+        data_backup.of(app).run_backup(None, "alice")
     copy = share / "2026-11-27" / "todo.db.age"
     data = bytearray(copy.read_bytes())
     data[200] ^= 0xFF
@@ -41,7 +41,7 @@ def test_an_unproven_off_site_copy_offers_no_force_and_no_generation_none(app, t
 
 def test_a_folder_where_a_data_file_should_be_is_named_as_such(app, instance_path):
     with app.app_context():
-        data_backup.run_backup(None, "alice", app=app)
+        data_backup.of(app).run_backup(None, "alice")
     live = instance_path / "data" / "todo.db"
     for side in (live, live.with_name("todo.db-wal"), live.with_name("todo.db-shm")):
         side.unlink(missing_ok=True)
@@ -126,7 +126,7 @@ def test_a_backup_into_a_full_backup_folder_names_the_copy_not_a_work_file(app, 
 
     monkeypatch.setattr(FileOps, "snapshot", full)
     with app.app_context(), pytest.raises(BackupError) as caught:
-        data_backup.run_backup(["todo.db"], "alice", app=app)
+        data_backup.of(app).run_backup(["todo.db"], "alice")
     message = str(caught.value)
     assert "No space left on device" in message and ".partial" not in message
     assert str(Path(app.config["BACKUP_DIR"]) / "todo.db") in message

@@ -39,7 +39,7 @@ def _office(instance: Path) -> None:
             hash_password(PASSWORD),
             datetime.now(UTC),
         )
-        data_backup.run_backup(None, "setup", app=app)
+        data_backup.of(app).run_backup(None, "setup")
     close_kept_connections()
 
 

@@ -15,12 +15,12 @@ COOKIE = "portal_session"
 
 def back_up_system_db(app) -> None:
     with app.app_context():
-        data_backup.run_backup(["system.db"], "tester", app=app)
+        data_backup.of(app).run_backup(["system.db"], "tester")
 
 
 def restore_system_db(app) -> None:
     with app.app_context():
-        data_backup.restore("system.db", 0, "tester", app=app)
+        data_backup.of(app).restore("system.db", 0, "tester")
 
 
 def audit_actions(app) -> list[str]:

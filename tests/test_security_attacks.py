@@ -167,9 +167,9 @@ def test_every_file_under_the_instance_is_private_after_demo_backup_and_restore(
 
     with app.app_context():
         demo.load_into_empty("tester")
-        data_backup.run_backup(None, "tester", app=app)
-        data_backup.restore("todo.db", 0, "tester", app=app)
-        data_backup.engine(app).verify()
+        data_backup.of(app).run_backup(None, "tester")
+        data_backup.of(app).restore("todo.db", 0, "tester")
+        data_backup.of(app).engine().verify()
     member = app.test_client()
     login(member, "alice", "office-demo")
     member.get("/")  # the data files are open: -wal and -shm exist

@@ -53,7 +53,7 @@ def office(instance) -> None:
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8000)"
             " INSERT INTO ballast SELECT randomblob(4000) FROM n"
         )
-        data_backup.run_backup(None, "setup", app=app)
+        data_backup.of(app).run_backup(None, "setup")
 
 
 class Client(Browser):
@@ -177,4 +177,4 @@ def test_two_portals_on_one_instance_answer_every_backup_request_one_at_a_time(t
     assert runs == [("2026-11-27", "ok"), ("2026-11-28", "ok")]  # once, by one process
     app = open_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
     with app.app_context():
-        assert data_backup.engine(app).verify().ok
+        assert data_backup.of(app).engine().verify().ok

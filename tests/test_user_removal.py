@@ -113,11 +113,11 @@ def test_a_restore_of_system_db_never_frees_an_id(app, people, clock):
     from portal import data_backup
 
     with app.app_context():
-        data_backup.run_backup(["system.db"], "tester", app=app)
+        data_backup.of(app).run_backup(["system.db"], "tester")
         conn = get_db("system.db")
         gina = add_user(conn, "gina", "Gina Hill", "Sales", None, NOW)  # after the copy
         todo.add(get_db("todo.db"), gina.id, "Gina's to-do", None, "", NOW)
-        data_backup.restore("system.db", 0, "tester", app=app)  # gina is gone again
+        data_backup.of(app).restore("system.db", 0, "tester")  # gina is gone again
         hank = add_user(get_db("system.db"), "hank", "Hank Ives", "Sales", None, NOW)
     assert hank.id != gina.id
 

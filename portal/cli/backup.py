@@ -61,7 +61,9 @@ def run_command(files: tuple[str, ...], wait: bool, if_due: bool) -> None:
         return
     _warn_about_the_folder()
     try:
-        result = data_backup.run_backup(list(files) or None, ACTOR, wait=None if wait else 0)
+        result = data_backup.of(current_app).run_backup(
+            list(files) or None, ACTOR, wait=None if wait else 0
+        )
     except BackupBusy as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(EXIT_BUSY) from exc
@@ -70,7 +72,7 @@ def run_command(files: tuple[str, ...], wait: bool, if_due: bool) -> None:
     for note in result.notes:
         click.echo(f"Note: {note}")
     # The off-site copy's own message says it for the share.
-    _later_dates(data_backup.engine(), offsite=False)
+    _later_dates(data_backup.of(current_app).engine(), offsite=False)
     for f in result.files:
         rotation = {
             "first copy": "the first copy",
@@ -169,14 +171,14 @@ def _person(login: str, names: dict[str, str]) -> str:
 def _warn_about_the_folder() -> None:
     """A backup folder that other accounts may open: said by every backup command,
     never changed by the portal."""
-    for problem in data_backup.folder_warnings():
+    for problem in data_backup.of(current_app).folder_warnings():
         click.echo(f"Warning: {problem}", err=True)
 
 
 def _engine():
     """The engine, after the warnings about its folder."""
     _warn_about_the_folder()
-    return data_backup.engine()
+    return data_backup.of(current_app).engine()
 
 
 @backup_group.command("verify", short_help="Re-check every copy: integrity and SHA-256.")
@@ -185,7 +187,7 @@ def verify_command() -> None:
     Exit status 1 if anything is wrong. Unrecorded copies are named on their own lines."""
     try:
         _warn_about_the_folder()
-        report = data_backup.verify(ACTOR, wait=None)
+        report = data_backup.of(current_app).verify(ACTOR, wait=None)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     for note in report.notes:
@@ -254,7 +256,9 @@ def restore_command(
             abort=True,
         )
     try:
-        result = data_backup.restore(file, generation or 0, ACTOR, force=force, offsite_day=day)
+        result = data_backup.of(current_app).restore(
+            file, generation or 0, ACTOR, force=force, offsite_day=day
+        )
     except UnprovenCopy as exc:
         if day is not None:  # --force is refused for an off-site copy: never offered
             raise click.ClickException(

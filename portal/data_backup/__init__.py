@@ -1,32 +1,25 @@
 """Data Backup in the portal, above the engine (portal/backup/, which knows no Flask):
 
-- service.py: the engine bound to this portal's data files, folder and clock; every run
-  and restore audited; today's backup recorded when every file was copied.
+- service.py: `DataBackup`, the engine bound to this portal's data files, folder and
+  clock; every run and restore audited in one unit of work (unit_of_work.py); today's
+  backup recorded when every file was copied. It knows no Flask.
+- bootstrap.py: builds it once for an app (create_app); `data_backup.of(app)` gives it to
+  the pages, the commands and the scheduler.
 - records.py: what happened to each day's automatic backup.
 - jobs.py: backups started from a page run in the background, with their progress.
 - status.py: what the portlet, the Backup page and the Data Backup page show.
-- views.py: the Backup page, its confirmation, the progress and the result.
+- alarms.py: what Data Backup raises in words (a failed backup, a damaged copy, an
+  off-site copy failing); portal/notify/ sends it.
+- offsite*.py, recovery_kit.py, rebuild.py, clock_mistake.py: the off-site copy as the
+  portal runs it, its keys and recovery kit, a new server from the share; dates a clock
+  once far ahead left behind.
+- views.py: the Backup page (Backup with its confirmation, progress and result; Skip).
 
-The Data Backup page itself is a System Settings page (portal/settings/data_backup_page.py);
-the afternoon reminder is portal/reminder/, the automatic backup at night portal/nightly/.
-Callers use the service through this package: `data_backup.run_backup(...)`."""
+The administrator's Data Backup page is a System Settings page
+(portal/settings/data_backup_page.py); the afternoon reminder is portal/reminder/, the
+automatic backup at night portal/nightly/."""
 
-from portal.data_backup.service import (
-    engine,
-    folder_problems,
-    folder_warnings,
-    last_verify,
-    restore,
-    run_backup,
-    verify,
-)
+from portal.data_backup.bootstrap import of
+from portal.data_backup.service import DataBackup, last_verify
 
-__all__ = [
-    "engine",
-    "folder_problems",
-    "folder_warnings",
-    "last_verify",
-    "restore",
-    "run_backup",
-    "verify",
-]
+__all__ = ["DataBackup", "last_verify", "of"]

@@ -35,12 +35,16 @@ DONE = (
 )
 
 
-def mistaken(app: Flask) -> dict[date, date]:
+def mistaken(app: Flask, conn: sqlite3.Connection | None = None) -> dict[date, date]:
     """The days said to be a clock's mistake, each with the day it was said ({} when
-    system.db cannot be read: then nothing is ignored, which is the safe side)."""
+    system.db cannot be read: then nothing is ignored, which is the safe side). `conn`:
+    the caller's connection to system.db, if it has one."""
     try:
-        with open_data_file("system.db", app) as conn:
+        if conn is not None:
             stored = get_json(conn, KEY)
+        else:
+            with open_data_file("system.db", app) as own:
+                stored = get_json(own, KEY)
     except sqlite3.Error:
         return {}
     days = {}

@@ -120,8 +120,8 @@ class JobBoard:
             job.fractions[name] = done / total if total else 1.0
 
         try:
-            result = data_backup.run_backup(
-                names, job.who, user_id=user_id, progress=progress, wait=0, app=app
+            result = data_backup.of(app).run_backup(
+                names, job.who, user_id=user_id, progress=progress, wait=0
             )
         except BackupBusy as exc:
             job.message, job.state = str(exc), "busy"

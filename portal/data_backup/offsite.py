@@ -5,7 +5,9 @@ pages, every try audited. It never makes a backup fail."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -14,13 +16,13 @@ from flask import Flask, current_app
 
 from portal.backup import BackupEngine, BackupError
 from portal.clock import get_clock
-from portal.data_backup import alarms, offsite_keys
+from portal.data_backup import alarms, offsite_keys, trail
 from portal.data_backup.offsite_folder import (  # the folder in force, where it may be
     configured_dir,
     folder,
     protected,
 )
-from portal.data_backup.trail import audit_entry
+from portal.data_backup.unit_of_work import UnitOfWork, sharing
 from portal.data_health import wrong_kind
 from portal.datafiles import DATA_FILES
 from portal.db import open_data_file
@@ -80,11 +82,15 @@ def newest_local(engine: BackupEngine) -> list[LocalCopy]:
     return copies
 
 
-def send_newest(engine: BackupEngine, who: str, app: Flask | None = None) -> Outcome | None:
+def send_newest(
+    engine: BackupEngine, who: str, app: Flask | None = None, records: UnitOfWork | None = None
+) -> Outcome | None:
     """Send the newest copies off site (None when the off-site copy is off). Never raises
-    a BackupError: the outcome says how it went, and it is recorded and audited."""
+    a BackupError: the outcome says how it went, and it is recorded and audited, in the
+    backup's unit of work on system.db when it is given one (`records`)."""
     app = app or current_app
-    target = folder(app)
+    with sharing(records, partial(open_data_file, "system.db", app)) as conn:
+        target, skip = folder(app, conn), damaged(app, conn)
     if target is None:
         return None
     clock, clear_of = get_clock(app), protected(app)
@@ -92,7 +98,7 @@ def send_newest(engine: BackupEngine, who: str, app: Flask | None = None) -> Out
         # A folder saved before copies were sealed gets its key before its first sealed copy.
         target.seal = target.seal or offsite_keys.ensure(app, target)
         with engine.locked(f"{who} (off-site copy)", engine.now(), LOCK_WAIT_SECONDS):
-            copies, today, rule, skip = newest_local(engine), clock.today(), keep(app), damaged(app)
+            copies, today, rule = newest_local(engine), clock.today(), keep(app)
 
             def send_all() -> SendResult:
                 if problem := location_problem(str(target.root), clear_of):
@@ -103,21 +109,43 @@ def send_newest(engine: BackupEngine, who: str, app: Flask | None = None) -> Out
             # releases the lock, so that no other backup waits behind a silent server.
             result = target.within_limit(send_all)
     except BackupError as exc:
-        return _failed(app, who, str(exc))
+        return _failed(app, who, str(exc), records)
     except Exception as exc:  # an unforeseen error on a share must not fail the backup
         app.logger.exception("the off-site copy failed")
-        return _failed(app, who, f"The off-site copy to {target.root} failed ({exc}).")
-    _record(app, ok=True, message=result.summary(), day=result.day)
-    if not result.unchanged:
-        written = f" ({result.bytes_written} bytes written)" if result.sent else ""
-        audit_entry(app, "off-site copy completed", who, result.summary() + written, None)
+        return _failed(app, who, f"The off-site copy to {target.root} failed ({exc}).", records)
+    with _outcome_records(app, records) as outcome:
+        outcome.write(
+            "the off-site copy's outcome",
+            partial(
+                _store_outcome, now=clock.now(), ok=True, message=result.summary(), day=result.day
+            ),
+        )
+        if not result.unchanged:
+            written = f" ({result.bytes_written} bytes written)" if result.sent else ""
+            outcome.audit("off-site copy completed", who, result.summary() + written)
     return Outcome(True, result.summary(), result)
 
 
-def _failed(app: Flask, who: str, message: str) -> Outcome:
+@contextlib.contextmanager
+def _outcome_records(app: Flask, records: UnitOfWork | None) -> Iterator[UnitOfWork]:
+    """The outcome's record and its audit entry, written together: in the caller's unit
+    of work, or in one of their own (the scheduler's retry)."""
+    if records is not None:
+        with records.together("the off-site copy's outcome"):
+            yield records
+        return
+    with trail.records(app) as own, own.together("the off-site copy's outcome"):
+        yield own
+
+
+def _failed(app: Flask, who: str, message: str, records: UnitOfWork | None = None) -> Outcome:
     """Record and audit a failed try; after 24 hours of failing, send the notice."""
-    _record(app, ok=False, message=message)
-    audit_entry(app, "off-site copy failed", who, message, None)
+    with _outcome_records(app, records) as outcome:
+        outcome.write(
+            "the off-site copy's outcome",
+            partial(_store_outcome, now=get_clock(app).now(), ok=False, message=message),
+        )
+        outcome.audit("off-site copy failed", who, message)
     check_failing(app)
     return Outcome(False, message)
 
@@ -130,21 +158,19 @@ def check_failing(app: Flask) -> None:
         alarms.offsite_failing(app, state.failing_since, state.last_error)
 
 
-def _record(app: Flask, *, ok: bool, message: str, day: date | None = None) -> None:
-    now = get_clock(app).now().isoformat()
-    try:
-        with open_data_file("system.db", app) as conn:
-            status = get_json(conn, STATUS_KEY)
-            status["last_try"] = now
-            if ok:
-                status.update(last_success=now, last_day=day.isoformat(), last_summary=message)
-                status.pop("failing_since", None)
-            else:
-                status.update(last_failure=now, last_error=message)
-                status.setdefault("failing_since", now)
-            put_json(conn, STATUS_KEY, status)
-    except sqlite3.Error as exc:
-        app.logger.error("the off-site copy's outcome was not recorded: %s", exc)
+def _store_outcome(
+    conn: sqlite3.Connection, *, now: datetime, ok: bool, message: str, day: date | None = None
+) -> None:
+    """The last try, success and failure, for the pages and the failing notice."""
+    status = get_json(conn, STATUS_KEY)
+    status["last_try"] = now.isoformat()
+    if ok:
+        status.update(last_success=now.isoformat(), last_day=day.isoformat(), last_summary=message)
+        status.pop("failing_since", None)
+    else:
+        status.update(last_failure=now.isoformat(), last_error=message)
+        status.setdefault("failing_since", now.isoformat())
+    put_json(conn, STATUS_KEY, status)
 
 
 @dataclass(frozen=True)
@@ -214,10 +240,12 @@ def retry_if_behind(engine: BackupEngine, app: Flask, who: str = "scheduler") ->
     return None if up_to_date else send_newest(engine, who, app)
 
 
-def damaged(app: Flask) -> frozenset:
+def damaged(app: Flask, conn: sqlite3.Connection | None = None) -> frozenset:
     """The stored off-site copies the last verify found damaged: never reused."""
-    with open_data_file("system.db", app) as conn:
-        found = get_json(conn, STATUS_KEY).get("damaged", [])
+    if conn is None:
+        with open_data_file("system.db", app) as own:
+            return damaged(app, own)
+    found = get_json(conn, STATUS_KEY).get("damaged", [])
     try:
         return frozenset((date.fromisoformat(day), name) for day, name in found)
     except (TypeError, ValueError):

@@ -49,7 +49,7 @@ def protected(app: Flask) -> Protected:
     )
 
 
-def folder_at(where: str, app: Flask) -> OffsiteFolder:
+def folder_at(where: str, app: Flask, conn: sqlite3.Connection | None = None) -> OffsiteFolder:
     """The folder `where` as this portal's off-site folder would be used."""
     return OffsiteFolder(
         Path(where),
@@ -58,7 +58,7 @@ def folder_at(where: str, app: Flask) -> OffsiteFolder:
         names=tuple(spec.name for spec in DATA_FILES),
         instance=f"{socket.gethostname()}: {app.instance_path}",
         answer_seconds=float(app.config["OFFSITE_ANSWER_SECONDS"]),
-        mistaken=clock_mistake.mistaken(app),
+        mistaken=clock_mistake.mistaken(app, conn),
         seal=offsite_keys.load(app),
         opened_dir=Path(app.config["BACKUP_DIR"]) / OPENED_FOLDER,
     )
@@ -97,14 +97,19 @@ def use_dir(where: str, app: Flask) -> bool:
     return marked
 
 
-def folder(app: Flask | None = None) -> OffsiteFolder | None:
-    """The off-site folder, or None when the off-site copy is off."""
+def folder(
+    app: Flask | None = None, conn: sqlite3.Connection | None = None
+) -> OffsiteFolder | None:
+    """The off-site folder, or None when the off-site copy is off (`conn`: the caller's
+    connection to system.db, if it has one)."""
     app = app or current_app
-    with open_data_file("system.db", app) as conn:
-        where = configured_dir(conn, app)
+    if conn is None:
+        with open_data_file("system.db", app) as own:
+            return folder(app, own)
+    where = configured_dir(conn, app)
     if not where:
         return None
-    return folder_at(where, app)
+    return folder_at(where, app, conn)
 
 
 def test_folder(where: str, app: Flask) -> list[str]:

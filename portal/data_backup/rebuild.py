@@ -20,8 +20,7 @@ from flask import Flask
 from portal.backup import BackupError, RestoreError
 from portal.backup.restore import RestoreResult
 from portal.clock import get_clock
-from portal.data_backup import offsite_folder, offsite_keys, recovery_kit
-from portal.data_backup import service as data_backup
+from portal.data_backup import bootstrap, offsite_folder, offsite_keys, recovery_kit
 from portal.data_backup.trail import audit_entry
 from portal.data_health import wrong_kind
 from portal.datafiles import DATA_FILES
@@ -88,14 +87,8 @@ def restore_all(
     done = AllRestored(day)
     for spec in DATA_FILES:
         try:
-            result = data_backup.restore(
-                spec.name,
-                0,
-                who,
-                app=app,
-                offsite_day=day,
-                target=target,
-                keep_present=keep_present,
+            result = bootstrap.of(app).restore(
+                spec.name, 0, who, offsite_day=day, target=target, keep_present=keep_present
             )
         except BackupError as exc:
             restored = ", ".join(r.name for r in done.restored) or "none"

@@ -73,7 +73,7 @@ def _newest_signature(root: Path) -> tuple:
 
 def _read_last_backup(app: Flask) -> LastBackup | None:
     try:
-        copies = data_backup.engine(app).generations()
+        copies = data_backup.of(app).engine().generations()
     except BackupError:
         return None
     newest = [e for e in copies if e.generation == "newest"]
@@ -90,7 +90,7 @@ def problems(app: Flask) -> tuple[str, ...]:
         f"{p.name} {p.what}: it cannot be backed up until the administrator brings it back."
         for p in data_health.problems(app).values()
     ]
-    return (*found, *data_backup.folder_problems(app))
+    return (*found, *data_backup.of(app).folder_problems())
 
 
 def today_status(app: Flask, conn: sqlite3.Connection, user_id: int, today: date) -> TodayStatus:
@@ -114,7 +114,7 @@ class PlannedFile:
 
 def planned_files(app: Flask) -> list[PlannedFile]:
     """The data files a backup will copy, with their live sizes as their copies will have."""
-    backups = data_backup.engine(app)
+    backups = data_backup.of(app).engine()
     return [
         PlannedFile(spec.name, spec.description, backups.live_size(spec.name))
         for spec in DATA_FILES

@@ -41,8 +41,8 @@ def run_if_due(app: Flask, who: str = WHO) -> JobOutcome:
         try:
             # The Backup history names the process that made the run (a portal process
             # or the operating system's task), for sites that set up both.
-            data_backup.run_backup(
-                None, who, wait=None, app=app, why=f"the automatic backup, process {os.getpid()}"
+            data_backup.of(app).run_backup(
+                None, who, wait=None, why=f"the automatic backup, process {os.getpid()}"
             )
         except BackupError as exc:
             outcome = JobOutcome(True, ok=False, message=str(exc))

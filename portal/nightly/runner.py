@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 def _offsite_retry(app: Flask) -> None:
-    offsite.retry_if_behind(data_backup.engine(app), app)
+    offsite.retry_if_behind(data_backup.of(app).engine(), app)
 
 
 # The jobs, as data: (id, function, seconds between runs from the settings). Each

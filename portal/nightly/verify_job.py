@@ -41,7 +41,7 @@ def run_if_due(app: Flask) -> bool:
                 return False
             put_json(conn, DONE_KEY, {"last_day": get_clock(app).today().isoformat()})
         try:
-            data_backup.verify(WHO, wait=None, app=app)  # audits, and notifies a problem
+            data_backup.of(app).verify(WHO, wait=None)  # audits, and notifies a problem
         except BackupError as exc:
             trail.audit_entry(app, "backup verified", WHO, f"not verified: {exc}", None)
         report = offsite.verify(app)

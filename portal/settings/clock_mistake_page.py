@@ -34,7 +34,9 @@ def data_backup_clock_mistake():
         flash("The form expired; press the button again.", "error")
         return redirect(url_for("settings.data_backup_index"))
     app = current_app._get_current_object()
-    days = clock_mistake.declare(app, data_backup.engine(), offsite_folder.folder(app))
+    days = clock_mistake.declare(
+        app, data_backup.of(current_app).engine(), offsite_folder.folder(app)
+    )
     if not days:
         flash("No copy is dated after today: there was nothing to do.", "info")
     else:

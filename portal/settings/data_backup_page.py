@@ -61,9 +61,9 @@ def data_backup_index():
 
 def render_index(offsite_form: OffsiteForm | None = None) -> str:
     """The Data Backup page; `offsite_form` as typed when it is shown again."""
-    engine = data_backup.engine()
+    engine = data_backup.of(current_app).engine()
     problems = [str(p) for p in data_health.problems(current_app).values()]
-    problems += data_backup.folder_problems()
+    problems += data_backup.of(current_app).folder_problems()
     state = None
     try:
         state = engine.state()
@@ -88,7 +88,7 @@ def render_index(offsite_form: OffsiteForm | None = None) -> str:
         folder=folder,
         free=free,
         problems=problems,
-        warnings=data_backup.folder_warnings(),
+        warnings=data_backup.of(current_app).folder_warnings(),
         safety=safety,
         safety_keep=KEEP,
         safety_days=KEEP_DAYS,
@@ -194,7 +194,7 @@ def data_backup_progress(job_id: str):
 def data_backup_verify():
     """Re-check every copy and keep the result for the page."""
     try:
-        report = data_backup.verify(current_user.login, user_id=current_user.id)
+        report = data_backup.of(current_app).verify(current_user.login, user_id=current_user.id)
     except BackupError as exc:
         flash(str(exc), "error")
         return redirect(url_for("settings.data_backup_index"))
@@ -212,7 +212,7 @@ def data_backup_restore_confirm():
     generation = _generation(request.args.get("generation"))
     label = generation_label(generation)
     try:
-        copies = data_backup.engine().generations()
+        copies = data_backup.of(current_app).engine().generations()
     except BackupError as exc:
         abort(503, str(exc))
     copy = next((e for e in copies if e.name == name and e.generation == label), None) or abort(
@@ -257,14 +257,14 @@ def data_backup_restore():
     name, generation = _file(form.file.data), _generation(form.generation.data)
     force = form.force.data == "1"
     try:
-        result = data_backup.restore(
+        result = data_backup.of(current_app).restore(
             name, generation, current_user.login, force=force, user_id=current_user.id
         )
     except UnprovenCopy as exc:
         copy = next(
             (
                 e
-                for e in data_backup.engine().generations()
+                for e in data_backup.of(current_app).engine().generations()
                 if e.name == name and e.generation == generation_label(generation)
             ),
             None,

@@ -87,7 +87,7 @@ def confirm_copy(name: str, day: date) -> OffsiteCopy:
 def restore_from_offsite(name: str, day: date):
     """Restore from off site (the confirmation screen's POST)."""
     try:
-        result = data_backup.restore(
+        result = data_backup.of(current_app).restore(
             name, 0, current_user.login, user_id=current_user.id, offsite_day=day
         )
     except UnprovenCopy as exc:

@@ -46,7 +46,7 @@ def office(instance: Path) -> dict:
         }
         set_password(conn, ensure_admin(conn, yesterday).id, hash_password(ADMIN_PASSWORD))
         todo.add(get_db("todo.db"), people["alice"].id, "Written yesterday", None, "", yesterday)
-        data_backup.run_backup(["todo.db"], "alice", app=app)
+        data_backup.of(app).run_backup(["todo.db"], "alice")
         todo.add(get_db("todo.db"), people["alice"].id, "Written today", None, "", yesterday)
     return people
 

@@ -1,0 +1,149 @@
+"""Issue 22, items 1 and 2: Data Backup is one service, built once for the app and handed
+to the pages, the commands and the scheduler; each call is one unit of work on system.db.
+Before, every caller passed `app` around and a backup run with an off-site folder opened
+system.db six times (its audit entries, today's record, the off-site folder, the clock's
+mistakes, the damaged off-site copies, the off-site outcome)."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+import traceback
+from pathlib import Path
+
+from portal import data_backup
+from portal.db import get_db
+from portal.reminder import store as reminder_store
+from tests.offsite_helpers import use_share
+
+
+def test_the_service_is_built_once_and_knows_its_folders(app):
+    service = data_backup.of(app)
+    assert data_backup.of(app) is service
+    assert service.backup_dir == Path(app.config["BACKUP_DIR"])
+    assert service.data_dir == Path(app.config["DATA_DIR"])
+    assert service.clock is app.extensions["portal.clock"]
+
+
+def _system_db_opened_by_the_portal(monkeypatch, data_dir: Path) -> list[str]:
+    """Every connection to the live system.db, except the engine's own (it reads the file
+    it copies): where each was opened."""
+    real, opened = sqlite3.connect, []
+
+    def counting(database, *args, **kwargs):
+        path = str(database)  # a path, or a URI: file:/.../system.db?mode=rw
+        if str(data_dir / "system.db") in path:
+            stack = traceback.extract_stack()[:-1]
+            if not any("/portal/backup/" in frame.filename for frame in stack):
+                opened.append(" < ".join(f"{f.name}" for f in reversed(stack[-6:])))
+        return real(database, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", counting)
+    return opened
+
+
+def test_a_backup_run_with_an_off_site_copy_opens_system_db_once(
+    app, people, tmp_path, monkeypatch
+):
+    use_share(app, tmp_path / "nas")
+    opened = _system_db_opened_by_the_portal(monkeypatch, Path(app.config["DATA_DIR"]))
+    result = data_backup.of(app).run_backup(None, "alice")
+    assert any("Off-site copy" in note or "off site" in note for note in result.notes)
+    assert len(opened) == 1, opened
+    # ... and everything it records is there: the audit entries, today's record, the
+    # off-site copy's outcome.
+    monkeypatch.undo()
+    with app.app_context():
+        conn = get_db("system.db")
+        actions = [row[0] for row in conn.execute("SELECT action FROM audit_log")]
+        assert {"backup started", "backup completed", "off-site copy completed"} <= set(actions)
+        assert reminder_store.done_day(conn, app.extensions["portal.clock"].today()) is not None
+
+
+def test_a_verify_and_a_restore_open_system_db_once_each(app, people, monkeypatch):
+    service = data_backup.of(app)
+    service.run_backup(None, "alice")
+    opened = _system_db_opened_by_the_portal(monkeypatch, Path(app.config["DATA_DIR"]))
+    service.verify("alice")
+    assert len(opened) == 1, opened
+    opened.clear()
+    service.restore("todo.db", 0, "alice")
+    # The restored file's schema check opens todo.db, not system.db; the audit entry is
+    # the one connection.
+    assert len(opened) == 1, opened
+
+
+def test_a_system_db_that_cannot_be_opened_costs_the_record_never_the_call(tmp_path, clock, caplog):
+    """A full disk or a missing system.db: the audit entry is logged as lost, and the
+    backup or restore it belongs to goes on."""
+    import logging
+
+    from portal.clock import Clock
+    from portal.data_backup.unit_of_work import UnitOfWork
+
+    zoned = Clock(clock, clock().tzinfo)
+    with UnitOfWork(tmp_path / "gone.db", 100, zoned, logging.getLogger("t")) as records:
+        with records.together("the run's record"):
+            records.audit("backup completed", "alice", "todo.db (1 bytes)")
+        records.write("today's record", lambda conn: conn.execute("SELECT 1"))
+    assert "audit entry 'backup completed' (todo.db (1 bytes)) not written" in caplog.text
+    assert "today's record not written" in caplog.text
+
+
+def test_writes_together_are_committed_as_one(tmp_path, clock):
+    """Inside `together`, nothing is visible to another connection before the end; a
+    failed write is undone alone and logged, the others are committed."""
+    import logging
+
+    from portal.clock import Clock
+    from portal.data_backup.unit_of_work import UnitOfWork
+    from portal.db import connect
+
+    path = tmp_path / "x.db"
+    setup = connect(path, create=True)
+    setup.execute("CREATE TABLE t (v TEXT NOT NULL)")
+    zoned = Clock(clock, clock().tzinfo)
+    with (
+        UnitOfWork(path, 100, zoned, logging.getLogger("t")) as records,
+        records.together("both"),
+    ):
+        records.write("one", lambda conn: conn.execute("INSERT INTO t VALUES ('one')"))
+        records.write("bad", lambda conn: conn.execute("INSERT INTO t VALUES (NULL)"))
+        assert setup.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+    assert [r[0] for r in setup.execute("SELECT v FROM t")] == ["one"]
+
+
+def test_a_unit_of_work_that_cannot_begin_or_meets_a_bug(tmp_path, clock, caplog):
+    """Another writer holds system.db past the busy timeout: the writes are logged as not
+    written, the call goes on. A bug inside the block undoes its writes and is raised."""
+    import logging
+
+    import pytest
+
+    from portal.clock import Clock
+    from portal.data_backup.unit_of_work import UnitOfWork, sharing
+    from portal.db import connect
+
+    path = tmp_path / "x.db"
+    setup = connect(path, create=True)
+    setup.execute("CREATE TABLE t (v TEXT)")
+    zoned = Clock(clock, clock().tzinfo)
+    setup.execute("BEGIN IMMEDIATE")  # another writer, for longer than the busy timeout
+    with (
+        UnitOfWork(path, 50, zoned, logging.getLogger("t")) as records,
+        records.together("both"),
+    ):
+        records.write("one", lambda conn: conn.execute("INSERT INTO t VALUES ('one')"))
+    setup.execute("ROLLBACK")
+    assert "both not written together: database is locked" in caplog.text
+    assert "one not written: database is locked" in caplog.text
+
+    with UnitOfWork(path, 50, zoned, logging.getLogger("t")) as records:
+        with pytest.raises(ZeroDivisionError), records.together("both"):
+            records.write("one", lambda conn: conn.execute("INSERT INTO t VALUES ('one')"))
+            _ = 1 / 0
+        with sharing(records, None) as shared:  # the unit's own connection
+            assert shared is records.conn
+    assert setup.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+    with sharing(None, lambda: contextlib.closing(connect(path))) as own:
+        assert own.execute("SELECT count(*) FROM t").fetchone()[0] == 0
