@@ -32,8 +32,8 @@ from tests.serving import serve  # noqa: E402
 
 # (name, waitress threads, pinned, confined to one core of the machine)
 SHAPES = [
-    ("8 threads, pinned to one core (today's default)", 8, True, False),
-    ("8 threads, not pinned", 8, False, False),
+    ("8 threads, pinned to one core (SERVE_ON_ONE_CORE on)", 8, True, False),
+    ("8 threads, not pinned (the default)", 8, False, False),
     ("4 threads, not pinned", 4, False, False),
     ("2 threads, not pinned", 2, False, False),
     ("8 threads, the whole process on one core (taskset)", 8, False, True),
@@ -73,7 +73,7 @@ def main() -> None:
         f"`/` (the reminder hook deciding), {args.rounds} interleaved rounds, medians.\n"
     )
     first = statistics.median(r["rps"] for r in results[SHAPES[0][0]])
-    print("| serving shape | requests/s | ÷ today's default | p50 ms | p99 ms | errors |")
+    print("| serving shape | requests/s | ÷ pinned | p50 ms | p99 ms | errors |")
     print("|---|---|---|---|---|---|")
     for name, rounds in results.items():
         rps = statistics.median(r["rps"] for r in rounds)

@@ -57,8 +57,10 @@ class Defaults:
     # operating system's scheduler with `flask --app portal backup run --if-due`.
     SCHEDULER_ENABLED = True
     # `python -m portal` on Linux: the threads serving requests share one core (twice the
-    # requests a second on 2 cores: portal/cores.py says why). Off spreads them again.
-    SERVE_ON_ONE_CORE = True
+    # requests a second on a 2-core VM: portal/cores.py says why). Opt-in: measured on
+    # that one machine shape only (docs/performance.md), so the default leaves the
+    # operating system to place the threads.
+    SERVE_ON_ONE_CORE = False
     # How often the leader checks whether the automatic backup is due.
     SCHEDULER_TICK_SECONDS = 60
     # How long a rename, delete or write of a backup file waits for another program that

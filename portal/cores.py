@@ -9,8 +9,9 @@ spread over both, 440 with the serving threads on one (issue 15). Background wor
 request starts (a backup run from the Backup button: its copy, check and SHA-256 work
 outside the GIL) goes back to every core, so a backup still uses them all.
 
-`python -m portal` applies it (SERVE_ON_ONE_CORE, default on); wsgi.py, for other
-servers, leaves the threads as that server makes them."""
+`python -m portal` applies it when SERVE_ON_ONE_CORE is on (opt-in: measured on a 2-core
+VM only, docs/performance.md); wsgi.py, for other servers, leaves the threads as that
+server makes them. No service imports this module (an import-linter contract)."""
 
 from __future__ import annotations
 

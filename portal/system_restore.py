@@ -8,8 +8,10 @@ restore never erases history."""
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
+from portal.clock import to_db
 from portal.db import transaction
 
 # The present's rows, put back after the copy is migrated to this portal's schema (the
@@ -35,14 +37,15 @@ KEEP_THE_PRESENT = (
     " SELECT id, login, name, removed_at FROM present.removed_users"
     " WHERE id NOT IN (SELECT id FROM main.users)",
     "INSERT OR IGNORE INTO main.removed_users (id, login, name, removed_at)"
-    " SELECT id, login, name, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now') FROM present.users"
+    " SELECT id, login, name, :now FROM present.users"
     " WHERE id NOT IN (SELECT id FROM main.users)",
 )
 
 
-def keep_the_present(conn: sqlite3.Connection, safety_copy: Path | None) -> bool:
+def keep_the_present(conn: sqlite3.Connection, safety_copy: Path | None, now: datetime) -> bool:
     """Put the present's sessions (of people in the copy), audit log and login throttle
-    back into the restored system.db. Without a readable safety copy (the live file was
+    back into the restored system.db; the people added since the copy are kept as removed
+    at `now` (the portal's clock). Without a readable safety copy (the live file was
     missing or damaged) every session ends instead. Returns whether the present was kept."""
     if safety_copy is not None:
         try:
@@ -57,7 +60,7 @@ def keep_the_present(conn: sqlite3.Connection, safety_copy: Path | None) -> bool
     try:
         with transaction(conn):
             for statement in KEEP_THE_PRESENT:
-                conn.execute(statement)
+                conn.execute(statement, {"now": to_db(now)})
     except sqlite3.Error:
         with transaction(conn):
             conn.execute("DELETE FROM sessions")

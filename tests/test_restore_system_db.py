@@ -108,3 +108,28 @@ def test_every_column_of_the_present_tables_is_carried(app):
             actual = {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
             assert columns == actual, table
     assert set(carried) == {"sessions", "audit_log", "login_failures", "login_lockouts"}
+
+
+def test_people_added_since_the_copy_are_kept_removed_at_the_portal_clocks_time(app, people, clock):
+    """Issue 22, one clock: the ids of people added since the copy are kept as removed,
+    dated by the portal's clock and in the data files' one time format. SQLite's own
+    strftime('now') was read instead: the real time, whatever the portal's clock said,
+    and in a second format ('...+00:00' beside to_db's '...Z')."""
+    from portal.clock import to_db
+    from portal.passwords import hash_password
+    from portal.users import add_user
+
+    with app.app_context():
+        data_backup.of(app).run_backup(["system.db"], "tester")
+        added = add_user(
+            get_db("system.db"), "dave", "Dave Evans", "Sales", hash_password(PASSWORD), clock()
+        )
+    clock.advance(hours=2)
+    restore_system_db(app)
+    with app.app_context():
+        row = (
+            get_db("system.db")
+            .execute("SELECT login, removed_at FROM removed_users WHERE id = ?", (added.id,))
+            .fetchone()
+        )
+    assert (row["login"], row["removed_at"]) == ("dave", to_db(clock()))

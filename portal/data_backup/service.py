@@ -244,7 +244,7 @@ class DataBackup:
             try:
                 migrate(conn, data_file(name))
                 if name == "system.db" and keep_present:
-                    system_restore.keep_the_present(conn, result.safety_copy)
+                    system_restore.keep_the_present(conn, result.safety_copy, self.clock.now())
             finally:
                 conn.close()
         except sqlite3.Error as exc:

@@ -103,6 +103,8 @@ def start(app: Flask) -> BackgroundScheduler | None:
     scheduler = BackgroundScheduler(daemon=True, timezone=get_clock(app).zone)
     for job_id, function, seconds in JOBS:
         # The first tick comes at once: a portal that was down at the set time catches up.
+        # APScheduler times its ticks by the real clock (a run time in the past would be
+        # a misfire it skips); what a tick does reads the portal's clock (is it due?).
         scheduler.add_job(
             _as_leader(app, leadership, function),
             "interval",

@@ -37,7 +37,7 @@ def open_copy(ops: ShareOps, seal: Seal | None, folder: Path, path: Path) -> tup
 
 def tidy_abandoned(folder: Path, now: float | None = None) -> list[str]:
     """Remove the opened copies a killed process left (older than a day); their names."""
-    now = time.time() if now is None else now
+    now = time.time() if now is None else now  # file times are the real clock's
     removed = []
     for path in folder.glob(f".offsite-opened.*{PARTIAL}"):
         with contextlib.suppress(OSError):
