@@ -15,7 +15,7 @@ from pathlib import Path
 from flask import Flask
 
 from portal.backup.database_files import database_problem
-from portal.backup.layout import GENERATIONS
+from portal.backup.layout import GENERATIONS, Layout
 from portal.datafiles import DATA_FILES, DataFile, split_statements
 from portal.instance import flask_command
 
@@ -43,11 +43,9 @@ def live_problem(path: Path) -> str | None:
 
 def has_copies(backup_dir: Path, name: str) -> bool:
     """Whether the backup folder holds any copy of data file `name`."""
+    layout = Layout(backup_dir)
     try:
-        return any(
-            (backup_dir if g == 0 else backup_dir / str(g)).joinpath(name).is_file()
-            for g in range(GENERATIONS + 1)
-        )
+        return any(layout.slot(name, g).is_file() for g in range(GENERATIONS + 1))
     except OSError:
         return False
 

@@ -57,13 +57,21 @@ def test_writer_during_a_large_backup(tmp_path):
             time.sleep(0.01)
         conn.close()
 
+    def writes_after(count: int) -> None:
+        """Until the writer has committed a few more transactions (never a fixed sleep:
+        on a busy machine 0.2 s held none at all)."""
+        deadline = time.monotonic() + 60
+        while len(committed) < count + 5:
+            assert time.monotonic() < deadline and thread.is_alive(), "the writer stalled"
+            time.sleep(0.005)
+
     thread = threading.Thread(target=writer)
     thread.start()
-    time.sleep(0.2)
+    writes_after(0)  # writing before the backup starts
     began = time.perf_counter()
     engine.run(who="test")
     backup_seconds = time.perf_counter() - began
-    time.sleep(0.2)
+    writes_after(len(committed))  # and going on after it
     stop.set()
     thread.join()
 

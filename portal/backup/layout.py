@@ -121,6 +121,15 @@ class Layout:
     def pre_restore(self) -> Path:
         return self.root / PRE_RESTORE
 
+    def job_lock(self, job: str) -> Path:
+        """The lock file of a nightly job (one process at a time does it)."""
+        return self.root / job
+
+    def in_folder(self, name: str) -> Path:
+        """A folder of the portal's own inside the backup folder (the opened off-site
+        copies): named by its owner, placed here."""
+        return self.root / name
+
     def folder_problem(self) -> str | None:
         """What keeps the backup folder from being used at all, in words, or None."""
         if self.root.exists() and not self.root.is_dir():

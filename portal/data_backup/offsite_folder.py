@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import Flask, current_app
 
 from portal.backup.held import Patience
+from portal.backup.layout import Layout
 from portal.data_backup import clock_mistake, offsite_keys
 from portal.datafiles import DATA_FILES
 from portal.db import open_data_file
@@ -60,7 +61,7 @@ def folder_at(where: str, app: Flask, conn: sqlite3.Connection | None = None) ->
         answer_seconds=float(app.config["OFFSITE_ANSWER_SECONDS"]),
         mistaken=clock_mistake.mistaken(app, conn),
         seal=offsite_keys.load(app),
-        opened_dir=Path(app.config["BACKUP_DIR"]) / OPENED_FOLDER,
+        opened_dir=Layout(Path(app.config["BACKUP_DIR"])).in_folder(OPENED_FOLDER),
     )
 
 

@@ -74,6 +74,11 @@ class DataBackup:
     offsite: OffsiteCopy
     logger: logging.Logger
 
+    @property
+    def layout(self) -> Layout:
+        """The paths under the backup folder."""
+        return Layout(self.backup_dir)
+
     def engine(self) -> BackupEngine:
         """The backup engine for this portal's data files and backup folder."""
         return BackupEngine(
@@ -96,7 +101,7 @@ class DataBackup:
     def folder_problems(self) -> list[str]:
         """What keeps the backup folder from being used, in words (none when all is well)."""
         root = self.backup_dir
-        if problem := Layout(root).folder_problem():
+        if problem := self.layout.folder_problem():
             return [problem]
         if not root.exists():
             if not root.parent.is_dir():

@@ -12,7 +12,7 @@ from flask import Flask
 
 from portal import data_backup, data_health
 from portal.backup import BackupError
-from portal.backup.layout import LEDGER_NAME
+from portal.backup.layout import Layout
 from portal.data_backup import records
 from portal.datafiles import DATA_FILES
 from portal.reminder import store
@@ -61,7 +61,8 @@ def last_backup(app: Flask) -> LastBackup | None:
 def _newest_signature(root: Path) -> tuple:
     """The ledger's and each newest copy's identity, size and time (None where missing)."""
     found = []
-    for path in (root / LEDGER_NAME, *(root / spec.name for spec in DATA_FILES)):
+    layout = Layout(root)
+    for path in (layout.ledger, *(layout.slot(spec.name, 0) for spec in DATA_FILES)):
         try:
             stat = os.stat(path)
         except OSError:

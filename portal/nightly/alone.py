@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from pathlib import Path
 
 from filelock import Timeout
 from flask import Flask
 
+from portal import data_backup
 from portal.backup.lock import file_lock
 
 
@@ -19,7 +19,7 @@ from portal.backup.lock import file_lock
 def alone(app: Flask, lock_name: str) -> Iterator[bool]:
     """True inside the block when this process holds the job's lock; False when another
     process is at the job."""
-    lock = file_lock(Path(app.config["BACKUP_DIR"]) / lock_name)
+    lock = file_lock(data_backup.of(app).layout.job_lock(lock_name))
     try:
         lock.acquire(timeout=0)
     except Timeout:
