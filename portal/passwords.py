@@ -10,11 +10,12 @@ from functools import cache
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from portal import settings_store
 from portal.db import transaction
 from portal.users import ADMIN_LOGIN, UserError, ensure_admin, find_user
 
 # The settings key holding the hash of the admin password made at the first start.
-GENERATED_ADMIN_PASSWORD = "admin_password_generated"  # noqa: S105 - a key name
+GENERATED_ADMIN_PASSWORD = settings_store.ADMIN_PASSWORD_GENERATED
 
 
 def validate_password(password: str, min_length: int) -> None:

@@ -9,15 +9,52 @@ import sqlite3
 
 from portal.db import transaction
 
+# Every key of the settings table, declared here and nowhere else (issue 22: they were
+# defined in seven modules). Each holds a JSON object whose shape the module named owns.
+REMINDER = "backup_reminder"  # reminder/store.py: Schedule Data Backup, since when on
+AUTOMATIC_BACKUP = "backup_automatic"  # nightly/store.py: the automatic backup's switch, time
+VERIFY_RESULT = "backup_verify"  # data_backup/service.py: the last verification
+AUTOMATIC_VERIFY = "automatic_verify"  # nightly/verify_job.py: the weekly verify's last day
+NOTIFY_MAIL = "notify_mail"  # notify/settings.py: the mail for notices, set on the page
+NOTIFY_STATE = "notify_state"  # notify/notices.py: what was sent, what is held
+OFFSITE_FOLDER = "offsite"  # data_backup/offsite_folder.py: the folder set on the page
+OFFSITE_STATUS = "offsite_status"  # data_backup/offsite.py: the last success and failure
+OFFSITE_KIT = "offsite_kit"  # data_backup/recovery_kit.py: when the kit was last shown
+CLOCK_MISTAKES = "clock_mistakes"  # data_backup/clock_mistake.py: days said a mistake
+ADMIN_PASSWORD_GENERATED = "admin_password_generated"  # noqa: S105 - passwords.py, a key
+KEYS = frozenset(
+    {
+        REMINDER,
+        AUTOMATIC_BACKUP,
+        VERIFY_RESULT,
+        AUTOMATIC_VERIFY,
+        NOTIFY_MAIL,
+        NOTIFY_STATE,
+        OFFSITE_FOLDER,
+        OFFSITE_STATUS,
+        OFFSITE_KIT,
+        CLOCK_MISTAKES,
+        ADMIN_PASSWORD_GENERATED,
+    }
+)
+
+
+def _declared(key: str) -> str:
+    if key not in KEYS:
+        raise KeyError(f"{key!r} is not a setting declared in portal/settings_store.py")
+    return key
+
 
 def get_value(conn: sqlite3.Connection, key: str) -> str | None:
     """A stored setting, or None if it was never set."""
+    _declared(key)
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
     return row["value"] if row else None
 
 
 def put_value(conn: sqlite3.Connection, key: str, value: str) -> None:
     """Store a setting, replacing its earlier value."""
+    _declared(key)
     with transaction(conn):
         conn.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?)"

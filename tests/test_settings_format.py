@@ -77,3 +77,18 @@ def test_an_unreadable_value_falls_back_to_the_defaults(app):
         conn.commit()
         assert reminder.get_settings(conn) == reminder.ReminderSettings()
         assert nightly.get_setting(conn) == nightly.AutomaticSetting()
+
+
+def test_every_setting_is_declared_in_one_place(app):
+    """Issue 22: the settings' keys were defined in seven modules. They are declared in
+    portal/settings_store.py, and a key that is not declared there is refused, so every
+    setting the tests read or write is one of them."""
+    import pytest
+
+    from portal import settings_store
+    from portal.db import get_db
+    from portal.settings_store import put_json
+
+    with app.app_context(), pytest.raises(KeyError, match="not a setting declared"):
+        put_json(get_db("system.db"), "made_up_here", {})
+    assert settings_store.REMINDER in settings_store.KEYS

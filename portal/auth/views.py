@@ -17,10 +17,9 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal import clock
-from portal.auth import sessions
+from portal.auth import lockout, sessions
 from portal.auth.elevation import reauth_period
 from portal.auth.forms import LoginForm
-from portal.auth.lockout import audit_admin_lock, tell_locked
 from portal.auth.login import attempt
 from portal.extensions import login_manager
 from portal.security import safe_next
@@ -90,8 +89,11 @@ def login():
             return redirect(safe_next(form.next.data))
         action = "login locked" if outcome.newly_locked else "login failed"
         log_event(action, f"login name {typed[:64]!r}", actor=typed)
-        audit_admin_lock(outcome.newly_locked, actor=typed)
-        tell_locked(outcome.newly_locked, typed[:64])
+        if lockout.admin_password_locked(outcome.newly_locked):
+            log_event(*lockout.ADMIN_LOCKED, actor=typed)
+        lockout.tell_locked(
+            current_app._get_current_object(), outcome.newly_locked, typed[:64], request.remote_addr
+        )
         form.password.errors = [outcome.error]
     return (
         render_template(

@@ -19,6 +19,7 @@ from datetime import date
 
 from flask import Flask
 
+from portal import settings_store
 from portal.backup import BackupEngine, BackupError
 from portal.backup.state import State
 from portal.clock import get_clock
@@ -26,7 +27,7 @@ from portal.db import open_data_file
 from portal.offsite import OffsiteError, OffsiteFolder
 from portal.settings_store import get_json, put_json
 
-KEY = "clock_mistakes"  # {"2038-01-19": "2026-12-06"}: a day -> when it was said a mistake
+KEY = settings_store.CLOCK_MISTAKES  # {"2038-01-19": "2026-12-06"}: day -> said when
 # What the step says when done, on the page and the command line.
 DONE = (
     "Said to be a clock's mistake: {days}. Backups go on under today's date ({today}): "

@@ -14,6 +14,7 @@ from functools import partial
 
 from flask import Flask, current_app
 
+from portal import settings_store
 from portal.backup import BackupEngine, BackupError
 from portal.clock import get_clock
 from portal.data_backup import alarms, offsite_keys, trail
@@ -33,7 +34,7 @@ from portal.offsite.verify import OffsiteReport
 from portal.offsite.verify import verify as verify_folder
 from portal.settings_store import get_json, put_json
 
-STATUS_KEY = "offsite_status"  # the last success and the last failure, for the pages
+STATUS_KEY = settings_store.OFFSITE_STATUS  # the last success and failure, for the pages
 # How long the off-site copy may fail before a notice goes out.
 FAILING_NOTICE = timedelta(hours=24)
 # How long the copy waits for a backup or restore that holds the backup folder's lock.

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
+from portal import settings_store
 from portal.backup.held import Patience
 from portal.backup.layout import Layout
 from portal.data_backup import clock_mistake, offsite_keys
@@ -22,7 +23,7 @@ from portal.offsite.place import Protected, location_problem
 from portal.offsite.shareops import ShareOps
 from portal.settings_store import get_json, put_json
 
-SETTING_KEY = "offsite"  # {"dir": "..."}: set on the Data Backup page; wins over OFFSITE_DIR
+SETTING_KEY = settings_store.OFFSITE_FOLDER  # {"dir": "..."}: wins over OFFSITE_DIR
 # What a passed Test says, on the page and the command line.
 TEST_PASSED = (
     "The off-site folder {folder} works: a test file was written and flushed, renamed to "

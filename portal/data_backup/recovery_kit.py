@@ -17,6 +17,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from portal import settings_store
 from portal.clock import format_datetime, get_clock
 from portal.data_backup import offsite_folder, offsite_keys
 from portal.db import open_data_file
@@ -25,7 +26,7 @@ from portal.offsite import OffsiteError
 from portal.offsite.seal import Key, SealError
 from portal.settings_store import get_json, put_json
 
-SHOWN_KEY = "offsite_kit"  # {"at": ISO time, "keys": [key ids the kit showed]}
+SHOWN_KEY = settings_store.OFFSITE_KIT  # {"at": ISO time, "keys": [key ids shown]}
 KIT_FILE = "recovery-kit.txt"  # the name the kit's commands expect it saved under
 _PORTAL_ID = re.compile(r"^Portal id:\s*([0-9a-f]{32})\s*$", re.MULTILINE)
 _SECRET = re.compile(r"AGE-SECRET-KEY-1[0-9A-Z]{58}")

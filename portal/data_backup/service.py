@@ -19,7 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import Protocol
 
-from portal import data_health, system_restore
+from portal import data_health, settings_store, system_restore
 from portal.backup import BackupBusy, BackupEngine, BackupError, RunResult, Source
 from portal.backup.engine import RunProgress
 from portal.backup.fileops import FileOps
@@ -56,7 +56,7 @@ class OffsiteCopy(Protocol):
 
 # The last verification's time and problems, kept in system.db's settings for the Data
 # Backup page: {"at": ISO time, "problems": {"<file>|<generation>": message}}.
-VERIFY_KEY = "backup_verify"
+VERIFY_KEY = settings_store.VERIFY_RESULT
 
 
 @dataclass

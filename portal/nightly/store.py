@@ -6,9 +6,10 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
+from portal import settings_store
 from portal.settings_store import get_json, put_json
 
-SETTING_KEY = "backup_automatic"  # {"enabled": false, "at": "00:00"}
+SETTING_KEY = settings_store.AUTOMATIC_BACKUP  # {"enabled": false, "at": "00:00"}
 SUGGESTED_TIME = time(0, 0)
 
 

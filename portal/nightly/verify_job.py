@@ -9,7 +9,7 @@ from datetime import time
 
 from flask import Flask
 
-from portal import data_backup
+from portal import data_backup, settings_store
 from portal.backup import BackupError
 from portal.clock import get_clock
 from portal.data_backup import alarms, offsite, trail
@@ -18,7 +18,7 @@ from portal.nightly.alone import alone
 from portal.settings_store import get_json, put_json
 
 WHO = "scheduler (weekly verify)"
-DONE_KEY = "automatic_verify"  # {"last_day": "2026-11-29"}
+DONE_KEY = settings_store.AUTOMATIC_VERIFY  # {"last_day": "2026-11-29"}
 
 
 def is_due(app: Flask, last_day: str) -> bool:

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask
 
-from portal import audit
+from portal import audit, settings_store
 from portal.clock import format_datetime, get_clock
 from portal.db import open_data_file, transaction
 from portal.notify import failures, transport
@@ -36,7 +36,7 @@ KINDS = {
 }
 # {"sent": {kind: {"at": iso, "events": [...]}}, "held": {kind: {"items": [...], "more": n}},
 #  "error": {...}}
-STATE_KEY = "notify_state"
+STATE_KEY = settings_store.NOTIFY_STATE
 PER_KIND = timedelta(hours=1)
 REMEMBERED_EVENTS = 50
 # Held events whose text is kept for the next notice; past it they are counted, so a

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field, fields
 
 from flask import Flask
 
+from portal import settings_store
 from portal.settings_store import get_json, put_json
 
-SETTING_KEY = "notify_mail"
+SETTING_KEY = settings_store.NOTIFY_MAIL
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from portal import settings_store
 from portal.clock import from_db, to_db
 from portal.db import transaction
 from portal.settings_store import get_value, parse_json, put_json
@@ -14,7 +15,7 @@ from portal.users import User, list_users
 
 # One settings row, {"enabled": true, "start": "12:00", "end": "18:00"}, so the page hook
 # reads it with one key lookup.
-SETTINGS_KEY = "backup_reminder"
+SETTINGS_KEY = settings_store.REMINDER
 DEFAULT_START = time(12, 0)
 DEFAULT_END = time(18, 0)
 

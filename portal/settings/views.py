@@ -8,8 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user, login_user
 
 from portal import audit, clock, paging
-from portal.auth import elevation, sessions
-from portal.auth.lockout import audit_admin_lock, tell_locked
+from portal.auth import elevation, lockout, sessions
 from portal.security import safe_next
 from portal.settings.forms import ElevateForm
 from portal.users import list_groups, list_users
@@ -48,8 +47,14 @@ def elevate():
             return redirect(target)
         action = "elevation locked" if outcome.newly_locked else "elevation failed"
         log_event(action, "wrong admin password for System Settings")
-        audit_admin_lock(outcome.newly_locked)
-        tell_locked(outcome.newly_locked, current_user.login)
+        if lockout.admin_password_locked(outcome.newly_locked):
+            log_event(*lockout.ADMIN_LOCKED)
+        lockout.tell_locked(
+            current_app._get_current_object(),
+            outcome.newly_locked,
+            current_user.login,
+            request.remote_addr,
+        )
         form.password.errors = [outcome.error]
     return render_template("settings/elevate.html", form=form), form_status(form)
 
