@@ -63,13 +63,14 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """The portal page, login, the three apps, System Settings, the Backup page (with
-    Skip), and the reminder's hook that sends members there in the afternoon."""
+    """The portal page, login, the three apps, System Settings, every Data Backup page
+    (the members' Backup page and the administrator's Data Backup page), and the
+    reminder's hook that sends members to the Backup page in the afternoon."""
     from portal.apps.bulletin.views import bp as bulletin_bp
     from portal.apps.scheduler.views import bp as scheduler_bp
     from portal.apps.todo.views import bp as todo_bp
     from portal.auth.views import bp as auth_bp
-    from portal.data_backup.views import bp as backup_bp
+    from portal.data_backup_pages.routes import bp as data_backup_bp
     from portal.home.views import bp as home_bp
     from portal.reminder import hook
     from portal.settings.blueprint import bp as settings_bp
@@ -81,7 +82,7 @@ def register_blueprints(app: Flask) -> None:
         bulletin_bp,
         todo_bp,
         settings_bp,
-        backup_bp,
+        data_backup_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

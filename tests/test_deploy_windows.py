@@ -130,7 +130,7 @@ WINDOWS_PATHS = [
 
 @pytest.mark.parametrize("path", WINDOWS_PATHS, ids=["drive", "unc", "long"])
 def test_windows_path_forms_in_every_path_setting(path, monkeypatch):
-    from portal.settings.forms import OffsiteForm
+    from portal.data_backup_pages.forms import OffsiteForm
 
     windows = PureWindowsPath(path)
     assert windows.is_absolute()

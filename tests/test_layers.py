@@ -72,16 +72,38 @@ def test_no_test_imports_a_conftest():
 def test_each_url_prefix_belongs_to_one_blueprint(app):
     """Issue 22: two blueprints shared /backup (the Backup page's and Skip's), so a
     newcomer looking for the Backup page found half of it. Every first path segment is
-    one blueprint's (the portal page's / aside)."""
-    owners: dict[str, set[str]] = {}
+    one blueprint's, but /settings: System Settings holds the Data Backup page, which is
+    Data Backup's blueprint (portal/data_backup_pages/); there each second segment is one
+    blueprint's."""
+    owners: dict[tuple[str, ...], set[str]] = {}
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static" or "." not in rule.endpoint:
             continue
-        segment = rule.rule.strip("/").split("/")[0]
-        if segment:
-            owners.setdefault(segment, set()).add(rule.endpoint.split(".")[0])
-    shared = {segment: names for segment, names in owners.items() if len(names) > 1}
+        segments = rule.rule.strip("/").split("/")
+        prefix = tuple(segments[:2]) if segments[0] == "settings" else tuple(segments[:1])
+        if prefix != ("",):
+            owners.setdefault(prefix, set()).add(rule.endpoint.split(".")[0])
+    shared = {prefix: names for prefix, names in owners.items() if len(names) > 1}
     assert not shared
+    assert owners[("backup",)] == {"data_backup"}
+    assert owners[("settings", "data-backup")] == {"data_backup"}
+
+
+def test_every_data_backup_page_is_in_one_package_behind_its_guard(app):
+    """The members' Backup page and the administrator's Data Backup page are one
+    package's, each route with the guard the table gives it; the afternoon reminder never
+    forwards from the members' pages (its list is the table's)."""
+    from portal.auth.settings_guard import system_settings_only
+    from portal.data_backup_pages import backup_page, routes
+    from portal.reminder import hook
+
+    for rule in app.url_map.iter_rules():
+        path = rule.rule
+        if path.startswith(("/backup", "/settings/data-backup")):
+            assert rule.endpoint.startswith("data_backup."), path
+    who = {f"data_backup.{endpoint}": guard for _, endpoint, _, _, guard in routes.ROUTES}
+    assert all(g in (backup_page.members_only, system_settings_only) for g in who.values())
+    assert hook.EXEMPT_ENDPOINTS - {"static"} == routes.MEMBERS_PAGES
 
 
 # A name that every feature package may have, for the same kind of thing in each: its

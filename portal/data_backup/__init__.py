@@ -13,10 +13,8 @@
 - offsite*.py, recovery_kit.py, rebuild.py, clock_mistake.py: the off-site copy as the
   portal runs it, its keys and recovery kit, a new server from the share; dates a clock
   once far ahead left behind.
-- views.py: the Backup page (Backup with its confirmation, progress and result; Skip).
-
-The administrator's Data Backup page is a System Settings page
-(portal/settings/data_backup_page.py); the afternoon reminder is portal/reminder/, the
+Every Data Backup page (the members' Backup page and the administrator's Data Backup
+page) is in portal/data_backup_pages/; the afternoon reminder is portal/reminder/, the
 automatic backup at night portal/nightly/."""
 
 from portal.data_backup.bootstrap import of

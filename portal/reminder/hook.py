@@ -11,10 +11,19 @@ from portal import clock
 from portal.reminder.rules import ReminderState, load_state, should_forward
 from portal.web import system_db
 
-# Pages that are never forwarded: logging in and out, the backup pages themselves
-# (with the progress endpoint), and static files.
-EXEMPT_BLUEPRINTS = {"backup", "auth"}
-EXEMPT_ENDPOINTS = {"static"}
+# Pages that are never forwarded: logging in and out, the Backup page itself (with its
+# confirmation, progress and Skip: data_backup_pages/routes.py, MEMBERS_PAGES, which a
+# test keeps equal to these), and static files.
+EXEMPT_BLUEPRINTS = {"auth"}
+EXEMPT_ENDPOINTS = {
+    "static",
+    "data_backup.backup",
+    "data_backup.confirm",
+    "data_backup.start",
+    "data_backup.run",
+    "data_backup.progress",
+    "data_backup.skip",
+}
 
 
 def _is_page_request() -> bool:
@@ -47,7 +56,7 @@ def forward_to_backup():
     if not should_forward(state, now):
         return None
     wanted = request.full_path.rstrip("?")
-    return redirect(url_for("backup.index", next=wanted))
+    return redirect(url_for("data_backup.backup", next=wanted))
 
 
 def init_app(app: Flask) -> None:

@@ -1,7 +1,6 @@
 """System Settings forms."""
 
 import re
-from pathlib import PurePosixPath, PureWindowsPath
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -57,40 +56,6 @@ class ScheduleBackupForm(FlaskForm):
     def validate_end(self, field) -> None:
         if field.data and self.start.data and field.data <= self.start.data:
             raise ValidationError("The reminder must end after it starts.")
-
-
-class FileForm(FlaskForm):
-    """Create, Update or Back up all: which data file (empty for all)."""
-
-    file = HiddenField()
-
-
-class RestoreForm(FlaskForm):
-    """Restore: which data file, which generation; `force` ("1") only on the second
-    confirmation, for a copy that cannot be proven to be the one that was made."""
-
-    file = HiddenField()
-    generation = HiddenField()
-    force = HiddenField()
-    offsite = HiddenField()  # a day ("2026-11-27"): restore from that off-site copy
-
-
-class OffsiteForm(FlaskForm):
-    """The off-site folder on the Data Backup page: Save it, or Test it first."""
-
-    folder = StringField(
-        "Off-site folder",
-        validators=[Optional(), Length(max=500, message="At most 500 characters.")],
-    )
-    save = SubmitField("Save")
-    test = SubmitField("Test")
-
-    def validate_folder(self, field) -> None:
-        text = (field.data or "").strip()
-        if text and not (PureWindowsPath(text).is_absolute() or PurePosixPath(text).is_absolute()):
-            raise ValidationError(
-                r"Give the whole path, e.g. \\nas\backups\portal or /mnt/nas/portal."
-            )
 
 
 _ADDRESS = re.compile(r"^[^@\s,<>]+@[^@\s,<>]+\.[^@\s,<>]+$")

@@ -1,6 +1,6 @@
 """The off-site copy as the Data Backup page shows it: how the last copies went, the
 off-site days, and restoring one file from a day behind the same confirmation screen as
-a local restore (data_backup_page.py has the routes)."""
+a local restore (settings_page.py's routes use it)."""
 
 from __future__ import annotations
 
@@ -96,4 +96,4 @@ def restore_from_offsite(name: str, day: date):
         flash(str(exc), "error")
     else:
         flash(restore_words.restored(result, get_clock().zone, offsite_day=day), "success")
-    return redirect(url_for("settings.data_backup_index"))
+    return redirect(url_for("data_backup.index"))

@@ -1,12 +1,11 @@
 """The Backup page of the manual: Backup (with its confirmation screen, then the progress
 and result of the run) or Skip, for members of the Data Backup Group. Who is sent here in
 the afternoon is the reminder's rule (portal/reminder/); the administrator's Data Backup
-page is a System Settings page (portal/settings/data_backup_page.py)."""
+page is settings_page.py beside this one; routes.py lists both pages' routes."""
 
 from __future__ import annotations
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -25,10 +24,7 @@ from portal.reminder import store
 from portal.security import safe_next
 from portal.web import log_event, login_guard, system_db
 
-bp = Blueprint("backup", __name__, url_prefix="/backup")
 
-
-@bp.before_request
 def members_only():
     """The Backup page and Skip are for the Data Backup Group (and the Administrator)."""
     if (answer := login_guard()) is not None:
@@ -42,7 +38,6 @@ def _next() -> str:
     return safe_next(request.values.get("next"), url_for("home.portal"))
 
 
-@bp.get("/")
 def index():
     """Today's state, the last backup, and the Backup and Skip buttons."""
     now = clock.now()
@@ -55,7 +50,6 @@ def index():
     )
 
 
-@bp.get("/confirm")
 def confirm():
     """The confirmation screen: what will be copied, how long it takes, Confirm or Cancel."""
     files = status.planned_files(current_app)
@@ -70,7 +64,6 @@ def confirm():
     )
 
 
-@bp.post("/confirm")
 def start():
     """Confirmed: run the backup of every data file in the background."""
     form = NextForm()  # CSRFProtect has checked the token of every POST
@@ -81,10 +74,9 @@ def start():
         safe_next(form.next.data, url_for("home.portal")),
         status.job_weights(current_app),
     )
-    return redirect(url_for("backup.run", job_id=job.id))
+    return redirect(url_for("data_backup.run", job_id=job.id))
 
 
-@bp.post("/skip")
 def skip():
     """Skip today's backup: this member is not forwarded again today."""
     form = NextForm()  # CSRFProtect has checked the token of every POST
@@ -101,7 +93,6 @@ def _job(job_id: str) -> jobs.BackupJob:
     )
 
 
-@bp.get("/run/<job_id>")
 def run(job_id: str):
     """The progress of a backup, then its result with the way back."""
     job = _job(job_id)
@@ -110,14 +101,13 @@ def run(job_id: str):
         "data_backup/run.html",
         job=job,
         done=done,
-        progress_url=url_for("backup.progress", job_id=job.id),
-        back_url=url_for("backup.index", next=job.next_url),
+        progress_url=url_for("data_backup.progress", job_id=job.id),
+        back_url=url_for("data_backup.backup", next=job.next_url),
         continue_label="Continue to the page you wanted",
         on_data_backup=False,
     )
 
 
-@bp.get("/run/<job_id>/progress")
 def progress(job_id: str):
     """The progress as JSON, for the page's script."""
     return jsonify(_job(job_id).as_json())

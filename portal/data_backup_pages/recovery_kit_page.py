@@ -23,35 +23,35 @@ def page_context() -> dict:
     }
 
 
-def data_backup_recovery_kit():
+def show_recovery_kit():
     """The kit, to print or save; showing it is written in the Backup history."""
     app = current_app._get_current_object()
     try:
         kit = recovery_kit.make(app)
     except OffsiteError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("settings.data_backup_index"))
+        return redirect(url_for("data_backup.index"))
     recovery_kit.mark_shown(app, kit)
     log_event("recovery kit shown", f"keys {', '.join(key.id for key in kit.keys)}")
     return render_template(
-        "settings/recovery_kit.html", kit=kit, new_key_form=ConfirmForm(), new_key=NEW_KEY
+        "data_backup/recovery_kit.html", kit=kit, new_key_form=ConfirmForm(), new_key=NEW_KEY
     )
 
 
-def data_backup_new_key():
+def new_key():
     """A new off-site key for the copies from now on; then the kit, to keep again."""
     if not ConfirmForm().validate():
         flash("The form expired; press the button again.", "error")
-        return redirect(url_for("settings.data_backup_recovery_kit"))
+        return redirect(url_for("data_backup.recovery_kit"))
     try:
         key = offsite_keys.new_key(current_app._get_current_object())
     except OffsiteError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("settings.data_backup_index"))
+        return redirect(url_for("data_backup.index"))
     log_event("off-site key made", f"key {key.id}")
     flash(
         f"A new off-site key ({key.id}) seals the copies from now on. Keep this new kit: "
         "print it or save it, away from the server.",
         "success",
     )
-    return redirect(url_for("settings.data_backup_recovery_kit"))
+    return redirect(url_for("data_backup.recovery_kit"))

@@ -28,11 +28,11 @@ def page_context(engine: BackupEngine, state: State | None, offsite_days: list) 
     return {"later_dates": sentence, "clock_form": ConfirmForm(), "clock_button": BUTTON}
 
 
-def data_backup_clock_mistake():
+def say_clock_mistake():
     """Say that the later dates copies carry were a clock's mistake."""
     if not ConfirmForm().validate():
         flash("The form expired; press the button again.", "error")
-        return redirect(url_for("settings.data_backup_index"))
+        return redirect(url_for("data_backup.index"))
     app = current_app._get_current_object()
     days = clock_mistake.declare(
         app, data_backup.of(current_app).engine(), offsite_folder.folder(app)
@@ -43,4 +43,4 @@ def data_backup_clock_mistake():
         said = ", ".join(d.isoformat() for d in days)
         log_event("clock mistake", f"dates said to be a mistake: {said}")
         flash(clock_mistake.DONE.format(days=said, today=clock.today().isoformat()), "success")
-    return redirect(url_for("settings.data_backup_index"))
+    return redirect(url_for("data_backup.index"))

@@ -1,7 +1,8 @@
-"""Data Backup: each data file with its copies; Create or Update backs up one file,
-Back up all every file; Verify re-checks every copy; Restore brings back one generation
-behind a confirmation screen. No URL here ever serves a file: the file and generation
-asked for are checked against the known lists and only ever used as names."""
+"""System Settings > Data Backup, the administrator's page: each data file with its
+copies; Create or Update backs up one file, Back up all every file; Verify re-checks
+every copy; Restore brings back one generation behind a confirmation screen. No URL
+here ever serves a file: the file and generation asked for are checked against the known
+lists and only ever used as names."""
 
 from __future__ import annotations
 
@@ -26,12 +27,12 @@ from portal.backup.errors import UnprovenCopy
 from portal.backup.layout import copy_words, generation_label
 from portal.backup.safety import KEEP, KEEP_DAYS
 from portal.data_backup import jobs, offsite_folder, records, restore_words, status
+from portal.data_backup_pages import clock_mistake_page, offsite_copies, recovery_kit_page
+from portal.data_backup_pages.forms import FileForm, OffsiteForm, RestoreForm
 from portal.datafiles import DATA_FILES
 from portal.nightly import store as nightly
 from portal.nightly import watch
 from portal.offsite import OffsiteError
-from portal.settings import clock_mistake_page, offsite_copies, recovery_kit_page
-from portal.settings.forms import FileForm, OffsiteForm, RestoreForm
 from portal.web import log_event, system_db
 
 FILE_NAMES = [spec.name for spec in DATA_FILES]
@@ -53,7 +54,7 @@ def _generation(value: str | None) -> int:
     return int(value)
 
 
-def data_backup_index():
+def index():
     """One row per data file, its copies, the safety copies, and the backup folder with
     its free space; first of all, anything that keeps Data Backup from working."""
     return render_index()
@@ -83,7 +84,7 @@ def render_index(offsite_form: OffsiteForm | None = None) -> str:
         files.append({"spec": spec, "live": live[spec.name], "newest": newest, "copies": copies})
     folder = engine.layout.root
     return render_template(
-        "settings/data_backup.html",
+        "data_backup/settings_page.html",
         files=files,
         folder=folder,
         free=free,
@@ -120,7 +121,7 @@ def _offsite_dir() -> str:
     return offsite_folder.configured_dir(system_db())
 
 
-def data_backup_run():
+def back_up():
     """Create or Update (one file) or Back up all (no file), in the background."""
     form = FileForm()  # CSRFProtect has checked the token of every POST
     names = [_file(form.file.data)] if form.file.data else FILE_NAMES
@@ -128,13 +129,13 @@ def data_backup_run():
         current_app._get_current_object(),
         current_user.login,
         current_user.id,
-        url_for("settings.data_backup_index"),
+        url_for("data_backup.index"),
         status.job_weights(current_app, names),
     )
-    return redirect(url_for("settings.data_backup_job", job_id=job.id))
+    return redirect(url_for("data_backup.job", job_id=job.id))
 
 
-def data_backup_offsite():
+def offsite():
     """Save the off-site folder, or Test the one typed (without saving it)."""
     form = OffsiteForm()
     if not form.validate():
@@ -167,43 +168,43 @@ def data_backup_offsite():
         else "Saved. The off-site copy is off.",
         "success",
     )
-    return redirect(url_for("settings.data_backup_index"))
+    return redirect(url_for("data_backup.index"))
 
 
-def data_backup_job(job_id: str):
+def job(job_id: str):
     """The progress of a backup started here, then its result."""
     job = jobs.board(current_app).get(job_id) or abort(404)
     return render_template(
         "data_backup/run.html",
         job=job,
         done=None,
-        progress_url=url_for("settings.data_backup_progress", job_id=job.id),
-        back_url=url_for("settings.data_backup_index"),
+        progress_url=url_for("data_backup.job_progress", job_id=job.id),
+        back_url=url_for("data_backup.index"),
         # Started by the administrator on Data Backup: the result leads back there.
         continue_label="Back to Data Backup",
         on_data_backup=True,
     )
 
 
-def data_backup_progress(job_id: str):
+def job_progress(job_id: str):
     """The progress as JSON, for the page's script."""
     job = jobs.board(current_app).get(job_id) or abort(404)
     return jsonify(job.as_json())
 
 
-def data_backup_verify():
+def verify():
     """Re-check every copy and keep the result for the page."""
     try:
         report = data_backup.of(current_app).verify(current_user.login, user_id=current_user.id)
     except BackupError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("settings.data_backup_index"))
+        return redirect(url_for("data_backup.index"))
     summary = report.summary()
     flash(summary, "success" if report.ok else "error")
-    return redirect(url_for("settings.data_backup_index"))
+    return redirect(url_for("data_backup.index"))
 
 
-def data_backup_restore_confirm():
+def restore_confirm():
     """The confirmation screen: what will be replaced, and by what."""
     name = _file(request.args.get("file"))
     if "offsite" in request.args:
@@ -235,7 +236,7 @@ def _confirm_page(name: str, generation: int, copy, unproven: str | None = None,
         offsite=day.isoformat() if day else "",
     )
     return render_template(
-        "settings/restore_confirm.html",
+        "data_backup/restore_confirm.html",
         name=name,
         copy=copy,
         live=live,
@@ -246,7 +247,7 @@ def _confirm_page(name: str, generation: int, copy, unproven: str | None = None,
     )
 
 
-def data_backup_restore():
+def restore():
     """Restore one data file from one generation (a safety copy is kept first)."""
     form = RestoreForm()  # CSRFProtect has checked the token of every POST
     if form.offsite.data:
@@ -274,4 +275,4 @@ def data_backup_restore():
         flash(str(exc), "error")
     else:
         flash(restore_words.restored(result, clock.get_clock().zone), "success")
-    return redirect(url_for("settings.data_backup_index"))
+    return redirect(url_for("data_backup.index"))
