@@ -8,6 +8,7 @@ or sftp-server cannot be had."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import signal
@@ -100,19 +101,30 @@ class SftpShare:
         found = subprocess.run(["pgrep", "-P", str(self.server.pid)], capture_output=True)
         return [int(pid) for pid in found.stdout.split()]
 
+    def mounted(self) -> bool:
+        """Whether the mount is there, answering or not. A FUSE mount whose sshfs lost
+        its server for good answers "Transport endpoint is not connected", and
+        os.path.ismount calls that not a mount (it catches the error): seen once under
+        two test workers, when sshfs had not yet gone after the server ended."""
+        try:
+            os.stat(self.mount)
+        except OSError as exc:
+            return exc.errno == errno.ENOTCONN
+        return os.path.ismount(self.mount)
+
     def cut(self) -> None:
         """The connection is lost: the server ends, sshfs with it, the mount goes away."""
         self.resume()
         for pid in self.sftp_servers():
             os.kill(pid, signal.SIGTERM)
         for _ in range(100):
-            if not os.path.ismount(self.mount):
+            if not self.mounted():
                 return
             time.sleep(0.05)
         self.unmount()
 
     def unmount(self) -> None:
-        if not os.path.ismount(self.mount):
+        if not self.mounted():
             return
         if subprocess.run(["fusermount", "-u", str(self.mount)], capture_output=True).returncode:
             subprocess.run(["fusermount", "-uz", str(self.mount)], capture_output=True)
