@@ -189,6 +189,19 @@ def open_data_file(name: str, app: Flask) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
+@contextlib.contextmanager
+def open_unless_given(
+    conn: sqlite3.Connection | None, name: str, app: Flask
+) -> Iterator[sqlite3.Connection]:
+    """`conn`, the caller's connection to data file `name`, when it has one (a Data Backup
+    call's unit of work); else one of the step's own, closed when the block ends."""
+    if conn is not None:
+        yield conn
+        return
+    with open_data_file(name, app) as own:
+        yield own
+
+
 def get_db(name: str) -> sqlite3.Connection:
     """This request's connection to one data file, e.g. get_db('todo.db')."""
     conns = g.setdefault("_portal_dbs", {})

@@ -6,10 +6,11 @@ mistakes, the damaged off-site copies, the off-site outcome)."""
 
 from __future__ import annotations
 
-import contextlib
 import sqlite3
 import traceback
 from pathlib import Path
+
+import pytest
 
 from portal import data_backup
 from portal.db import get_db
@@ -121,7 +122,7 @@ def test_a_unit_of_work_that_cannot_begin_or_meets_a_bug(tmp_path, clock, caplog
     import pytest
 
     from portal.clock import Clock
-    from portal.data_backup.unit_of_work import UnitOfWork, sharing
+    from portal.data_backup.unit_of_work import UnitOfWork
     from portal.db import connect
 
     path = tmp_path / "x.db"
@@ -138,12 +139,28 @@ def test_a_unit_of_work_that_cannot_begin_or_meets_a_bug(tmp_path, clock, caplog
     assert "both not written together: database is locked" in caplog.text
     assert "one not written: database is locked" in caplog.text
 
-    with UnitOfWork(path, 50, zoned, logging.getLogger("t")) as records:
-        with pytest.raises(ZeroDivisionError), records.together("both"):
-            records.write("one", lambda conn: conn.execute("INSERT INTO t VALUES ('one')"))
-            _ = 1 / 0
-        with sharing(records, None) as shared:  # the unit's own connection
-            assert shared is records.conn
+    with (
+        UnitOfWork(path, 50, zoned, logging.getLogger("t")) as records,
+        pytest.raises(ZeroDivisionError),
+        records.together("both"),
+    ):
+        records.write("one", lambda conn: conn.execute("INSERT INTO t VALUES ('one')"))
+        _ = 1 / 0
     assert setup.execute("SELECT count(*) FROM t").fetchone()[0] == 0
-    with sharing(None, lambda: contextlib.closing(connect(path))) as own:
-        assert own.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+
+
+def test_a_step_reads_through_the_callers_connection_or_its_own(app):
+    """The off-site steps within a backup read system.db through the run's one connection
+    (db.open_unless_given); called alone, each opens one of its own and closes it."""
+    from portal.db import data_path, open_data_file, open_unless_given
+
+    with open_data_file("system.db", app) as conn:
+        with open_unless_given(conn, "system.db", app) as given:
+            assert given is conn
+        with open_unless_given(None, "system.db", app) as own:
+            assert own is not conn
+            assert own.execute("PRAGMA database_list").fetchone()[2] == str(
+                data_path("system.db", app)
+            )
+    with pytest.raises(sqlite3.ProgrammingError):  # closed when the block ended
+        own.execute("SELECT 1")

@@ -23,7 +23,7 @@ from portal import settings_store
 from portal.backup import BackupEngine, BackupError
 from portal.backup.state import State
 from portal.clock import get_clock
-from portal.db import open_data_file
+from portal.db import open_data_file, open_unless_given
 from portal.offsite import OffsiteError, OffsiteFolder
 from portal.settings_store import get_json, put_json
 
@@ -41,11 +41,8 @@ def mistaken(app: Flask, conn: sqlite3.Connection | None = None) -> dict[date, d
     system.db cannot be read: then nothing is ignored, which is the safe side). `conn`:
     the caller's connection to system.db, if it has one."""
     try:
-        if conn is not None:
+        with open_unless_given(conn, "system.db", app) as conn:
             stored = get_json(conn, KEY)
-        else:
-            with open_data_file("system.db", app) as own:
-                stored = get_json(own, KEY)
     except sqlite3.Error:
         return {}
     days = {}

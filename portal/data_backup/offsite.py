@@ -23,10 +23,10 @@ from portal.data_backup.offsite_folder import (  # the folder in force, where it
     folder,
     protected,
 )
-from portal.data_backup.unit_of_work import UnitOfWork, sharing
+from portal.data_backup.unit_of_work import UnitOfWork
 from portal.data_health import wrong_kind
 from portal.datafiles import DATA_FILES
-from portal.db import open_data_file
+from portal.db import open_data_file, open_unless_given
 from portal.offsite import Keep, LocalCopy, OffsiteError, OffsiteFolder, SendResult, send
 from portal.offsite.deadline import NoAnswer
 from portal.offsite.place import location_problem
@@ -90,8 +90,8 @@ def send_newest(
     a BackupError: the outcome says how it went, and it is recorded and audited, in the
     backup's unit of work on system.db when it is given one (`records`)."""
     app = app or current_app
-    with sharing(records, partial(open_data_file, "system.db", app)) as conn:
-        target, skip = folder(app, conn), damaged(app, conn)
+    given = records.conn if records is not None else None  # the run's one connection
+    target = folder(app, given)
     if target is None:
         return None
     clock, clear_of = get_clock(app), protected(app)
@@ -99,7 +99,10 @@ def send_newest(
         # A folder saved before copies were sealed gets its key before its first sealed copy.
         target.seal = target.seal or offsite_keys.ensure(app, target)
         with engine.locked(f"{who} (off-site copy)", engine.now(), LOCK_WAIT_SECONDS):
+            # Read under the lock, as the copies are: a verify that ended meanwhile may
+            # have found one damaged.
             copies, today, rule = newest_local(engine), clock.today(), keep(app)
+            skip = damaged(app, given)
 
             def send_all() -> SendResult:
                 if problem := location_problem(str(target.root), clear_of):
@@ -243,10 +246,8 @@ def retry_if_behind(engine: BackupEngine, app: Flask, who: str = "scheduler") ->
 
 def damaged(app: Flask, conn: sqlite3.Connection | None = None) -> frozenset:
     """The stored off-site copies the last verify found damaged: never reused."""
-    if conn is None:
-        with open_data_file("system.db", app) as own:
-            return damaged(app, own)
-    found = get_json(conn, STATUS_KEY).get("damaged", [])
+    with open_unless_given(conn, "system.db", app) as conn:
+        found = get_json(conn, STATUS_KEY).get("damaged", [])
     try:
         return frozenset((date.fromisoformat(day), name) for day, name in found)
     except (TypeError, ValueError):

@@ -15,7 +15,7 @@ from portal.backup.held import Patience
 from portal.backup.layout import Layout
 from portal.data_backup import clock_mistake, offsite_keys
 from portal.datafiles import DATA_FILES
-from portal.db import open_data_file
+from portal.db import open_data_file, open_unless_given
 from portal.instance import portal_id
 from portal.offsite import OffsiteError, OffsiteFolder, probe
 from portal.offsite.opened import OPENED_FOLDER
@@ -105,13 +105,9 @@ def folder(
     """The off-site folder, or None when the off-site copy is off (`conn`: the caller's
     connection to system.db, if it has one)."""
     app = app or current_app
-    if conn is None:
-        with open_data_file("system.db", app) as own:
-            return folder(app, own)
-    where = configured_dir(conn, app)
-    if not where:
-        return None
-    return folder_at(where, app, conn)
+    with open_unless_given(conn, "system.db", app) as conn:
+        where = configured_dir(conn, app)
+        return folder_at(where, app, conn) if where else None
 
 
 def test_folder(where: str, app: Flask) -> list[str]:

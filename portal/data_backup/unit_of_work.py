@@ -17,18 +17,6 @@ from portal.clock import Clock
 from portal.db import connect, transaction  # a savepoint inside `together`
 
 
-@contextlib.contextmanager
-def sharing(records: UnitOfWork | None, open_own) -> Iterator[sqlite3.Connection]:
-    """The connection of the caller's unit of work when it has one, else one of the
-    step's own (`open_own()`, closed after): the off-site copy, sent within a backup's
-    unit of work, reads its settings through the run's one connection."""
-    if records is not None and records.conn is not None:
-        yield records.conn
-        return
-    with open_own() as conn:
-        yield conn
-
-
 class UnitOfWork:
     def __init__(self, path: Path, busy_timeout_ms: int, clock: Clock, logger: logging.Logger):
         self.path, self.busy_timeout_ms = path, busy_timeout_ms
