@@ -12,10 +12,8 @@ Usage: python bench/cores_bench.py [--seconds 5] [--rounds 3] [--connections 20]
 
 from __future__ import annotations
 
-import argparse
 import os
 import platform
-import shutil
 import statistics
 import sys
 import tempfile
@@ -26,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from portal_page_bench import prepare, session_cookie, wrk  # noqa: E402
+from portal_page_bench import prepare, session_cookie, wrk, wrk_arguments  # noqa: E402
 
 from tests.serving import serve  # noqa: E402
 
@@ -41,13 +39,7 @@ SHAPES = [
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=5)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--connections", type=int, default=20)
-    args = parser.parse_args()
-    if not shutil.which("wrk"):
-        sys.exit("This benchmark needs wrk (Debian: apt-get install wrk).")
+    args = wrk_arguments(__doc__.splitlines()[0])
     results: dict[str, list[dict]] = {}
     load = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="cores-bench-") as folder:

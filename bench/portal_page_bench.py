@@ -110,14 +110,21 @@ def wrk(url: str, seconds: float, connections: int, cookie: str | None = None) -
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def wrk_arguments(description: str) -> argparse.Namespace:
+    """The command line of a benchmark that serves pages to wrk (this one and
+    cores_bench.py); it stops here when wrk is missing."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=20)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("This benchmark needs wrk (Debian: apt-get install wrk).")
+    return args
+
+
+def main() -> None:
+    args = wrk_arguments(__doc__.splitlines()[0])
     results: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory(prefix="portal-page-bench-") as folder:
         instance = Path(folder) / "instance"
