@@ -3,8 +3,7 @@ It opens the instance (made on the first start, upgraded after an update) and st
 scheduler for the automatic backup (one process leads at a time)."""
 
 from portal import create_app, startup
-from portal.nightly import runner
 
 app = create_app()
 startup.open_instance(app)
-runner.start(app)
+startup.start_scheduler(app)

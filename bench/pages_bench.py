@@ -36,8 +36,8 @@ from portal import create_app, demo, paging, startup  # noqa: E402
 from portal.apps.bulletin import store as bulletin  # noqa: E402
 from portal.apps.todo import store as todo  # noqa: E402
 from portal.clock import to_db  # noqa: E402
-from portal.db import get_db  # noqa: E402
 from portal.users import find_user  # noqa: E402
+from portal.web import get_db  # noqa: E402
 from tests.serving import serve  # noqa: E402
 
 MANY = 10_000

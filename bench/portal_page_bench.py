@@ -32,9 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from portal import create_app, demo, startup  # noqa: E402
-from portal.db import get_db  # noqa: E402
 from portal.reminder import store  # noqa: E402
 from portal.users import find_user  # noqa: E402
+from portal.web import get_db  # noqa: E402
 from tests.http_client import Browser  # noqa: E402
 from tests.serving import free_port, serve, stop  # noqa: E402
 

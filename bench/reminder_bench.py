@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from portal import create_app, startup  # noqa: E402
-from portal.db import get_db  # noqa: E402
 from portal.passwords import hash_password  # noqa: E402
 from portal.reminder import store  # noqa: E402
 from portal.users import add_user  # noqa: E402
+from portal.web import get_db  # noqa: E402
 from tests.http_client import Browser  # noqa: E402
 from tests.serving import serve  # noqa: E402
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from portal import clock, db, error_pages, filters, forms, instance, security
+from portal import clock, error_pages, filters, forms, security, web
 from portal.config import Defaults, check_settings
 from portal.data_backup import bootstrap as data_backup_bootstrap
+from portal.data_backup.jobs import JobBoard
+from portal.instance import Instance, locate, resolve_instance_path
 from portal.notify import lockouts
 from portal.web import RowIdConverter
 
@@ -20,7 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     and the command that runs call portal.startup.open_instance. So building an app for a
     test, for `flask --help` or for a WSGI server's import changes nothing on disk. A
     setting the portal cannot use raises SettingError, which `flask` says as "Error: ..."."""
-    instance_path = instance.resolve_instance_path(test_config)
+    instance_path = resolve_instance_path(test_config)
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
     app.url_map.converters["int"] = RowIdConverter
     app.config.from_object(Defaults)
@@ -29,12 +31,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     check_settings(app.config)
-    clock.init_app(app)
-    db.init_app(app)
-    instance.locate(app)  # where the data and the copies are; the secret key if made
-    data_backup_bootstrap.init_app(
-        app
-    )  # Data Backup, built once for the pages, commands, scheduler
+    # The composition root: the instance (folders, settings, clock, log) and the Data
+    # Backup service are built once here, and handed to the services from here on
+    # (portal/web.py binds them to the app for the pages and commands).
+    locate(instance_path, app.config)  # where the data and the copies are; the secret key
+    instance = Instance(instance_path, app.config, clock.from_settings(app.config), app.logger)
+    web.init_app(app, instance)
+    app.extensions[web.DATA_BACKUP] = service = data_backup_bootstrap.build(instance)
+    app.extensions[web.BACKUP_JOBS] = JobBoard(service)  # the pages' backups in background
 
     register_extensions(app)
     register_blueprints(app)
@@ -43,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     filters.init_app(app)
     forms.init_app(app)
     security.init_app(app)
-    lockouts.init_app(app)  # the notice when a login is locked out (auth's signal)
+    lockouts.init_app(instance)  # the notice when a login is locked out (auth's signal)
     if app.config["PROXY_COUNT"]:
         # Behind IIS or nginx: take the client's address from X-Forwarded-For, trusting
         # exactly as many proxies as the site has, so throttling sees real addresses.

@@ -69,9 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         # A full disk or a missing system.db must not keep the portal from serving: its
         # pages say what is wrong, and the administrator can restore from a copy.
         print(f"Warning: the data could not be prepared ({exc}); serving anyway.", flush=True)
-    from portal.nightly import runner
-
-    runner.start(app)
+    startup.start_scheduler(app)  # the automatic backup at night; one process leads
     print(
         f"Serving {app.config['PORTAL_NAME']} at http://{args.host}:{args.port}/ "
         f"(instance: {app.instance_path}). Press Ctrl+C to stop.",
@@ -79,34 +77,32 @@ def main(argv: list[str] | None = None) -> int:
     )
     logging.basicConfig()  # waitress reports its own troubles through logging
     from portal import cores
-    from portal.data_backup import jobs
+    from portal.web import backup_jobs_of
 
     cores.serve_on_one_core(app)  # last: threads started before it keep every core
-    app.extensions[jobs.THREAD_START] = cores.every_core  # a backup job uses every core
+    backup_jobs_of(app).thread_start = cores.every_core  # a backup job uses every core
     server.run()
     return 0
 
 
 def _prepare_site(app, demo: bool) -> None:
     """A new admin password shown once, and the demo organisation if asked for."""
-    from portal import clock
     from portal import demo as sample
+    from portal import web
     from portal.cli.common import ACTOR
     from portal.cli.demo import print_demo_people
     from portal.data_health import problems
-    from portal.db import get_db
-    from portal.instance import flask_command
     from portal.passwords import admin_password_is_generated, ensure_admin_password
 
-    found = problems(app)
+    found = problems(web.instance_of(app))
     for problem in found.values():
         print(f"Warning: {problem}", flush=True)
     if "system.db" in found:
         return
     with app.app_context():
-        conn = get_db("system.db")
-        password = ensure_admin_password(conn, clock.now())
-        change = flask_command(app, "set-admin-password")
+        conn = web.get_db("system.db")
+        password = ensure_admin_password(conn, web.now())
+        change = web.instance_of(app).command("set-admin-password")
         if password:
             print(
                 f"A new admin password was made for the Administrator (login: admin): {password}\n"
@@ -121,7 +117,7 @@ def _prepare_site(app, demo: bool) -> None:
                 flush=True,
             )
         if demo:
-            people = sample.load_into_empty(ACTOR)
+            people = sample.load_into_empty(web.instance_of(app), ACTOR)
             if people is None:
                 print("Demo: this instance already has people; nothing loaded.", flush=True)
             else:

@@ -1,13 +1,12 @@
-"""The portal's one clock and time zone. Every rule about time reads `now()` or `today()`
-from here, so tests inject a clock (config CLOCK) and check the edges."""
+"""The portal's one clock and time zone. Every rule about time reads the instance's clock
+(`instance.clock.now()`, or `web.now()` in a request), built once from the CLOCK and
+TIMEZONE settings, so tests inject a clock (config CLOCK) and check the edges."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from flask import Flask, current_app
 
 from portal.setting_error import SettingError
 
@@ -50,26 +49,10 @@ def resolve_zone(name: str) -> tzinfo:
         ) from exc
 
 
-def init_app(app: Flask) -> None:
-    """Bind the configured clock and zone to the app."""
-    app.extensions["portal.clock"] = Clock(
-        app.config["CLOCK"], resolve_zone(app.config["TIMEZONE"])
-    )
-
-
-def get_clock(app: Flask | None = None) -> Clock:
-    """The app's clock (default: the current app's): the one way any code reads it."""
-    return (app or current_app).extensions["portal.clock"]
-
-
-def now() -> datetime:
-    """The current local time in the portal's zone."""
-    return get_clock().now()
-
-
-def today() -> date:
-    """Today's date in the portal's zone."""
-    return get_clock().today()
+def from_settings(config) -> Clock:
+    """The clock the settings name: CLOCK (the real one unless a test injects one) in the
+    TIMEZONE's zone. Built once, by create_app, for the instance."""
+    return Clock(config["CLOCK"], resolve_zone(config["TIMEZONE"]))
 
 
 # The one way a date and time is written, on every page, in every message and by every

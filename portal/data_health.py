@@ -12,12 +12,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from flask import Flask
-
 from portal.backup.database_files import database_problem
 from portal.backup.layout import GENERATIONS, Layout
 from portal.datafiles import DATA_FILES, DataFile, split_statements
-from portal.instance import flask_command
+from portal.instance import Instance
 
 # The last answer per data file, kept while the file's identity, size and time stay the
 # same: asking SQLite costs about 0.1 ms, a stat a few microseconds, and the member's
@@ -50,20 +48,20 @@ def has_copies(backup_dir: Path, name: str) -> bool:
         return False
 
 
-def how_to_fix(app: Flask, name: str, present: bool = False) -> str:
+def how_to_fix(instance: Instance, name: str, present: bool = False) -> str:
     """The command that brings a data file back, for this instance (`present`: something
     is there in its place, which `init` would not replace)."""
-    if has_copies(Path(app.config["BACKUP_DIR"]), name):
+    if has_copies(instance.backup_dir, name):
         return (
             f"Bring it back from its newest copy with: "
-            f"{flask_command(app, f'backup restore {name} --generation 0')}"
+            f"{instance.command(f'backup restore {name} --generation 0')}"
         )
     if present:
         return (
-            f"It has no copies: move it out of {app.config['DATA_DIR']}, then "
-            f"`{flask_command(app, 'init')}` creates it empty."
+            f"It has no copies: move it out of {instance.config['DATA_DIR']}, then "
+            f"`{instance.command('init')}` creates it empty."
         )
-    return f"It has no copies; `{flask_command(app, 'init')}` creates it empty."
+    return f"It has no copies; `{instance.command('init')}` creates it empty."
 
 
 @dataclass(frozen=True)
@@ -79,10 +77,10 @@ class DataProblem:
         return f"The data file {self.path} {self.what}. {self.fix}"
 
 
-def problems(app: Flask, kinds: bool = False) -> dict[str, DataProblem]:
+def problems(instance: Instance, kinds: bool = False) -> dict[str, DataProblem]:
     """Every data file with a problem, by name; with `kinds`, a database of another kind
     (another data file copied over it) is one too (asked when a query has failed)."""
-    data_dir = Path(app.config["DATA_DIR"])
+    data_dir = instance.data_dir
     found = {}
     for spec in DATA_FILES:
         path = data_dir / spec.name
@@ -90,18 +88,20 @@ def problems(app: Flask, kinds: bool = False) -> dict[str, DataProblem]:
         if problem is None and kinds and (wrong := wrong_kind(spec, path, live=True)):
             problem = f"is not the portal's {spec.name} ({wrong})"
         if problem:
-            found[spec.name] = DataProblem(spec.name, path, problem, _fix(app, spec, path, problem))
+            found[spec.name] = DataProblem(
+                spec.name, path, problem, _fix(instance, spec, path, problem)
+            )
     return found
 
 
-def _fix(app: Flask, spec, path: Path, problem: str) -> str:
+def _fix(instance: Instance, spec, path: Path, problem: str) -> str:
     """What brings the file back, as it can be pasted: a full disk is made room on (the
     file is fine), a folder in the file's place is moved away first (a restore never
     deletes a folder), anything else is restored or made anew."""
-    if problem.startswith("cannot be read") and (full := disk_problem(app)):
+    if problem.startswith("cannot be read") and (full := disk_problem(instance)):
         return f"{full} Make room there; nothing needs to be restored."
-    fix = how_to_fix(app, spec.name, present=problem != "is missing")
-    if problem.startswith("is a folder") and has_copies(Path(app.config["BACKUP_DIR"]), spec.name):
+    fix = how_to_fix(instance, spec.name, present=problem != "is missing")
+    if problem.startswith("is a folder") and has_copies(instance.backup_dir, spec.name):
         return f"Move the folder {path} out of the way first. {fix}"
     return fix
 
@@ -111,9 +111,9 @@ def _fix(app: Flask, spec, path: Path, problem: str) -> str:
 FULL_DISK_BYTES = 1024 * 1024
 
 
-def disk_problem(app: Flask) -> str | None:
+def disk_problem(instance: Instance) -> str | None:
     """'The disk holding the data files ... is full', or None."""
-    data_dir = Path(app.config["DATA_DIR"])
+    data_dir = instance.data_dir
     try:
         free = shutil.disk_usage(data_dir).free
     except OSError:

@@ -1,5 +1,13 @@
-"""SQLite connections to the data files: flaskr's get_db/close_db, one connection per
-data file, kept open by each server thread between requests."""
+"""SQLite connections to the data files, the one way to open one:
+
+- `open_data_file(name, instance)`: outside a request (background jobs, start-up,
+  commands), closed when the block ends; `open_unless_given` when a caller may already
+  hold one (a Data Backup call's unit of work).
+- `thread_connection`: one per data file, kept open by each server thread between
+  requests; a request takes it with portal.web.get_db (flaskr's get_db).
+- `connect` underneath both, with the portal's pragmas; `transaction` around writes.
+
+It knows no Flask: it is handed the instance (portal/instance.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +20,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from flask import Flask, current_app, g
-
 from portal.data_health import live_problem
 from portal.datafiles import DATA_FILES, DataFile, data_file, split_statements
+from portal.instance import Instance
 
 
 def _decode(value: bytes) -> str:
@@ -86,15 +93,9 @@ def migrate(conn: sqlite3.Connection, spec: DataFile) -> tuple[int, int]:
     return before, len(spec.migrations)
 
 
-def data_dir(app: Flask | None = None) -> Path:
-    """The folder holding the data files."""
-    app = app or current_app
-    return Path(app.config["DATA_DIR"])
-
-
-def data_path(name: str, app: Flask | None = None) -> Path:
-    """The path of one data file, by its name as listed (e.g. 'todo.db')."""
-    return data_dir(app) / data_file(name).name
+def data_path(name: str, data_dir: Path) -> Path:
+    """The path of one data file in the data folder, by its name as listed ('todo.db')."""
+    return data_dir / data_file(name).name
 
 
 # Each server thread keeps its connections open between requests: the first query on
@@ -131,7 +132,7 @@ def _forget(key: str, conn: sqlite3.Connection) -> None:
     conn.close()
 
 
-def _thread_connection(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
+def thread_connection(path: Path, busy_timeout_ms: int) -> sqlite3.Connection:
     kept = getattr(_threads, "connections", None)
     if kept is None:
         kept = _threads.connections = OrderedDict()
@@ -178,11 +179,11 @@ def release_kept(path: Path) -> None:
 
 
 @contextlib.contextmanager
-def open_data_file(name: str, app: Flask) -> Iterator[sqlite3.Connection]:
+def open_data_file(name: str, instance: Instance) -> Iterator[sqlite3.Connection]:
     """A connection to one data file outside any request (background jobs, start-up,
-    commands), closed when the block ends: `with open_data_file("system.db", app) as
-    conn:`. Inside a request, get_db(name) gives the request's own."""
-    conn = connect(data_path(name, app), app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    commands), closed when the block ends: `with open_data_file("system.db", instance)
+    as conn:`. Inside a request, portal.web.get_db(name) gives the request's own."""
+    conn = connect(data_path(name, instance.data_dir), instance.busy_timeout_ms)
     try:
         yield conn
     finally:
@@ -191,37 +192,19 @@ def open_data_file(name: str, app: Flask) -> Iterator[sqlite3.Connection]:
 
 @contextlib.contextmanager
 def open_unless_given(
-    conn: sqlite3.Connection | None, name: str, app: Flask
+    conn: sqlite3.Connection | None, name: str, instance: Instance
 ) -> Iterator[sqlite3.Connection]:
     """`conn`, the caller's connection to data file `name`, when it has one (a Data Backup
     call's unit of work); else one of the step's own, closed when the block ends."""
     if conn is not None:
         yield conn
         return
-    with open_data_file(name, app) as own:
+    with open_data_file(name, instance) as own:
         yield own
 
 
-def get_db(name: str) -> sqlite3.Connection:
-    """This request's connection to one data file, e.g. get_db('todo.db')."""
-    conns = g.setdefault("_portal_dbs", {})
-    if name not in conns:
-        conns[name] = _thread_connection(
-            data_path(name), current_app.config["SQLITE_BUSY_TIMEOUT_MS"]
-        )
-    return conns[name]
-
-
-def close_dbs(_exc: BaseException | None = None) -> None:
-    """End the request's use of its connections: nothing may stay in a transaction
-    (transaction() always ends its own; this is the safety net)."""
-    for conn in g.pop("_portal_dbs", {}).values():
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-
-
 def migrate_all(
-    app: Flask, create: bool = False, only: list[str] | None = None
+    instance: Instance, create: bool = False, only: list[str] | None = None
 ) -> dict[str, tuple[int, int]]:
     """Upgrade every data file that is sound (and with `create`, make the missing ones);
     return each upgraded file's (before, after) version. A file that is missing or not
@@ -230,12 +213,12 @@ def migrate_all(
     for spec in DATA_FILES:
         if only is not None and spec.name not in only:
             continue
-        path = data_path(spec.name, app)
+        path = data_path(spec.name, instance.data_dir)
         if live_problem(path) and not (create and not path.exists()):
             continue
         new = not path.exists()
         try:
-            conn = connect(path, app.config["SQLITE_BUSY_TIMEOUT_MS"], create=create)
+            conn = connect(path, instance.busy_timeout_ms, create=create)
         except sqlite3.Error:
             continue  # reported by data_health
         if new and os.name == "posix":
@@ -250,12 +233,7 @@ def migrate_all(
             report[spec.name] = migrate(conn, spec)
         except sqlite3.DatabaseError as exc:
             # A full disk or a read-only folder: the portal still starts and says so.
-            app.logger.error("%s could not be opened for writing: %s", spec.name, exc)
+            instance.logger.error("%s could not be opened for writing: %s", spec.name, exc)
         finally:
             conn.close()
     return report
-
-
-def init_app(app: Flask) -> None:
-    """Close connections at the end of every request and app context."""
-    app.teardown_appcontext(close_dbs)

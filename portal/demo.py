@@ -3,14 +3,16 @@ days of events, posts and to-dos around today."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from datetime import date, datetime, time, timedelta
 
-from portal import audit, clock
+from portal import audit
 from portal.apps.bulletin import store as bulletin
 from portal.apps.scheduler import store as scheduler
 from portal.apps.todo import store as todo
-from portal.db import get_db
+from portal.db import open_data_file
+from portal.instance import Instance
 from portal.passwords import hash_password
 from portal.users import list_groups, list_users
 
@@ -108,14 +110,17 @@ def load(
     return [(p.login, p.name, p.group_name or "") for p in people]
 
 
-def load_into_empty(actor: str) -> list[tuple[str, str, str]] | None:
-    """Load the demo into the current app's instance if it is empty, with its audit entry;
-    None if the instance has people already. `flask demo` and `python -m portal --demo`."""
-    system = get_db("system.db")
-    if not is_empty(system):
-        return None
-    people = load(
-        system, get_db("schedule.db"), get_db("bulletin.db"), get_db("todo.db"), clock.now()
-    )
-    audit.record(system, clock.now(), "demo loaded", actor, detail=f"{len(people)} sample people")
-    return people
+def load_into_empty(instance: Instance, actor: str) -> list[tuple[str, str, str]] | None:
+    """Load the demo into the instance if it is empty, with its audit entry; None if the
+    instance has people already. `flask demo` and `python -m portal --demo`."""
+    with contextlib.ExitStack() as files:
+        system, schedule, board, todos = (
+            files.enter_context(open_data_file(name, instance))
+            for name in ("system.db", "schedule.db", "bulletin.db", "todo.db")
+        )
+        if not is_empty(system):
+            return None
+        now = instance.clock.now()
+        people = load(system, schedule, board, todos, now)
+        audit.record(system, now, "demo loaded", actor, detail=f"{len(people)} sample people")
+        return people

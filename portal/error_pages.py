@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from portal import data_health
+from portal.web import current_instance
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -61,8 +62,8 @@ def handle_data_file(exc: sqlite3.DatabaseError):
     which, and that the administrator can bring it back, instead of a 500 (a plain page:
     it cannot rely on the login, which lives in system.db). Any other database error is a
     bug and goes on as one."""
-    problems = data_health.problems(current_app, kinds=True)
-    disk = data_health.disk_problem(current_app)
+    problems = data_health.problems(current_instance(), kinds=True)
+    disk = data_health.disk_problem(current_instance())
     if not problems and not disk:
         raise exc
     # Flask-Login would load the user (from system.db) to draw any template: draw this

@@ -9,10 +9,9 @@ from datetime import datetime
 from flask import Flask, g, url_for
 
 from portal.backup.layout import copy_label, copy_name, copy_words
-from portal.clock import format_datetime, get_clock
-from portal.db import get_db
-from portal.instance import flask_command
+from portal.clock import format_datetime
 from portal.users import names_by_login
+from portal.web import current_instance, get_db, instance_of
 
 
 def local_datetime(moment: datetime | str | None) -> str:
@@ -25,14 +24,14 @@ def local_datetime(moment: datetime | str | None) -> str:
             moment = datetime.fromisoformat(moment)
         except ValueError:
             return moment
-    return format_datetime(moment, get_clock().zone)
+    return format_datetime(moment, current_instance().clock.zone)
 
 
 def local_time(moment: datetime | None) -> str:
     """A stored UTC time as the portal's local time of day, e.g. '14:05'."""
     if moment is None:
         return ""
-    return moment.astimezone(get_clock().zone).strftime("%H:%M")
+    return moment.astimezone(current_instance().clock.zone).strftime("%H:%M")
 
 
 def filesize(size: int) -> str:
@@ -94,4 +93,6 @@ def init_app(app: Flask) -> None:
     for name_a_copy in (copy_name, copy_label, copy_words):  # portal/backup/layout.py
         app.add_template_filter(name_a_copy)
     # The operator commands a page names, written for this instance (see flask_command).
-    app.add_template_global(lambda arguments: flask_command(app, arguments), "operator_command")
+    app.add_template_global(
+        lambda arguments: instance_of(app).command(arguments), "operator_command"
+    )

@@ -1,17 +1,26 @@
-"""Opening an instance: its folders and secret key, every data file at the current
-schema, the Administrator present. The app factory does it at start; an operator command
-does it for the command that runs (portal.cli), so listing the commands changes nothing."""
+"""The entry points' steps for an app create_app built (python -m portal, wsgi.py, the
+command that runs): opening its instance, and starting the scheduler of a serving
+process. The factory itself touches no file (issue 22); these do, once per app.
+
+Opening an instance: its folders and secret key, every data file at the current schema,
+the Administrator present. It works on the instance (portal/instance.py); the app is only
+where the outcome is kept."""
 
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 from flask import Flask
 
-from portal import clock, data_health, db, instance, people
-from portal.clock import get_clock
+from portal import data_health, db, people
+from portal.instance import Instance, locate, prepare
+from portal.nightly import runner
 from portal.users import ensure_admin
+from portal.web import data_backup_of, instance_of
+
+OPENED = "portal.opened"
+SCHEMA_REPORT = "portal.schema_report"
+NIGHTLY = "portal.nightly"
 
 
 def open_instance(app: Flask, create: bool = True) -> None:
@@ -19,37 +28,51 @@ def open_instance(app: Flask, create: bool = True) -> None:
     file upgraded to the current schema, the Administrator present. Data files are made
     once: on the very first start (neither data files nor copies), or by `init`. What
     was changed is kept for `init` to report."""
-    if app.extensions.get("portal.opened"):
+    if app.extensions.get(OPENED):
         return
+    instance = instance_of(app)
     if create:
-        instance.prepare(app)
+        prepare(instance)
     else:
-        instance.locate(app)
-    new = create and data_health.is_new_instance(
-        Path(app.config["DATA_DIR"]), Path(app.config["BACKUP_DIR"])
-    )
-    app.extensions["portal.schema_report"] = db.migrate_all(app, create=new)
-    _reserve_orphan_ids(app)
-    _ensure_admin(app)
-    app.extensions["portal.opened"] = True
+        locate(instance.path, instance.config)
+    new = create and data_health.is_new_instance(instance.data_dir, instance.backup_dir)
+    app.extensions[SCHEMA_REPORT] = report = db.migrate_all(instance, create=new)
+    _reserve_orphan_ids(instance, report)
+    _ensure_admin(instance)
+    app.extensions[OPENED] = True
 
 
-def _reserve_orphan_ids(app: Flask) -> None:
+def schema_report(app: Flask) -> dict[str, tuple[int, int]]:
+    """What opening the instance upgraded: each data file's (before, after) version."""
+    return dict(app.extensions.get(SCHEMA_REPORT, {}))
+
+
+def start_scheduler(app: Flask) -> runner.Nightly | None:
+    """The automatic backup, the watch and the weekly verify for a serving process: once
+    per app, never in tests (portal/nightly/runner.py)."""
+    if app.testing:
+        return None
+    if NIGHTLY not in app.extensions:
+        app.extensions[NIGHTLY] = runner.start(instance_of(app), data_backup_of(app))
+    return app.extensions[NIGHTLY]
+
+
+def _reserve_orphan_ids(instance: Instance, report: dict[str, tuple[int, int]]) -> None:
     """Once, when system.db starts keeping removed people: the ids that people removed
     before still have in the other data files are never given to anyone else."""
-    before, after = app.extensions["portal.schema_report"].get("system.db", (0, 0))
+    before, after = report.get("system.db", (0, 0))
     if 0 < before < people.KEEPS_REMOVED <= after:
         try:
-            people.reserve_orphan_ids(app, get_clock(app).now())
+            people.reserve_orphan_ids(instance, instance.clock.now())
         except sqlite3.Error as exc:
-            app.logger.error("ids of people removed before could not be reserved: %s", exc)
+            instance.logger.error("ids of people removed before could not be reserved: %s", exc)
 
 
-def _ensure_admin(app: Flask) -> None:
-    if "system.db" in data_health.problems(app):
+def _ensure_admin(instance: Instance) -> None:
+    if "system.db" in data_health.problems(instance):
         return  # the portal starts and says what is wrong with system.db
-    with app.app_context():
-        try:
-            ensure_admin(db.get_db("system.db"), clock.now())
-        except sqlite3.DatabaseError as exc:
-            app.logger.error("system.db could not be prepared: %s", exc)
+    try:
+        with db.open_data_file("system.db", instance) as conn:
+            ensure_admin(conn, instance.clock.now())
+    except sqlite3.DatabaseError as exc:
+        instance.logger.error("system.db could not be prepared: %s", exc)

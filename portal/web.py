@@ -1,16 +1,99 @@
-"""Small helpers shared by the views: the request's actor for the audit log, the
-system.db connection, and the status code of a form page."""
+"""The portal as the pages and commands reach it inside Flask: the instance and the Data
+Backup service create_app built (`current_instance()`, `data_backup_of(app)`), the clock
+(`now()`, `today()`), the request's connections to the data files (`get_db`, flaskr's),
+the audit entry for the request's user, and the status code of a form page.
+
+This is the one module that binds the portal's plain objects to the app. Below it nothing
+imports Flask: services are handed the Instance or the DataBackup (issue 22)."""
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import date, datetime
 
-from flask import current_app, request
+from flask import Flask, current_app, g, request
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
-from portal import audit, clock
-from portal.db import get_db
+from portal import audit, db
+from portal.instance import Instance
+
+INSTANCE = "portal.instance"
+DATA_BACKUP = "portal.data_backup"
+BACKUP_JOBS = "portal.backup_jobs"
+
+
+def instance_of(app: Flask) -> Instance:
+    """The instance create_app built for `app`."""
+    return app.extensions[INSTANCE]
+
+
+def current_instance() -> Instance:
+    """The current app's instance (in a request, or a command's app context)."""
+    return instance_of(current_app)
+
+
+# The Data Backup service and its job board are a layer above this module (which they do
+# not import): their accessors name their types in words only.
+
+
+def data_backup_of(app: Flask):
+    """The Data Backup service create_app built for `app` (a DataBackup, built by
+    portal/data_backup/bootstrap.py)."""
+    return app.extensions[DATA_BACKUP]
+
+
+def current_data_backup():
+    """The current app's Data Backup service (a DataBackup)."""
+    return data_backup_of(current_app)
+
+
+def backup_jobs_of(app: Flask):
+    """The backups this process runs in the background for `app`'s pages (a JobBoard,
+    portal/data_backup/jobs.py)."""
+    return app.extensions[BACKUP_JOBS]
+
+
+def backup_jobs():
+    """The current app's job board (a JobBoard)."""
+    return backup_jobs_of(current_app)
+
+
+def now() -> datetime:
+    """The current local time in the portal's zone, by the instance's clock."""
+    return current_instance().clock.now()
+
+
+def today() -> date:
+    """Today's date in the portal's zone."""
+    return current_instance().clock.today()
+
+
+def get_db(name: str) -> sqlite3.Connection:
+    """This request's (or command's) connection to one data file, e.g. get_db('todo.db'):
+    one per data file per request, kept by the thread between requests (portal/db.py)."""
+    conns = g.setdefault("_portal_dbs", {})
+    if name not in conns:
+        instance = current_instance()
+        conns[name] = db.thread_connection(
+            db.data_path(name, instance.data_dir), instance.busy_timeout_ms
+        )
+    return conns[name]
+
+
+def close_dbs(_exc: BaseException | None = None) -> None:
+    """End the request's use of its connections: nothing may stay in a transaction
+    (transaction() always ends its own; this is the safety net)."""
+    for conn in g.pop("_portal_dbs", {}).values():
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+
+
+def init_app(app: Flask, instance: Instance) -> None:
+    """Bind the instance to the app; close the connections at the end of every request
+    and app context."""
+    app.extensions[INSTANCE] = instance
+    app.teardown_appcontext(close_dbs)
 
 
 def login_guard():
@@ -22,19 +105,14 @@ def login_guard():
     return None
 
 
-def system_db() -> sqlite3.Connection:
-    """This request's connection to system.db."""
-    return get_db("system.db")
-
-
 def log_event(action: str, detail: str = "", *, actor: str | None = None) -> None:
     """Record an audit entry for the current request's user."""
     user_id = current_user.id if current_user.is_authenticated else None
     if actor is None:
         actor = current_user.login if current_user.is_authenticated else "anonymous"
     audit.record(
-        system_db(),
-        clock.now(),
+        get_db("system.db"),
+        now(),
         action,
         actor[:64],
         user_id=user_id,

@@ -10,9 +10,9 @@ import pytest
 from werkzeug.security import generate_password_hash
 
 from portal import create_app, passwords, startup
-from portal.db import get_db
 from portal.passwords import hash_password, set_password
 from portal.users import add_user, ensure_admin
+from portal.web import get_db
 from tests import windows_semantics
 from tests.helpers import ADMIN_PASSWORD, PASSWORD, FakeClock, login, utc
 

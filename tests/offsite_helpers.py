@@ -42,11 +42,12 @@ def use_share(app, root: Path) -> Path:
     """OFFSITE_DIR set to `root`, made and marked as the portal's own (as Save on the Data
     Backup page and `backup offsite set` do)."""
     from portal.data_backup import offsite_folder
+    from portal.web import instance_of
 
     root.mkdir(parents=True, exist_ok=True)
     app.config["OFFSITE_DIR"] = str(root)
     with app.app_context():
-        offsite_folder.folder_at(str(root), app).claim()
+        offsite_folder.folder_at(str(root), instance_of(app)).claim()
     return root
 
 

@@ -5,9 +5,9 @@ import re
 import pytest
 
 from portal.auth.login import WRONG_PASSWORD
-from portal.db import get_db
 from portal.passwords import hash_password, set_password
 from portal.users import find_user, remove_user
+from portal.web import get_db
 from tests.helpers import PASSWORD, csrf_token, login, logout, submit
 
 

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from portal import data_backup
-from portal.db import get_db
 from portal.passwords import hash_password
 from portal.users import add_user
+from portal.web import data_backup_of, get_db
 from tests.helpers import open_app
 from tests.http_client import Browser
 from tests.serving import run_flask, serve
@@ -108,7 +107,7 @@ def yesterdays_backup(instance: Path) -> None:
     yesterday = datetime.now(UTC) - timedelta(days=1)
     app = open_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC", "CLOCK": lambda: yesterday})
     with app.app_context():
-        data_backup.of(app).run_backup(None, "setup")
+        data_backup_of(app).run_backup(None, "setup")
 
 
 def test_two_processes_at_the_same_instant_rotate_once(tmp_path):

@@ -7,8 +7,8 @@ from datetime import time
 
 import pytest
 
-from portal.db import get_db
 from portal.reminder import store
+from portal.web import get_db
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from portal import data_backup
-from portal.db import close_kept_connections, get_db
+from portal.db import close_kept_connections
+from portal.web import data_backup_of, get_db
 from tests.helpers import open_app
 from tests.serving import run_flask
 
@@ -45,7 +45,7 @@ def site(tmp_path: Path, days: int = 3) -> Path:
                 "INSERT INTO posts (author_id, title, body, created_at) VALUES (1, ?, 'body', ?)",
                 (f"post {moment:%d %b}", moment.isoformat()),
             )
-            data_backup.of(app).run_backup(None, "setup")
+            data_backup_of(app).run_backup(None, "setup")
     # The setup's kept connections let go of the data files, as a stopped portal would:
     # the tests below delete and damage them by hand (which Windows refuses while open).
     close_kept_connections()
@@ -165,8 +165,8 @@ def test_two_restores_in_one_second_keep_two_safety_copies(tmp_path):
         get_db("todo.db").execute(
             "INSERT INTO todos (owner_id, title, created_at) VALUES (1, 'typed today', 'now')"
         )
-        first = data_backup.of(app).restore("todo.db", 0, "admin")
-        second = data_backup.of(app).restore("todo.db", 2, "admin")
+        first = data_backup_of(app).restore("todo.db", 0, "admin")
+        second = data_backup_of(app).restore("todo.db", 2, "admin")
     assert first.safety_copy != second.safety_copy
     assert first.safety_copy.exists() and second.safety_copy.exists()
     assert "typed today" in titles(first.safety_copy)  # the live data before the first restore

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from portal.db import close_kept_connections, get_db
+from portal.db import close_kept_connections
+from portal.web import get_db
 from tests.helpers import PASSWORD, csrf_token, login, submit
 from tests.settings_helpers import elevated
 from tests.test_settings_pages import press

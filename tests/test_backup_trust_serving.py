@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from portal import data_backup
-from portal.db import close_kept_connections, get_db
+from portal.db import close_kept_connections
 from portal.passwords import hash_password, set_password
 from portal.users import ensure_admin
+from portal.web import data_backup_of, get_db
 from tests.backup_helpers import tmpfs
 from tests.helpers import open_app
 from tests.http_client import Browser
@@ -36,7 +36,7 @@ def office(instance: Path, **config) -> Path:
         conn = get_db("system.db")
         admin = ensure_admin(conn, datetime.now(UTC))
         set_password(conn, admin.id, hash_password(ADMIN_PASSWORD))
-        data_backup.of(app).run_backup(None, "setup")
+        data_backup_of(app).run_backup(None, "setup")
     close_kept_connections()  # this test process holds no data file open
     return instance
 

@@ -57,7 +57,7 @@ def test_deleting_a_post_deletes_its_replies(alice, bob, app):
     post_id = post(alice)
     submit(bob, f"/bulletin/{post_id}", f"/bulletin/{post_id}/reply", {"body": "R"})
     submit(alice, f"/bulletin/{post_id}", f"/bulletin/{post_id}/delete")
-    from portal.db import get_db
+    from portal.web import get_db
 
     with app.app_context():
         assert get_db("bulletin.db").execute("SELECT count(*) FROM replies").fetchone()[0] == 0
@@ -106,7 +106,7 @@ def test_paging_past_deleted_posts_and_odd_links(alice):
     first = alice.get("/bulletin/").get_data(as_text=True)
     older = link(first, "Older")
     from portal.apps.bulletin import store
-    from portal.db import get_db
+    from portal.web import get_db
 
     with alice.application.app_context():
         conn = get_db("bulletin.db")

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from portal.datafiles import data_file
-from portal.db import get_db
 from portal.passwords import password_matches
 from portal.users import find_user, list_users
+from portal.web import get_db
 from tests.helpers import login
 from tests.serving import run_flask
 

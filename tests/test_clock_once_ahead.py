@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from portal import data_backup
+from portal.web import data_backup_of
 from tests.helpers import submit, utc
 from tests.offsite_helpers import use_share
 from tests.settings_helpers import elevated
@@ -28,7 +28,7 @@ def share(app, tmp_path):
 def _run(app, clock, moment):
     clock.set(moment)
     with app.app_context():
-        return data_backup.of(app).run_backup(None, "alice")
+        return data_backup_of(app).run_backup(None, "alice")
 
 
 def _taken_days(instance_path, name="todo.db") -> list[str]:

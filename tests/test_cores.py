@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
-from portal import cores, data_backup
-from portal.data_backup import jobs
+from portal import cores
+from portal.web import backup_jobs_of, data_backup_of
 from tests.helpers import open_app
 
 pytestmark = pytest.mark.skipif(not cores.can_pin(), reason="Linux with 2 cores or more")
@@ -67,11 +67,11 @@ def _cores_of_a_backup_job(app, monkeypatch) -> tuple[set[int], set[int]]:
         seen["cores"] = os.sched_getaffinity(0)
         ran.set()
 
-    monkeypatch.setattr(data_backup.of(app), "run_backup", run_backup)
+    monkeypatch.setattr(data_backup_of(app), "run_backup", run_backup)
 
     def press_backup():
         app.test_client().get("/login")  # this thread now serves, on one core
-        jobs.board(app).start(app, "alice", None, "/", {"todo.db": 1})
+        backup_jobs_of(app).start("alice", None, "/", {"todo.db": 1})
         return os.sched_getaffinity(0)
 
     served = in_thread(press_backup)
@@ -110,7 +110,7 @@ def test_a_backup_job_started_while_serving_runs_on_every_core(
     app = open_app(PINNED | {"INSTANCE_PATH": str(instance_path)})
     in_thread(lambda: cores.serve_on_one_core(app))
     # As `python -m portal` does: the service knows only a hook run first in each job.
-    app.extensions[jobs.THREAD_START] = cores.every_core
+    backup_jobs_of(app).thread_start = cores.every_core
     served, job = _cores_of_a_backup_job(app, monkeypatch)
     assert served == {min(every_core)}
     assert job == every_core

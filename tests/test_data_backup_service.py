@@ -12,18 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from portal import data_backup
-from portal.db import get_db
 from portal.reminder import store as reminder_store
+from portal.web import data_backup_of, get_db, instance_of
 from tests.offsite_helpers import use_share
 
 
 def test_the_service_is_built_once_and_knows_its_folders(app):
-    service = data_backup.of(app)
-    assert data_backup.of(app) is service
+    service = data_backup_of(app)
+    assert data_backup_of(app) is service
     assert service.backup_dir == Path(app.config["BACKUP_DIR"])
     assert service.data_dir == Path(app.config["DATA_DIR"])
-    assert service.clock is app.extensions["portal.clock"]
+    assert service.clock is instance_of(app).clock
 
 
 def _system_db_opened_by_the_portal(monkeypatch, data_dir: Path) -> list[str]:
@@ -48,7 +47,7 @@ def test_a_backup_run_with_an_off_site_copy_opens_system_db_once(
 ):
     use_share(app, tmp_path / "nas")
     opened = _system_db_opened_by_the_portal(monkeypatch, Path(app.config["DATA_DIR"]))
-    result = data_backup.of(app).run_backup(None, "alice")
+    result = data_backup_of(app).run_backup(None, "alice")
     assert any("Off-site copy" in note or "off site" in note for note in result.notes)
     assert len(opened) == 1, opened
     # ... and everything it records is there: the audit entries, today's record, the
@@ -58,11 +57,11 @@ def test_a_backup_run_with_an_off_site_copy_opens_system_db_once(
         conn = get_db("system.db")
         actions = [row[0] for row in conn.execute("SELECT action FROM audit_log")]
         assert {"backup started", "backup completed", "off-site copy completed"} <= set(actions)
-        assert reminder_store.done_day(conn, app.extensions["portal.clock"].today()) is not None
+        assert reminder_store.done_day(conn, instance_of(app).clock.today()) is not None
 
 
 def test_a_verify_and_a_restore_open_system_db_once_each(app, people, monkeypatch):
-    service = data_backup.of(app)
+    service = data_backup_of(app)
     service.run_backup(None, "alice")
     opened = _system_db_opened_by_the_portal(monkeypatch, Path(app.config["DATA_DIR"]))
     service.verify("alice")
@@ -154,13 +153,13 @@ def test_a_step_reads_through_the_callers_connection_or_its_own(app):
     (db.open_unless_given); called alone, each opens one of its own and closes it."""
     from portal.db import data_path, open_data_file, open_unless_given
 
-    with open_data_file("system.db", app) as conn:
-        with open_unless_given(conn, "system.db", app) as given:
+    with open_data_file("system.db", instance_of(app)) as conn:
+        with open_unless_given(conn, "system.db", instance_of(app)) as given:
             assert given is conn
-        with open_unless_given(None, "system.db", app) as own:
+        with open_unless_given(None, "system.db", instance_of(app)) as own:
             assert own is not conn
             assert own.execute("PRAGMA database_list").fetchone()[2] == str(
-                data_path("system.db", app)
+                data_path("system.db", instance_of(app).data_dir)
             )
     with pytest.raises(sqlite3.ProgrammingError):  # closed when the block ended
         own.execute("SELECT 1")

@@ -11,6 +11,7 @@ import pytest
 from portal import data_health
 from portal.datafiles import data_file
 from portal.db import connect, migrate
+from portal.web import instance_of
 
 
 def made(path: Path, name: str, version: int | None = None) -> Path:
@@ -85,9 +86,9 @@ def test_live_problems(tmp_path):
 def test_the_fix_depends_on_whether_copies_exist(app):
     backup = Path(app.config["BACKUP_DIR"])
     (backup / "3").mkdir(parents=True, exist_ok=True)
-    assert "flask --app portal init" in data_health.how_to_fix(app, "todo.db")
+    assert "flask --app portal init" in data_health.how_to_fix(instance_of(app), "todo.db")
     (backup / "3" / "todo.db").write_bytes(b"x")
-    fix = data_health.how_to_fix(app, "todo.db")
+    fix = data_health.how_to_fix(instance_of(app), "todo.db")
     assert "flask --app portal backup restore todo.db --generation 0" in fix
     assert f"PORTAL_INSTANCE_PATH={app.instance_path}" in fix
 

@@ -7,6 +7,7 @@ import pytest
 
 from portal import db
 from portal.datafiles import DATA_FILES, DataFile, data_file
+from portal.web import instance_of
 
 
 def test_connection_settings(tmp_path):
@@ -119,7 +120,7 @@ def test_a_failed_migration_changes_nothing(tmp_path):
 
 def test_start_puts_every_data_file_in_wal_mode(app):
     for spec in DATA_FILES:
-        conn = sqlite3.connect(db.data_path(spec.name, app))
+        conn = sqlite3.connect(db.data_path(spec.name, instance_of(app).data_dir))
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         conn.close()
 

@@ -139,10 +139,8 @@ def test_windows_path_forms_in_every_path_setting(path, monkeypatch):
     # --instance (web.config, the task script): kept whole.
     assert PureWindowsPath(str(parse_args(["--instance", path]).instance)) == windows
     # The hints the portal prints name the instance as cmd.exe needs it.
-    app = create_app({"TESTING": True, "INSTANCE_PATH": "/tmp/unused-instance-path"})
-    app.instance_path = path
     monkeypatch.setattr("portal.instance.WINDOWS", True)
-    assert flask_command(app, "backup list") == (
+    assert flask_command(windows, "backup list") == (
         f'set "PORTAL_INSTANCE_PATH={path}" && flask --app portal backup list'
     )
     # BACKUP_DIR: the copies' places are made by joining, which keeps the form whole.
@@ -152,6 +150,7 @@ def test_windows_path_forms_in_every_path_setting(path, monkeypatch):
     assert Layout(windows).slot("todo.db", 0) == windows / "todo.db"
     assert str(Layout(windows).pre_restore).startswith(path)
     # The off-site folder on the Data Backup page: a whole path is accepted as typed.
+    app = create_app({"TESTING": True, "INSTANCE_PATH": "/tmp/unused-instance-path"})
     with app.test_request_context():
         form = OffsiteForm(formdata=None, folder=path)
         form.validate_folder(form.folder)

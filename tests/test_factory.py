@@ -10,6 +10,7 @@ import pytest
 from portal import create_app, startup
 from portal.datafiles import DATA_FILES
 from portal.setting_error import SettingError
+from portal.web import instance_of
 
 
 def make(instance_path, **overrides):
@@ -115,9 +116,9 @@ def test_server_zone_is_the_default(tmp_path, monkeypatch):
 
     monkeypatch.delenv("PORTAL_TIMEZONE", raising=False)
     app = make(tmp_path / "i")
-    assert str(app.extensions["portal.clock"].zone) == str(tzlocal.get_localzone())
+    assert str(instance_of(app).clock.zone) == str(tzlocal.get_localzone())
     chosen = make(tmp_path / "j", TIMEZONE="Asia/Tokyo")
-    assert str(chosen.extensions["portal.clock"].zone) == "Asia/Tokyo"
+    assert str(instance_of(chosen).clock.zone) == "Asia/Tokyo"
 
 
 def test_data_dir_and_backup_dir_are_settings(tmp_path):

@@ -8,8 +8,8 @@ import re
 import sqlite3
 
 from portal.data_backup import status
-from portal.db import get_db
 from portal.filters import filesize
+from portal.web import data_backup_of, get_db
 from tests.settings_helpers import elevated
 from tests.test_settings_pages import press
 
@@ -46,7 +46,7 @@ def test_a_fresh_copy_shows_the_size_of_the_live_file_it_was_taken_from(app, peo
     shown = filesize(copy.stat().st_size)
 
     with app.app_context():
-        planned = {f.name: f.size for f in status.planned_files(app)}
+        planned = {f.name: f.size for f in status.planned_files(data_backup_of(app))}
     assert planned["todo.db"] == copy.stat().st_size
 
     page = admin.get("/settings/data-backup").get_data(as_text=True)
@@ -241,9 +241,7 @@ def test_people_are_shown_by_full_name_and_times_in_one_format(app, people, cloc
 
 def test_backup_list_shows_full_names_and_local_times(app, people, clock):
     with app.app_context():
-        from portal import data_backup
-
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     listed = app.test_cli_runner().invoke(args=["backup", "list"])
     assert listed.exit_code == 0, listed.output
     row = next(line for line in listed.output.splitlines() if line.startswith("todo.db"))

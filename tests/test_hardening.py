@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from portal.db import get_db
 from portal.reminder import store
 from portal.security import is_safe_next
+from portal.web import get_db
 from tests.helpers import PASSWORD, login, submit
 from tests.settings_helpers import elevated
 

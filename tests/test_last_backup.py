@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import os
 
-from portal import data_backup
 from portal.data_backup import status
+from portal.web import data_backup_of
 
 
 def reads_counted(monkeypatch):
@@ -20,39 +20,41 @@ def reads_counted(monkeypatch):
 def test_read_once_then_again_only_after_a_change(app, clock, monkeypatch):
     reads = reads_counted(monkeypatch)
     with app.app_context():
-        engine = data_backup.of(app).engine()
-        assert status.last_backup(app) is None
+        engine = data_backup_of(app).engine()
+        assert status.last_backup(data_backup_of(app)) is None
         engine.run(who="alice")
-        first = status.last_backup(app)
+        first = status.last_backup(data_backup_of(app))
         assert first.taken_by == "alice"
         before = len(reads)
         for _ in range(5):
-            assert status.last_backup(app) == first
+            assert status.last_backup(data_backup_of(app)) == first
         assert len(reads) == before  # nothing changed: nothing read again
 
         clock.advance(days=1)
         engine.run(["todo.db"], who="bob")  # a rotation and a new newest copy
-        second = status.last_backup(app)
+        second = status.last_backup(data_backup_of(app))
         assert second.taken_by == "bob" and second.taken_at > first.taken_at
 
 
 def test_a_copy_deleted_by_hand_is_seen(app, clock):
     with app.app_context():
-        engine = data_backup.of(app).engine()
+        engine = data_backup_of(app).engine()
         engine.run(who="alice")
         clock.advance(days=1)
         engine.run(["todo.db"], who="bob")
-        assert status.last_backup(app).taken_by == "bob"
+        assert status.last_backup(data_backup_of(app)).taken_by == "bob"
         os.remove(engine.layout.slot("todo.db", 0))  # bob's copy, gone
-        assert status.last_backup(app).taken_by == "alice"
+        assert status.last_backup(data_backup_of(app)).taken_by == "alice"
 
 
 def test_a_missing_ledger_and_missing_copies_are_seen(app):
     with app.app_context():
-        engine = data_backup.of(app).engine()
+        engine = data_backup_of(app).engine()
         engine.run(who="alice")
         os.remove(engine.layout.ledger)
-        assert status.last_backup(app) is not None  # the copies on disk still say when
+        assert (
+            status.last_backup(data_backup_of(app)) is not None
+        )  # the copies on disk still say when
         for name in list(engine.sources):
             os.remove(engine.layout.slot(name, 0))
-        assert status.last_backup(app) is None
+        assert status.last_backup(data_backup_of(app)) is None

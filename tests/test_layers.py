@@ -42,6 +42,77 @@ def test_every_module_of_the_portal_is_in_a_layer():
     assert sorted(top - named) == []
 
 
+# The web layer and the entry points: the modules that may know Flask (issue 22). Every
+# other module of the portal is below the web layer and must be one that a "no Flask"
+# contract checks, so a new service module cannot slip past the checker.
+WEB_PACKAGES = ("portal.cli", "portal.home", "portal.settings", "portal.data_backup_pages")
+WEB_MODULES = (
+    "portal",
+    "portal.__main__",
+    "portal.startup",
+    "portal.web",
+    "portal.filters",
+    "portal.error_pages",
+    "portal.forms",
+    "portal.security",
+    "portal.extensions",
+    "portal.cores",
+    "portal.apps",  # the package itself, and each app's views and forms below
+    "portal.apps.bulletin",
+    "portal.apps.scheduler",
+    "portal.apps.todo",
+    "portal.apps.bulletin.views",
+    "portal.apps.bulletin.forms",
+    "portal.apps.scheduler.views",
+    "portal.apps.scheduler.forms",
+    "portal.apps.todo.views",
+    "portal.apps.todo.forms",
+)
+
+
+def _portal_modules() -> set[str]:
+    found = set()
+    for path in (ROOT / "portal").rglob("*.py"):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        found.add(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return found
+
+
+def test_every_module_below_the_web_layer_is_checked_for_flask():
+    """Issue 22: no module below the web layer imports flask. The contracts name packages;
+    this names every module, and each must fall under a contract forbidding Flask (its
+    own web modules, named in the contract's ignore_imports, are the only exceptions)."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    checked, exempt = [], set()
+    for contract in config["tool"]["importlinter"]["contracts"]:
+        if contract["type"] == "forbidden" and "flask" in contract["forbidden_modules"]:
+            checked += contract["source_modules"]
+            exempt |= {rule.split(" -> ")[0] for rule in contract.get("ignore_imports", [])}
+
+    def covered(module: str) -> bool:
+        return any(module == top or module.startswith(top + ".") for top in checked)
+
+    below_web = {
+        module
+        for module in _portal_modules() - set(WEB_MODULES)
+        if not module.startswith(tuple(package + "." for package in WEB_PACKAGES))
+        and module not in WEB_PACKAGES
+    }
+    assert "portal.nightly.runner" in below_web and "portal.db" in below_web
+    assert sorted(m for m in below_web if not covered(m)) == []
+    # What is exempt is web by nature: a request hook, the login pages and their guard.
+    assert exempt == {
+        "portal.reminder.hook",
+        "portal.auth.views",
+        "portal.auth.forms",
+        "portal.auth.elevation",
+        "portal.auth.settings_guard",
+        "portal.passwords",  # werkzeug.security's scrypt only
+    }
+
+
 def test_no_module_is_above_300_lines():
     """Small modules (issue 12): a module that grows past 300 lines is split by what it does."""
     long = {

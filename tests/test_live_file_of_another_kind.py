@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 import urllib.error
 
+from portal.web import instance_of
 from tests.http_client import Browser
 from tests.serving import run_flask, serve
 
@@ -43,5 +44,5 @@ def test_without_copies_the_hint_says_to_move_it_away_first(app, instance_path):
 
     data = instance_path / "data"
     shutil.copyfile(data / "schedule.db", data / "todo.db")
-    problem = data_health.problems(app, kinds=True)["todo.db"]
+    problem = data_health.problems(instance_of(app), kinds=True)["todo.db"]
     assert problem.fix.startswith(f"It has no copies: move it out of {data}, then")

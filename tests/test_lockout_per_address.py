@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.db import get_db
+from portal.web import get_db, instance_of
 from tests.helpers import ADMIN_PASSWORD, login
 from tests.notify_helpers import smtp_server
 
@@ -83,6 +83,6 @@ def test_lockouts_are_mailed_at_most_once_an_hour(app, people, inbox, clock):
     clock.advance(hours=1)
     from portal.nightly import watch
 
-    watch.check(app)
+    watch.check(instance_of(app))
     assert len(inbox.messages) == 2
     assert "127.0.0.11" in inbox.body() and "127.0.0.12" in inbox.body()

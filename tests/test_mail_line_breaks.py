@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from portal import data_backup
-from portal.db import get_db
 from portal.notify import notices
 from portal.notify import settings as notify_settings
+from portal.web import data_backup_of, get_db
 from tests.helpers import csrf_token
 from tests.notify_helpers import mail_form
 from tests.settings_helpers import elevated
@@ -55,6 +54,6 @@ def test_settings_with_a_line_break_from_the_configuration_stop_no_backup(app, i
     backup.mkdir(parents=True, exist_ok=True)
     (backup / "todo.db").write_bytes(b"not a database")  # verify finds damage: a notice
     with app.app_context():
-        report = data_backup.of(app).verify("alice")
+        report = data_backup_of(app).verify("alice")
         assert not report.ok
         assert notices.last_error(get_db("system.db"))  # not sent, and said why

@@ -11,8 +11,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from portal.db import get_db
 from portal.notify import settings as notify_settings
+from portal.web import get_db
 from tests.helpers import csrf_token
 from tests.notify_helpers import free_port, mail_form
 from tests.settings_helpers import elevated

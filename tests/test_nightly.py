@@ -9,11 +9,12 @@ from datetime import time
 import pytest
 from filelock import FileLock
 
+from portal import startup
 from portal.backup.fileops import FileOps
 from portal.data_backup import records
-from portal.db import get_db
 from portal.nightly import job, rules, runner, store
 from portal.reminder import store as reminder_store
+from portal.web import data_backup_of, get_db, instance_of
 from tests.helpers import submit, utc
 from tests.settings_helpers import elevated
 
@@ -53,19 +54,24 @@ def set_automatic(app, setting):
         store.save_setting(get_db("system.db"), setting)
 
 
+def run_if_due(app):
+    """The scheduler's job, as a tick calls it: with the instance and the service."""
+    return job.run_if_due(instance_of(app), data_backup_of(app))
+
+
 def recorded(app):
     with app.app_context():
-        return records.run_on(get_db("system.db"), app.extensions["portal.clock"].today())
+        return records.run_on(get_db("system.db"), instance_of(app).clock.today())
 
 
 def test_a_due_run_backs_up_everything_and_counts_as_todays_backup(app, afternoon_member, clock):
     set_automatic(app, ON_AT_TWO)
     clock.set(utc(2026, 11, 27, 0, 30))  # 01:30 in Berlin: not yet
-    assert job.run_if_due(app) == job.JobOutcome(False, message="not due")
+    assert run_if_due(app) == job.JobOutcome(False, message="not due")
     clock.set(utc(2026, 11, 27, 1, 0))  # 02:00
-    assert job.run_if_due(app) == job.JobOutcome(True, message="done")
+    assert run_if_due(app) == job.JobOutcome(True, message="done")
     assert recorded(app).outcome == "ok"
-    assert not job.run_if_due(app).ran  # once a day
+    assert not run_if_due(app).ran  # once a day
     clock.set(utc(2026, 11, 27, 13, 0))  # the afternoon: nobody is reminded
     assert afternoon_member(app).get("/").status_code == 200
     with app.app_context():
@@ -76,10 +82,10 @@ def test_a_due_run_backs_up_everything_and_counts_as_todays_backup(app, afternoo
 def test_a_failed_run_is_shown_and_the_reminder_goes_on(app, afternoon_member, clock, monkeypatch):
     set_automatic(app, ON_AT_MIDNIGHT)
     monkeypatch.setattr(FileOps, "free_space", lambda self, path: 0)
-    outcome = job.run_if_due(app)
+    outcome = run_if_due(app)
     assert outcome.ran and not outcome.ok and "Not enough free disk space" in outcome.message
     assert recorded(app).outcome == "failed"
-    assert not job.run_if_due(app).ran  # not repeated every minute
+    assert not run_if_due(app).ran  # not repeated every minute
     clock.set(utc(2026, 11, 27, 7, 0))  # 08:00: the member's portlet says so
     member = afternoon_member(app)
     portlet = member.get("/").get_data(as_text=True)
@@ -93,18 +99,18 @@ def test_a_failed_run_is_shown_and_the_reminder_goes_on(app, afternoon_member, c
 
 def test_the_next_day_runs_again(app, clock):
     set_automatic(app, ON_AT_MIDNIGHT)
-    assert job.run_if_due(app).ran
+    assert run_if_due(app).ran
     clock.advance(days=1)
-    assert job.run_if_due(app).ran
+    assert run_if_due(app).ran
 
 
 def test_one_process_at_a_time(app, instance_path):
     set_automatic(app, ON_AT_MIDNIGHT)
     lock = FileLock(str(instance_path / "backup" / ".automatic.lock"))
     with lock:
-        outcome = job.run_if_due(app)
+        outcome = run_if_due(app)
     assert outcome == job.JobOutcome(False, message="being run by another process")
-    assert job.run_if_due(app).ran
+    assert run_if_due(app).ran
 
 
 def test_if_due_on_the_command_line(app, instance_path):
@@ -122,8 +128,8 @@ def test_if_due_on_the_command_line(app, instance_path):
 
 
 def test_the_scheduler_never_starts_in_tests(app):
-    assert runner.start(app) is None
-    assert "portal.scheduler" not in app.extensions
+    assert startup.start_scheduler(app) is None
+    assert startup.NIGHTLY not in app.extensions
 
 
 def test_leadership_passes_on_when_the_leader_goes(tmp_path):

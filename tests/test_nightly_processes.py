@@ -19,9 +19,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED
 
+from portal import startup
 from portal.data_backup import records
-from portal.db import get_db
 from portal.nightly import runner, store
+from portal.web import get_db
 from tests.helpers import open_app
 from tests.serving import ROOT, faketime, serve, wait_for_automatic_run
 
@@ -127,21 +128,21 @@ def test_two_schedulers_ticking_across_midnight_back_up_once(tmp_path):
     ]
     for app in portals:
         app.testing = False  # as served: the scheduler only starts outside tests
-    started = [runner.start(app) for app in portals]
+    started = [startup.start_scheduler(app) for app in portals]
     try:
         assert all(started)
-        ticks = [_count_ticks(sched) for sched in started]
+        ticks = [_count_ticks(nightly.scheduler) for nightly in started]
         wait_for_automatic_run(instance, "2026-11-28")
         # Several more ticks of each (a second run would start at one of them): waited
         # for as they happen, not for a fixed time that a busy machine may not give.
         _wait_for_more_ticks(ticks, 3)
     finally:
-        for app, sched in zip(portals, started, strict=True):
-            if sched:
-                sched.shutdown(wait=True)
-                app.extensions["portal.leadership"].release()
+        for nightly in started:
+            if nightly:
+                nightly.scheduler.shutdown(wait=True)
+                nightly.leadership.release()
     runs, actors = automatic_runs(instance)
     assert runs == [("2026-11-27", "ok"), ("2026-11-28", "ok")]
     assert actors == ["scheduler"]
-    leaders = [app.extensions["portal.leadership"] for app in portals]
+    leaders = [nightly.leadership for nightly in started]
     assert not any(leader.held for leader in leaders)

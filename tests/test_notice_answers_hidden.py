@@ -11,8 +11,8 @@ import threading
 from urllib.parse import urlsplit
 
 from portal import audit
-from portal.db import get_db
 from portal.notify import failures
+from portal.web import get_db
 from tests.helpers import csrf_token
 from tests.notify_helpers import mail_form, webhook_receiver
 from tests.settings_helpers import elevated

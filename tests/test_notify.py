@@ -8,14 +8,13 @@ from datetime import date, time
 
 import pytest
 
-from portal import data_backup
 from portal.backup import BackupError
 from portal.data_backup import offsite
-from portal.db import get_db
 from portal.nightly import store as nightly_store
 from portal.nightly import watch
 from portal.notify import notices
 from portal.reminder import store as reminder_store
+from portal.web import data_backup_of, get_db, instance_of
 from tests.helpers import open_app, utc
 from tests.notify_helpers import free_port, smtp_server, webhook_receiver
 from tests.offsite_helpers import use_share
@@ -47,7 +46,7 @@ def test_a_failed_backup_sends_one_mail_with_the_facts_and_at_most_one_an_hour(
 ):
     _break_the_backup_folder(app, instance_path)
     with app.app_context(), pytest.raises(BackupError):
-        data_backup.of(app).run_backup(["todo.db"], "alice")
+        data_backup_of(app).run_backup(["todo.db"], "alice")
     assert inbox.subjects() == ["[Office Portal] A backup failed"]
     mail = inbox.messages[0]
     assert mail["To"] == "it@office.example, boss@office.example"
@@ -58,23 +57,23 @@ def test_a_failed_backup_sends_one_mail_with_the_facts_and_at_most_one_an_hour(
     assert "every copy made before this run is intact" in body  # what is still safe
     clock.advance(minutes=30)
     with app.app_context(), pytest.raises(BackupError):
-        data_backup.of(app).run_backup(None, "bob")
+        data_backup_of(app).run_backup(None, "bob")
     assert len(inbox.messages) == 1  # a second failure within the hour: no second mail
     clock.advance(minutes=31)
     with app.app_context(), pytest.raises(BackupError):
-        data_backup.of(app).run_backup(None, "bob")
+        data_backup_of(app).run_backup(None, "bob")
     assert len(inbox.messages) == 2
 
 
 def test_a_dead_smtp_server_never_fails_a_backup_and_the_page_data_says_why(app, instance_path):
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), NOTIFY_EMAILS="it@x.example")
     with app.app_context():
-        result = data_backup.of(app).run_backup(None, "alice")  # nothing to tell
+        result = data_backup_of(app).run_backup(None, "alice")  # nothing to tell
         assert len(result.files) == 4
     _break_the_backup_folder(app, instance_path)
     with app.app_context():
         with pytest.raises(BackupError, match="is not a folder"):  # its own error, not SMTP's
-            data_backup.of(app).run_backup(None, "alice")
+            data_backup_of(app).run_backup(None, "alice")
         error = notices.last_error(get_db("system.db"))
     assert error["kind"] == "backup-failed"
     assert "mail to it@x.example via 127.0.0.1" in error["message"]
@@ -94,10 +93,10 @@ def test_the_automatic_backup_missed_is_told_by_the_next_process_once(app, inbox
     assert len(inbox.messages) == 1  # today's miss waits: one notice of a kind an hour
     clock.advance(hours=1)
     with app.app_context():
-        assert watch.check(app) == ["automatic-missed"]
+        assert watch.check(instance_of(app)) == ["automatic-missed"]
         assert "The automatic backup of 2026-11-27" in inbox.body()
         clock.advance(hours=3)
-        assert watch.check(app) == []  # each day's event only once
+        assert watch.check(instance_of(app)) == []  # each day's event only once
     assert len(inbox.messages) == 2
 
 
@@ -110,7 +109,7 @@ def test_the_missed_check_ignores_days_before_the_automatic_backup_was_on(app, i
         )
     clock.set(utc(2026, 11, 27, 0, 30))
     with app.app_context():
-        assert watch.check(app) == ["automatic-missed"]
+        assert watch.check(instance_of(app)) == ["automatic-missed"]
     assert "2026-11-27" in inbox.body() and len(inbox.messages) == 1
 
 
@@ -120,52 +119,52 @@ def test_no_backup_by_the_end_of_the_window_on_a_working_day(app, inbox, clock):
         reminder_store.save_settings(conn, reminder_store.ReminderSettings(True), clock())
     clock.set(utc(2026, 11, 27, 16, 59))  # Friday 17:59 in Berlin
     with app.app_context():
-        assert watch.check(app) == []
+        assert watch.check(instance_of(app)) == []
     clock.set(utc(2026, 11, 27, 17, 0))  # 18:00: the window has ended
     with app.app_context():
-        assert watch.check(app) == ["no-backup-today"]
+        assert watch.check(instance_of(app)) == ["no-backup-today"]
     assert "No backup was completed on Friday 2026-11-27" in inbox.body()
     clock.set(utc(2026, 11, 28, 17, 30))  # Saturday: not a working day
     with app.app_context():
-        assert watch.check(app) == []
+        assert watch.check(instance_of(app)) == []
 
 
 def test_a_day_with_a_backup_sends_nothing(app, inbox, clock):
     with app.app_context():
         settings = reminder_store.ReminderSettings(True)
         reminder_store.save_settings(get_db("system.db"), settings, clock())
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     clock.set(utc(2026, 11, 27, 17, 30))
     with app.app_context():
-        assert watch.check(app) == []
+        assert watch.check(instance_of(app)) == []
     assert inbox.messages == []
 
 
 def test_the_off_site_copy_failing_for_24_hours_sends_one_mail(app, inbox, tmp_path, clock):
     app.config["OFFSITE_DIR"] = str(tmp_path / "nas-away")
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
         clock.advance(hours=23)
-        offsite.retry_if_behind(data_backup.of(app).engine(), app)
+        offsite.retry_if_behind(data_backup_of(app).engine(), instance_of(app))
     assert inbox.messages == []
     clock.advance(hours=1, minutes=1)
     with app.app_context():
-        offsite.retry_if_behind(data_backup.of(app).engine(), app)
+        offsite.retry_if_behind(data_backup_of(app).engine(), instance_of(app))
         clock.advance(hours=2)
-        offsite.retry_if_behind(data_backup.of(app).engine(), app)
+        offsite.retry_if_behind(data_backup_of(app).engine(), instance_of(app))
     assert inbox.subjects() == ["[Office Portal] The off-site copy has failed for 24 hours"]
     assert "does not exist or cannot be reached" in inbox.body()
 
 
 def test_verify_finding_a_damaged_copy_sends_a_mail(app, inbox, instance_path):
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     copy = instance_path / "backup" / "todo.db"
     data = bytearray(copy.read_bytes())
     data[-100] ^= 0xFF
     copy.write_bytes(bytes(data))
     with app.app_context():
-        report = data_backup.of(app).verify("admin")
+        report = data_backup_of(app).verify("admin")
     assert not report.ok
     assert inbox.subjects() == ["[Office Portal] Verify found a damaged copy"]
     assert "todo.db" in inbox.body()
@@ -182,7 +181,7 @@ def test_the_once_rule_holds_across_processes(app, inbox, instance_path, clock):
         }
     )
     for portal in (app, other, app, other):
-        assert notices.notify(portal, "damaged-copy", "verify X", "details") in (
+        assert notices.notify(instance_of(portal), "damaged-copy", "verify X", "details") in (
             "sent",
             "already sent",
         )
@@ -192,7 +191,10 @@ def test_the_once_rule_holds_across_processes(app, inbox, instance_path, clock):
 def test_the_webhook_gets_a_small_json_post(app, clock):
     with webhook_receiver() as (received, url):
         app.config["NOTIFY_WEBHOOK_URL"] = url
-        assert notices.notify(app, "damaged-copy", "verify Y", "the details", {"n": 1}) == "sent"
+        assert (
+            notices.notify(instance_of(app), "damaged-copy", "verify Y", "the details", {"n": 1})
+            == "sent"
+        )
     assert received == [
         {
             "kind": "damaged-copy",
@@ -238,31 +240,31 @@ def _wait_for(condition, seconds: float = 10) -> None:
 
 
 def test_a_serving_process_without_the_scheduler_checks_once_at_start(app, inbox, clock):
-    from portal.nightly import runner
+    from portal import startup
 
     _automatic_missed_since_last_week(app, clock)
     app.config["SCHEDULER_ENABLED"] = False
     app.testing = False  # as served
-    assert runner.start(app) is None
+    assert startup.start_scheduler(app) is None
     _wait_for(lambda: inbox.messages)
     assert inbox.subjects() == ["[Office Portal] The automatic backup did not run"]
     assert "The automatic backup of 2026-11-27" in inbox.body()
 
 
 def test_the_scheduler_of_a_living_process_sends_the_missed_notice(app, inbox, clock):
-    from portal.nightly import runner
+    from portal import startup
 
     _automatic_missed_since_last_week(app, clock)
     app.config.update(SCHEDULER_TICK_SECONDS=1)
     app.testing = False  # as served
     # Its first tick both catches up today's backup and checks: a backup made at 01:30
     # still did not run by 01:00, so the notice goes out whichever job comes first.
-    scheduler = runner.start(app)
+    nightly = startup.start_scheduler(app)
     try:
         _wait_for(lambda: inbox.messages)
     finally:
-        scheduler.shutdown(wait=True)
-        app.extensions["portal.leadership"].release()
+        nightly.scheduler.shutdown(wait=True)
+        nightly.leadership.release()
     assert "[Office Portal] The automatic backup did not run" in inbox.subjects()
 
 
@@ -270,7 +272,7 @@ def _a_changed_off_site_copy(app, tmp_path, name: str):
     """A backup sent off site, then its copy of `name` changed on the share."""
     share = use_share(app, tmp_path / "nas")
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     (share / "2026-11-27" / f"{name}.age").write_bytes(b"changed on the share")
     return share
 

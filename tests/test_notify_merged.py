@@ -11,9 +11,9 @@ from datetime import timedelta
 
 import pytest
 
-from portal import data_backup
 from portal.backup import BackupError
 from portal.nightly import watch
+from portal.web import data_backup_of, instance_of
 from tests.helpers import utc
 from tests.notify_helpers import smtp_server
 
@@ -33,7 +33,7 @@ def _fail(app, instance_path, who):
         shutil.rmtree(backup)
     backup.write_text("a file where the backup folder should be")
     with app.app_context(), pytest.raises(BackupError):
-        data_backup.of(app).run_backup(["todo.db"], who)
+        data_backup_of(app).run_backup(["todo.db"], who)
 
 
 def test_failures_at_10_00_10_10_and_11_15_are_all_told_in_two_mails(
@@ -62,15 +62,15 @@ def test_a_held_failure_is_sent_by_the_watch_once_the_hour_is_over(
     clock.set(utc(2026, 11, 27, 9, 10))
     _fail(app, instance_path, "bob")
     clock.set(utc(2026, 11, 27, 9, 50))
-    watch.check(app)  # a scheduler tick within the hour: still held
+    watch.check(instance_of(app))  # a scheduler tick within the hour: still held
     assert len(inbox.messages) == 1
     clock.set(utc(2026, 11, 27, 10, 0))
-    watch.check(app)
+    watch.check(instance_of(app))
     assert len(inbox.messages) == 2
     subject = inbox.messages[1]["Subject"]
     assert subject == "[Office Portal] A backup failed (1 since 27 Nov 2026 10:00)"
     assert "started by bob at 27 Nov 2026 10:10" in inbox.body()
-    watch.check(app)
+    watch.check(instance_of(app))
     assert len(inbox.messages) == 2  # told once
 
 
@@ -92,11 +92,11 @@ def test_the_rule_every_failure_is_told_once_and_mails_are_an_hour_apart(
             failures.append(who)
             _fail(app, instance_path, who)
         else:
-            watch.check(app)
+            watch.check(instance_of(app))
         sent_at += [moment] * (len(inbox.messages) - before)
     clock.set(moment + timedelta(hours=2))
     before = len(inbox.messages)
-    watch.check(app)
+    watch.check(instance_of(app))
     sent_at += [moment + timedelta(hours=2)] * (len(inbox.messages) - before)
     bodies = [m.get_payload(decode=True).decode() for m in inbox.messages]
     for who in failures:

@@ -13,11 +13,10 @@ import time
 
 import pytest
 
-from portal import data_backup
 from portal.data_backup import offsite
-from portal.db import get_db
 from portal.offsite.confined import Confined
 from portal.offsite.shareops import ShareOps
+from portal.web import data_backup_of, get_db, instance_of
 from tests.offsite_helpers import use_share
 from tests.settings_helpers import elevated
 
@@ -55,27 +54,27 @@ def test_a_silent_share_abandons_the_send_and_releases_the_lock(app, silent, clo
     silence.set()
     started = time.monotonic()
     with app.app_context():
-        result = data_backup.of(app).run_backup(None, "alice")
+        result = data_backup_of(app).run_backup(None, "alice")
     assert time.monotonic() - started < 10  # not the test's 30 s, nor the lock's 120 s
     assert len(result.files) == 4  # the local backup is complete
     note = " ".join(result.notes)
     assert "The share does not answer" in note
     assert f"no answer for {LIMIT:g} seconds" in note
     with app.app_context():
-        state = offsite.status(get_db("system.db"))
+        state = offsite.status(get_db("system.db"), instance_of(app))
     assert state.failing and "The share does not answer" in state.last_error
     # The lock was released: a second backup runs at once instead of waiting behind it.
     clock.advance(minutes=5)
     started = time.monotonic()
     with app.app_context():
-        again = data_backup.of(app).run_backup(["todo.db"], "bob")
+        again = data_backup_of(app).run_backup(["todo.db"], "bob")
     assert again.files and time.monotonic() - started < 10
 
 
 def test_the_page_list_and_verify_say_the_share_does_not_answer(app, people, silent):
     _share, silence = silent
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     silence.set()
     client = elevated(app, "admin")
     started = time.monotonic()
@@ -95,12 +94,12 @@ def test_the_hourly_try_sends_once_the_share_answers_again(app, silent, clock):
     share, silence = silent
     silence.set()
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     assert not (share / "2026-11-27").exists()
     silence.clear()
     clock.advance(hours=1)
     with app.app_context():
-        outcome = offsite.retry_if_behind(data_backup.of(app).engine(), app)
+        outcome = offsite.retry_if_behind(data_backup_of(app).engine(), instance_of(app))
     assert outcome.ok, outcome.message
     assert (share / "2026-11-27" / "manifest.age").is_file()
 
@@ -113,7 +112,7 @@ def test_without_fork_as_on_windows_a_thread_waits_with_the_same_limit(
     _share, silence = silent
     monkeypatch.delattr("os.fork")
     with app.app_context():
-        first = data_backup.of(app).run_backup(None, "alice")
+        first = data_backup_of(app).run_backup(None, "alice")
     assert "Off-site copy of" in " ".join(first.notes)
     silence.set()
     started = time.monotonic()

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import html
 
-from portal import data_backup
-from portal.db import get_db
 from portal.notify import settings as notify_settings
+from portal.web import data_backup_of, get_db, instance_of
 from tests.helpers import csrf_token
 from tests.notify_helpers import free_port, smtp_server
 from tests.offsite_helpers import use_share
@@ -77,7 +76,7 @@ def test_the_off_site_days_are_listed_and_one_file_restored_after_confirmation(
 ):
     use_share(app, tmp_path / "nas")
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     admin = elevated(app, "admin")
     page = _text(admin.get("/settings/data-backup"))
     assert "2026-11-27" in page and "Restore todo.db from the off-site copy of 2026-11-27" in page
@@ -202,7 +201,7 @@ def test_the_pages_need_the_admin_password(app, people):
     with app.app_context():
         from portal.data_backup import offsite_folder
 
-        assert offsite_folder.configured_dir(get_db("system.db"), app) == ""
+        assert offsite_folder.configured_dir(get_db("system.db"), instance_of(app)) == ""
 
 
 def test_the_administrators_portal_page_shows_the_off_site_state(app, people, tmp_path):
@@ -210,7 +209,7 @@ def test_the_administrators_portal_page_shows_the_off_site_state(app, people, tm
 
     app.config["OFFSITE_DIR"] = str(tmp_path / "nas-away")
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     admin = app.test_client()
     login(admin, "admin", ADMIN_PASSWORD)
     page = _text(admin.get("/"))
@@ -253,7 +252,7 @@ def test_save_and_test_refuse_system_folders_the_instance_and_someone_elses(app,
     with app.app_context():
         from portal.data_backup import offsite_folder
 
-        assert offsite_folder.configured_dir(get_db("system.db"), app) == ""
+        assert offsite_folder.configured_dir(get_db("system.db"), instance_of(app)) == ""
     share = tmp_path / "nas"
     share.mkdir()
     done = runner.invoke(args=["backup", "offsite", "set", str(share)])

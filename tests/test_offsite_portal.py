@@ -10,10 +10,10 @@ from datetime import date
 
 import pytest
 
-from portal import audit, data_backup
+from portal import audit
 from portal.data_backup import offsite
-from portal.db import get_db
 from portal.reminder import store as reminder_store
+from portal.web import data_backup_of, get_db, instance_of
 from tests.backup_helpers import mark_of, set_mark, set_mark_table, tmpfs
 from tests.offsite_helpers import use_share
 
@@ -32,12 +32,12 @@ def runner(app):
 
 def _status(app):
     with app.app_context():
-        return offsite.status(get_db("system.db"))
+        return offsite.status(get_db("system.db"), instance_of(app))
 
 
 def test_every_completed_backup_goes_off_site_and_is_audited(app, share):
     with app.app_context():
-        result = data_backup.of(app).run_backup(None, "alice")
+        result = data_backup_of(app).run_backup(None, "alice")
         entries = audit.recent_of_kinds(get_db("system.db"), ("backups",))
     day = share / "2026-11-27"
     assert sorted(p.name for p in day.iterdir()) == [
@@ -60,24 +60,24 @@ def test_a_missing_share_never_harms_the_local_backup_and_the_hourly_try_catches
     unplugged = share.with_name("nas-unplugged")
     share.rename(unplugged)  # the NAS is switched off
     with app.app_context():
-        result = data_backup.of(app).run_backup(None, "alice")
+        result = data_backup_of(app).run_backup(None, "alice")
         assert reminder_store.done_day(get_db("system.db"), TODAY) is not None
-        assert data_backup.of(app).engine().verify().ok
+        assert data_backup_of(app).engine().verify().ok
     assert len(result.files) == 4  # the local backup is complete
     assert any("does not exist or cannot be reached" in note for note in result.notes)
     status = _status(app)
     assert status.failing and "does not exist" in status.last_error and not status.last_success
     clock.advance(hours=1)
     with app.app_context():
-        assert offsite.retry_if_behind(data_backup.of(app).engine(), app) is not None
-        assert not offsite.retry_if_behind(data_backup.of(app).engine(), app).ok
+        assert offsite.retry_if_behind(data_backup_of(app).engine(), instance_of(app)) is not None
+        assert not offsite.retry_if_behind(data_backup_of(app).engine(), instance_of(app)).ok
     unplugged.rename(share)  # back again
     clock.advance(hours=1)
     with app.app_context():
-        outcome = offsite.retry_if_behind(data_backup.of(app).engine(), app)
+        outcome = offsite.retry_if_behind(data_backup_of(app).engine(), instance_of(app))
         assert outcome.ok, outcome.message
         # Nothing new since: the hourly try does nothing at all.
-        assert offsite.retry_if_behind(data_backup.of(app).engine(), app) is None
+        assert offsite.retry_if_behind(data_backup_of(app).engine(), instance_of(app)) is None
     assert (share / "2026-11-27" / "manifest.age").is_file()
     assert not _status(app).failing
 
@@ -99,14 +99,14 @@ def test_a_full_or_read_only_share_never_harms_the_local_backup_and_recovers(
         use_share(app, root)  # saved while the share worked
         subprocess.run(["mount", "-o", options, str(root)], check=True)
         with app.app_context():
-            result = data_backup.of(app).run_backup(None, "alice")
-            assert data_backup.of(app).engine().verify().ok
+            result = data_backup_of(app).run_backup(None, "alice")
+            assert data_backup_of(app).engine().verify().ok
         assert len(result.files) == 4
         assert any(why in note for note in result.notes), result.notes
         assert not any(p.name.startswith("20") for p in root.iterdir())  # nothing half-sent
         subprocess.run(["mount", "-o", mended, str(root)], check=True)
         with app.app_context():
-            assert offsite.retry_if_behind(data_backup.of(app).engine(), app).ok
+            assert offsite.retry_if_behind(data_backup_of(app).engine(), instance_of(app)).ok
         assert (root / "2026-11-27" / "manifest.age").is_file()
 
 
@@ -115,11 +115,11 @@ def test_restore_from_an_off_site_day_with_every_check(app, share, runner, insta
     set_mark_table(todo)
     set_mark(todo, "as it was on the 27th")
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     set_mark(todo, "a bad bulk change")
     clock.advance(days=1)
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     listing = runner.invoke(args=["backup", "offsite", "list"])
     assert listing.exit_code == 0, listing.output
     assert "2026-11-28  complete    todo.db" in listing.output
@@ -140,7 +140,7 @@ def test_a_changed_off_site_copy_is_never_restored_and_verify_names_it(
     app, share, runner, instance_path
 ):
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     (share / "2026-11-27" / "todo.db.age").write_bytes(b"SQLite format 3\x00" + b"\x00" * 4080)
     refused = runner.invoke(
         args=["backup", "restore", "todo.db", "--offsite", "2026-11-27", "--yes"]
@@ -188,14 +188,14 @@ def test_the_weekly_verify_checks_local_and_off_site_once_that_day(app, share, c
     from tests.helpers import utc
 
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     clock.set(utc(2026, 11, 29, 1, 59))  # Sunday 02:59 in Berlin: not yet
     with app.app_context():
-        assert not verify_job.run_if_due(app)
+        assert not verify_job.run_if_due(instance_of(app), data_backup_of(app))
     clock.set(utc(2026, 11, 29, 2, 0))  # Sunday 03:00
     with app.app_context():
-        assert verify_job.run_if_due(app)
-        assert not verify_job.run_if_due(app)  # once that day
+        assert verify_job.run_if_due(instance_of(app), data_backup_of(app))
+        assert not verify_job.run_if_due(instance_of(app), data_backup_of(app))  # once that day
         entries = audit.recent_of_kinds(get_db("system.db"), ("backups",))
     verified = [e.detail for e in entries if e.action == "backup verified"]
     assert verified[0].startswith("Off site: 1 complete day verified (4 stored files read)")

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from portal import data_backup
 from portal.data_backup import offsite_keys, recovery_kit
 from portal.offsite.seal import Key
+from portal.web import data_backup_of, instance_of
 from tests.backup_helpers import mark_of, set_mark, set_mark_table
 from tests.helpers import submit
 from tests.http_client import Browser
@@ -116,26 +116,26 @@ def test_the_recovery_drill_from_the_share_and_the_kit_alone(tmp_path):
 def test_the_kit_holds_the_keys_and_the_warning_stays_until_it_was_shown(app, tmp_path):
     use_share(app, tmp_path / "nas")
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
-        assert "never shown" in recovery_kit.warning(app)
+        data_backup_of(app).run_backup(None, "alice")
+        assert "never shown" in recovery_kit.warning(instance_of(app))
     runner = app.test_cli_runner()
     shown = runner.invoke(args=["backup", "offsite", "kit"])
     assert shown.exit_code == 0, shown.output
     with app.app_context():
-        first = offsite_keys.load(app).current
+        first = offsite_keys.load(instance_of(app)).current
         assert first.secret in shown.output and "Portal id:" in shown.output
-        assert recovery_kit.warning(app) is None
+        assert recovery_kit.warning(instance_of(app)) is None
     made = runner.invoke(args=["backup", "offsite", "new-key"])
     assert made.exit_code == 0, made.output
     with app.app_context():
-        assert "A new off-site key" in recovery_kit.warning(app)
-        second = offsite_keys.load(app).current
+        assert "A new off-site key" in recovery_kit.warning(instance_of(app))
+        second = offsite_keys.load(instance_of(app)).current
     again = runner.invoke(args=["backup", "offsite", "kit"])
     # The kept day was sealed with the first key: the kit lists both.
     assert first.secret in again.output and second.secret in again.output
     with app.app_context():
-        assert recovery_kit.warning(app) is None
-        data_backup.of(app).run_backup(None, "alice")  # sealed with the new key
+        assert recovery_kit.warning(instance_of(app)) is None
+        data_backup_of(app).run_backup(None, "alice")  # sealed with the new key
     assert runner.invoke(args=["backup", "offsite", "verify"]).exit_code == 0
 
 
@@ -145,7 +145,7 @@ def _sent_off_site_then_changed(app, instance_path) -> Path:
     set_mark_table(todo)
     set_mark(todo, "on the 27th")
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     set_mark(todo, "later")
     return todo
 
@@ -180,8 +180,8 @@ def test_the_kit_page_the_warning_and_a_new_key(app, people, tmp_path):
     makes a new one (a CSRF-checked POST), after which the kit holds both."""
     use_share(app, tmp_path / "nas")
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
-        first = offsite_keys.load(app).current
+        data_backup_of(app).run_backup(None, "alice")
+        first = offsite_keys.load(instance_of(app)).current
     client = elevated(app, "admin")
     page = client.get("/settings/data-backup").get_data(as_text=True)
     assert "The recovery kit was never shown" in page and "Show the recovery kit" in page
@@ -194,7 +194,7 @@ def test_the_kit_page_the_warning_and_a_new_key(app, people, tmp_path):
     assert made.status_code == 302
     kit = client.get(made.headers["Location"]).get_data(as_text=True)
     with app.app_context():
-        second = offsite_keys.load(app).current
+        second = offsite_keys.load(instance_of(app)).current
     assert second != first and first.secret in kit and second.secret in kit
     assert "seals the copies from now on" in kit
     stranger = app.test_client()  # not logged in: sent to log in, no kit
@@ -205,7 +205,7 @@ def test_the_kit_page_the_warning_and_a_new_key(app, people, tmp_path):
 def test_rebuild_refuses_an_instance_that_is_another_portal(app, tmp_path):
     use_share(app, tmp_path / "nas")
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     kit = tmp_path / "someone-elses-kit.txt"
     kit.write_text(
         f"Portal id:       {'f' * 32}\n  {Key.make(date(2026, 11, 1)).secret}\n", encoding="utf-8"

@@ -20,6 +20,7 @@ from portal import data_backup
 from portal.data_backup import offsite_folder, offsite_keys
 from portal.offsite import send as send_day
 from portal.offsite.seal import Key, Seal
+from portal.web import data_backup_of, instance_of
 from tests.backup_helpers import mark_of, set_mark, set_mark_table
 from tests.offsite_helpers import use_share
 
@@ -40,7 +41,7 @@ def _back_up(app, clock=None, days: int = 0):
     if clock is not None and days:
         clock.advance(days=days)
     with app.app_context():
-        return data_backup.of(app).run_backup(None, "alice")
+        return data_backup_of(app).run_backup(None, "alice")
 
 
 def _todo_with_secret(instance_path, mark: str = SECRET):
@@ -58,7 +59,7 @@ def _public_key(app) -> pyrage.x25519.Recipient:
     """The worst case: the attacker knows the key's public half (it is never written
     anywhere, but age's security must not rest on that)."""
     with app.app_context():
-        return offsite_keys.load(app).current.identity.to_public()
+        return offsite_keys.load(instance_of(app)).current.identity.to_public()
 
 
 def test_nothing_on_the_share_is_readable_and_no_copy_opens_with_sqlite3(app, share, instance_path):
@@ -98,10 +99,10 @@ def test_the_key_is_made_when_the_folder_is_first_saved(app, tmp_path, instance_
     assert not keys.exists()
     (tmp_path / "nas").mkdir()
     with app.app_context():
-        offsite_folder.use_dir(str(tmp_path / "nas"), app)
-        first = offsite_keys.load(app).current
-        offsite_folder.use_dir(str(tmp_path / "nas"), app)  # saved again: the same key
-        assert offsite_keys.load(app).keys == (first,)
+        offsite_folder.use_dir(str(tmp_path / "nas"), instance_of(app))
+        first = offsite_keys.load(instance_of(app)).current
+        offsite_folder.use_dir(str(tmp_path / "nas"), instance_of(app))  # saved again: the same key
+        assert offsite_keys.load(instance_of(app)).keys == (first,)
 
 
 def test_a_sealed_day_restores_and_verifies(app, share, runner, instance_path, clock):
@@ -133,7 +134,7 @@ def test_a_backup_during_an_off_site_verify_never_removes_the_copy_being_checked
     _back_up(app)
     check = ShareOps.check
     with app.app_context():
-        layout = data_backup.of(app).engine().layout
+        layout = data_backup_of(app).engine().layout
 
     def backup_meanwhile(self, path, thorough=False):
         # What a backup run starting now does first (the verify runs in a child
@@ -213,9 +214,9 @@ def test_the_issues_takeover_an_unsealed_day_written_on_the_share_is_refused(
     admin password hash was swapped and its SHA-256 in a manifest line."""
     _back_up(app)
     with app.app_context():
-        plain = offsite_folder.folder_at(str(share), app)
+        plain = offsite_folder.folder_at(str(share), instance_of(app))
         plain.seal = None  # as the portal wrote days before this change
-        engine = data_backup.of(app).engine()
+        engine = data_backup_of(app).engine()
         from portal.data_backup.offsite import newest_local
 
         send_day(plain, newest_local(engine), date(2026, 11, 28))
@@ -269,18 +270,18 @@ def test_days_from_before_sealing_stay_restorable_marked_not_sealed(
     root.mkdir()
     todo = _todo_with_secret(instance_path, "from before sealing")
     with app.app_context():
-        old = offsite_folder.folder_at(str(root), app)
+        old = offsite_folder.folder_at(str(root), instance_of(app))
         old.claim()  # a folder saved by the portal before copies were sealed
-        engine = data_backup.of(app).engine()
+        engine = data_backup_of(app).engine()
         engine.run(who="alice")
         from portal.data_backup.offsite import newest_local
 
         send_day(old, newest_local(engine), date(2026, 11, 27))
     app.config["OFFSITE_DIR"] = str(root)
-    assert offsite_keys.load(app) is None
+    assert offsite_keys.load(instance_of(app)) is None
     set_mark(todo, "after the update")
     _back_up(app, clock, days=1)  # the first sealed copy: the key is made now
-    assert offsite_keys.load(app) is not None
+    assert offsite_keys.load(instance_of(app)) is not None
     listing = runner.invoke(args=["backup", "offsite", "list"])
     assert "2026-11-27  not sealed  todo.db" in listing.output, listing.output
     assert "2026-11-28  complete    todo.db" in listing.output
@@ -323,7 +324,7 @@ def test_an_old_sqlite_copy_cannot_be_passed_off_in_a_sealed_day(app, share, ins
     shutil.copy(instance_path / "data" / "todo.db", day / "todo.db")
     (day / "todo.db.age").unlink()
     with app.app_context():
-        report = data_backup.offsite.verify(app)
+        report = data_backup.offsite.verify(instance_of(app))
     assert not report.ok
     assert any("todo.db: missing" in p for p in report.problems), report.problems
     conn = sqlite3.connect(day / "todo.db")

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from portal import passwords
-from portal.db import get_db
 from portal.passwords import hash_password, password_matches, set_password
 from portal.users import add_user, find_user
+from portal.web import get_db
 
 pytestmark = pytest.mark.real_password_hash
 

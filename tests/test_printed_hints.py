@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from portal import data_backup, data_health
+from portal import data_health
 from portal.backup import BackupError
 from portal.backup.fileops import FileOps
 from portal.backup.layout import os_words
+from portal.web import data_backup_of, instance_of
 from tests.offsite_helpers import use_share
 from tests.serving import run_flask
 
@@ -26,7 +27,7 @@ from tests.serving import run_flask
 def test_an_unproven_off_site_copy_offers_no_force_and_no_generation_none(app, tmp_path):
     share = use_share(app, tmp_path / "nas")
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     copy = share / "2026-11-27" / "todo.db.age"
     data = bytearray(copy.read_bytes())
     data[200] ^= 0xFF
@@ -41,12 +42,12 @@ def test_an_unproven_off_site_copy_offers_no_force_and_no_generation_none(app, t
 
 def test_a_folder_where_a_data_file_should_be_is_named_as_such(app, instance_path):
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     live = instance_path / "data" / "todo.db"
     for side in (live, live.with_name("todo.db-wal"), live.with_name("todo.db-shm")):
         side.unlink(missing_ok=True)
     live.mkdir()
-    problem = data_health.problems(app)["todo.db"]
+    problem = data_health.problems(instance_of(app))["todo.db"]
     assert "is a folder" in str(problem)
     assert f"Move the folder {live} out of the way first" in problem.fix
     assert "backup restore todo.db --generation 0" in problem.fix
@@ -57,7 +58,7 @@ def test_a_full_data_disk_is_said_to_be_full_not_a_file_to_restore(app, monkeypa
         data_health, "live_problem", lambda path: "cannot be read (database or disk is full)"
     )
     monkeypatch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(1, 1, 0))
-    problem = data_health.problems(app)["todo.db"]
+    problem = data_health.problems(instance_of(app))["todo.db"]
     assert "is full" in problem.fix and "nothing needs to be restored" in problem.fix
     assert "backup restore" not in problem.fix
 
@@ -126,7 +127,7 @@ def test_a_backup_into_a_full_backup_folder_names_the_copy_not_a_work_file(app, 
 
     monkeypatch.setattr(FileOps, "snapshot", full)
     with app.app_context(), pytest.raises(BackupError) as caught:
-        data_backup.of(app).run_backup(["todo.db"], "alice")
+        data_backup_of(app).run_backup(["todo.db"], "alice")
     message = str(caught.value)
     assert "No space left on device" in message and ".partial" not in message
     assert str(Path(app.config["BACKUP_DIR"]) / "todo.db") in message

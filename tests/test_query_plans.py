@@ -9,8 +9,8 @@ import pytest
 from portal import audit
 from portal.apps.bulletin import store as bulletin
 from portal.apps.todo import store as todo
-from portal.db import get_db
 from portal.paging import NEWEST
+from portal.web import get_db
 
 HISTORY = {
     "wanted": '["backup completed"]',

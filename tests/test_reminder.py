@@ -9,11 +9,10 @@ from datetime import time
 
 import pytest
 
-from portal import data_backup
 from portal.backup import lock as backup_lock
 from portal.backup.fileops import FileOps
-from portal.db import get_db
 from portal.reminder import store
+from portal.web import data_backup_of, get_db, instance_of
 from tests.helpers import PASSWORD, login, submit, utc
 
 
@@ -177,17 +176,17 @@ def test_a_backup_from_the_command_line_counts(app, office):
 
 def test_todays_backup_needs_every_file(app, office):
     with app.app_context():
-        data_backup.of(app).run_backup(["todo.db"], "command line")
+        data_backup_of(app).run_backup(["todo.db"], "command line")
     assert forwarded_to(browser(app, "alice").get("/"))
     with app.app_context():
-        data_backup.of(app).run_backup(["system.db", "schedule.db", "bulletin.db"], "x")
+        data_backup_of(app).run_backup(["system.db", "schedule.db", "bulletin.db"], "x")
     assert browser(app, "alice").get("/").status_code == 200
 
 
 def test_yesterdays_backup_does_not_count_today(app, office, clock):
     clock.set(utc(2026, 11, 26, 13, 0))
     with app.app_context():
-        data_backup.of(app).run_backup(None, "command line")
+        data_backup_of(app).run_backup(None, "command line")
     clock.set(utc(2026, 11, 27, 13, 0))
     assert forwarded_to(browser(app, "alice").get("/"))
 
@@ -228,9 +227,9 @@ def test_two_members_pressing_backup_at_once_share_one_run(app, office, monkeypa
 
 def test_a_run_in_another_process_is_waited_for(app, office, clock):
     with app.app_context():
-        engine = data_backup.of(app).engine()
+        engine = data_backup_of(app).engine()
     alice = browser(app, "alice")
-    local_now = app.extensions["portal.clock"].now()
+    local_now = instance_of(app).clock.now()
     with backup_lock.exclusive(engine.layout, "bob", local_now, wait=0):
         run_url = submit(alice, "/backup/confirm", data={"next": "/"}).headers["Location"]
         page = finish(alice, run_url)
@@ -293,9 +292,9 @@ def test_the_portal_page_never_hashes_a_copy(app, office, clock, instance_path, 
     """Issue 12: what the portlet shows is read from the record and the disk, never by
     hashing copies, not even when backup.txt is lost (up to 32 copies on every page)."""
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
         clock.advance(days=1)
-        data_backup.of(app).run_backup(None, "alice")  # two generations of four files
+        data_backup_of(app).run_backup(None, "alice")  # two generations of four files
     (instance_path / "backup" / "backup.txt").unlink()
     alice = browser(app, "alice")
     hashed = []

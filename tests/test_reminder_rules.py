@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from portal.db import get_db
 from portal.reminder import store
 from portal.reminder.rules import ReminderState, in_window, load_state, should_forward
+from portal.web import get_db
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DUE = ReminderState(enabled=True, member=True, done_today=False, skipped_today=False)

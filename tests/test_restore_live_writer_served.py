@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from portal import data_backup
-from portal.db import close_kept_connections, get_db
+from portal.db import close_kept_connections
 from portal.passwords import hash_password
 from portal.users import add_user
+from portal.web import data_backup_of, get_db
 from tests.helpers import open_app, todo_titles
 from tests.http_client import Browser
 from tests.serving import run_flask, serve
@@ -39,7 +39,7 @@ def _office(instance: Path) -> None:
             hash_password(PASSWORD),
             datetime.now(UTC),
         )
-        data_backup.of(app).run_backup(None, "setup")
+        data_backup_of(app).run_backup(None, "setup")
     close_kept_connections()
 
 

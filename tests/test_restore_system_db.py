@@ -5,8 +5,8 @@ system.db (people, passwords, groups, settings) is the copy's."""
 
 from __future__ import annotations
 
-from portal import data_backup
-from portal.db import close_kept_connections, get_db
+from portal.db import close_kept_connections
+from portal.web import data_backup_of, get_db
 from tests.helpers import PASSWORD, login, logout
 from tests.settings_helpers import elevated
 
@@ -15,12 +15,12 @@ COOKIE = "portal_session"
 
 def back_up_system_db(app) -> None:
     with app.app_context():
-        data_backup.of(app).run_backup(["system.db"], "tester")
+        data_backup_of(app).run_backup(["system.db"], "tester")
 
 
 def restore_system_db(app) -> None:
     with app.app_context():
-        data_backup.of(app).restore("system.db", 0, "tester")
+        data_backup_of(app).restore("system.db", 0, "tester")
 
 
 def audit_actions(app) -> list[str]:
@@ -120,7 +120,7 @@ def test_people_added_since_the_copy_are_kept_removed_at_the_portal_clocks_time(
     from portal.users import add_user
 
     with app.app_context():
-        data_backup.of(app).run_backup(["system.db"], "tester")
+        data_backup_of(app).run_backup(["system.db"], "tester")
         added = add_user(
             get_db("system.db"), "dave", "Dave Evans", "Sales", hash_password(PASSWORD), clock()
         )

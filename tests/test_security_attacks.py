@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from werkzeug.routing import IntegerConverter
 
-from portal.db import get_db
 from portal.reminder import store
+from portal.web import data_backup_of, get_db, instance_of
 from tests.helpers import PASSWORD, login, submit
 from tests.settings_helpers import elevated
 
@@ -163,13 +163,13 @@ def test_an_unexpected_error_is_logged_with_its_traceback_and_shown_plainly(
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
 def test_every_file_under_the_instance_is_private_after_demo_backup_and_restore(app, instance_path):
-    from portal import data_backup, demo
+    from portal import demo
 
     with app.app_context():
-        demo.load_into_empty("tester")
-        data_backup.of(app).run_backup(None, "tester")
-        data_backup.of(app).restore("todo.db", 0, "tester")
-        data_backup.of(app).engine().verify()
+        demo.load_into_empty(instance_of(app), "tester")
+        data_backup_of(app).run_backup(None, "tester")
+        data_backup_of(app).restore("todo.db", 0, "tester")
+        data_backup_of(app).engine().verify()
     member = app.test_client()
     login(member, "alice", "office-demo")
     member.get("/")  # the data files are open: -wal and -shm exist

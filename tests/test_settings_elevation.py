@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.db import get_db
+from portal.web import get_db
 from tests.helpers import ADMIN_PASSWORD, PASSWORD, login, logout, submit
 from tests.settings_helpers import elevated
 

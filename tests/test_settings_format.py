@@ -8,6 +8,7 @@ import json
 from datetime import time
 
 from portal import db as portal_db
+from portal import web
 from portal.datafiles import DataFile, data_file
 from portal.nightly import store as nightly
 from portal.reminder import store as reminder
@@ -58,7 +59,7 @@ def test_off_values_stay_off(tmp_path):
 
 def test_what_is_saved_is_json_and_reads_back(app):
     with app.app_context():
-        conn = portal_db.get_db("system.db")
+        conn = web.get_db("system.db")
         reminder.save_settings(conn, reminder.ReminderSettings(True, time(12, 15), time(16)))
         nightly.save_setting(conn, nightly.AutomaticSetting(True, time(2, 30)))
         assert json.loads(get_value(conn, "backup_reminder"))["start"] == "12:15"
@@ -69,7 +70,7 @@ def test_what_is_saved_is_json_and_reads_back(app):
 
 def test_an_unreadable_value_falls_back_to_the_defaults(app):
     with app.app_context():
-        conn = portal_db.get_db("system.db")
+        conn = web.get_db("system.db")
         conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('backup_reminder', '{')")
         conn.execute(
             "INSERT OR REPLACE INTO settings (key, value) VALUES ('backup_automatic', '[1]')"
@@ -86,8 +87,8 @@ def test_every_setting_is_declared_in_one_place(app):
     import pytest
 
     from portal import settings_store
-    from portal.db import get_db
     from portal.settings_store import put_json
+    from portal.web import get_db
 
     with app.app_context(), pytest.raises(KeyError, match="not a setting declared"):
         put_json(get_db("system.db"), "made_up_here", {})

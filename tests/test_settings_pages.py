@@ -9,8 +9,8 @@ from datetime import time
 
 import pytest
 
-from portal.db import get_db
 from portal.reminder import store
+from portal.web import get_db
 from tests.helpers import PASSWORD, login, submit, utc
 from tests.settings_helpers import elevated
 

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from portal.db import get_db
 from portal.passwords import hash_password, set_password
 from portal.users import add_user, ensure_admin
+from portal.web import get_db
 from tests.helpers import ADMIN_PASSWORD, PASSWORD, csrf_token, login, open_app, submit
 from tests.http_client import Browser
 from tests.serving import serve

@@ -3,7 +3,7 @@
 import re
 
 from portal.apps.todo import store
-from portal.db import get_db
+from portal.web import get_db
 from tests.helpers import submit
 
 

@@ -11,7 +11,7 @@ import re
 from datetime import date, timedelta
 
 from portal.apps.todo.views import PAGE
-from portal.db import get_db
+from portal.web import get_db
 from tests.helpers import utc
 
 

@@ -19,13 +19,12 @@ from datetime import time as clock_time
 
 import pytest
 
-from portal import data_backup
 from portal.data_backup import records
-from portal.db import get_db
 from portal.nightly import store as nightly_store
 from portal.passwords import hash_password, set_password
 from portal.reminder import store as reminder_store
 from portal.users import add_user, ensure_admin
+from portal.web import data_backup_of, get_db
 from tests.helpers import csrf_token, open_app
 from tests.http_client import Browser
 from tests.serving import ROOT, faketime, serve, wait_for_automatic_run
@@ -53,7 +52,7 @@ def office(instance) -> None:
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8000)"
             " INSERT INTO ballast SELECT randomblob(4000) FROM n"
         )
-        data_backup.of(app).run_backup(None, "setup")
+        data_backup_of(app).run_backup(None, "setup")
 
 
 class Client(Browser):
@@ -177,4 +176,4 @@ def test_two_portals_on_one_instance_answer_every_backup_request_one_at_a_time(t
     assert runs == [("2026-11-27", "ok"), ("2026-11-28", "ok")]  # once, by one process
     app = open_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
     with app.app_context():
-        assert data_backup.of(app).engine().verify().ok
+        assert data_backup_of(app).engine().verify().ok

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from portal.apps.bulletin import store as bulletin
 from portal.apps.scheduler import store as scheduler
 from portal.apps.todo import store as todo
-from portal.db import get_db
 from portal.passwords import hash_password
 from portal.users import add_user
+from portal.web import data_backup_of, get_db
 from tests.helpers import PASSWORD, login, open_app
 
 NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
@@ -110,14 +110,13 @@ def test_an_upgraded_instance_reserves_the_ids_of_people_removed_before(tmp_path
 
 
 def test_a_restore_of_system_db_never_frees_an_id(app, people, clock):
-    from portal import data_backup
 
     with app.app_context():
-        data_backup.of(app).run_backup(["system.db"], "tester")
+        data_backup_of(app).run_backup(["system.db"], "tester")
         conn = get_db("system.db")
         gina = add_user(conn, "gina", "Gina Hill", "Sales", None, NOW)  # after the copy
         todo.add(get_db("todo.db"), gina.id, "Gina's to-do", None, "", NOW)
-        data_backup.of(app).restore("system.db", 0, "tester")  # gina is gone again
+        data_backup_of(app).restore("system.db", 0, "tester")  # gina is gone again
         hank = add_user(get_db("system.db"), "hank", "Hank Ives", "Sales", None, NOW)
     assert hank.id != gina.id
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 
-from portal import data_backup
+from portal.web import data_backup_of
 from tests.helpers import csrf_token
 from tests.settings_helpers import elevated
 
@@ -34,7 +34,7 @@ def test_verify_over_no_copy_says_nothing_was_checked(app, people):
 
 def test_verify_over_only_unrecorded_copies_is_not_all_good(app, people, instance_path):
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     (instance_path / "backup" / "backup.txt").unlink()
     result = app.test_cli_runner().invoke(args=["backup", "verify"])
     assert "No recorded copy to verify: nothing was checked. 4 unrecorded copies" in (result.output)
@@ -49,7 +49,7 @@ def test_verify_over_only_unrecorded_copies_is_not_all_good(app, people, instanc
 
 def test_a_copy_taken_after_the_last_verify_is_not_called_verified_by_it(app, people, clock):
     with app.app_context():
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     admin = elevated(app, "admin")
     _verify(admin)
     page = _page(admin)
@@ -58,7 +58,7 @@ def test_a_copy_taken_after_the_last_verify_is_not_called_verified_by_it(app, pe
     assert verified_at == 4
     clock.advance(hours=2)
     with app.app_context():
-        data_backup.of(app).run_backup(["todo.db"], "alice")
+        data_backup_of(app).run_backup(["todo.db"], "alice")
     page = _page(elevated(app, "admin"))  # the elevation has run out meanwhile
     # todo.db's new copy was taken after the verify: "verified when taken", not before it.
     assert page.count(">verified when taken") == 1

@@ -7,20 +7,19 @@ first; they are opened again at the next request."""
 
 from __future__ import annotations
 
-from portal import data_backup
 from portal.data_backup import bootstrap
-from portal.db import get_db
+from portal.web import DATA_BACKUP, data_backup_of, get_db, instance_of
 
 
 def test_restoring_a_damaged_file_the_portal_holds_open(app, people, instance_path, windows):
     app.config["FILE_HELD_SECONDS"] = 0.3  # read when Data Backup is built: built again
-    bootstrap.init_app(app)
+    app.extensions[DATA_BACKUP] = bootstrap.build(instance_of(app))
     with app.app_context():
         get_db("todo.db").execute(
             "INSERT INTO todos (owner_id, title, created_at) VALUES "
             "(1, 'kept', '2026-11-27T08:00:00+00:00')"
         )
-        data_backup.of(app).run_backup(None, "alice")
+        data_backup_of(app).run_backup(None, "alice")
     with app.app_context():
         get_db("todo.db").execute("SELECT count(*) FROM todos").fetchone()  # kept open
     live = instance_path / "data" / "todo.db"
@@ -29,7 +28,7 @@ def test_restoring_a_damaged_file_the_portal_holds_open(app, people, instance_pa
     with open(live, "r+b") as handle:
         handle.write(bytes(data))
     with app.app_context():
-        result = data_backup.of(app).restore("todo.db", 0, "admin")
+        result = data_backup_of(app).restore("todo.db", 0, "admin")
     assert result.safety_copy is not None
     with app.app_context():
         titles = [r["title"] for r in get_db("todo.db").execute("SELECT title FROM todos")]

@@ -27,9 +27,11 @@ def admin_password_locked(newly_locked: tuple[str, ...]) -> bool:
     return any(is_admin_key(key) for key in newly_locked)
 
 
-def tell_locked(app: object, newly_locked: tuple[str, ...], who: str, address: str | None) -> None:
-    """Say that this answer locked a login out: `locked` is sent (with the app, the keys,
+def tell_locked(
+    sender: object, newly_locked: tuple[str, ...], who: str, address: str | None
+) -> None:
+    """Say that this answer locked a login out: `locked` is sent (by the instance, with the keys,
     the login as typed and the client address). The notices listen (notify/lockouts.py):
     the auth layer knows nothing of mail."""
     if newly_locked:
-        locked.send(app, keys=newly_locked, who=who, address=address or "an unknown address")
+        locked.send(sender, keys=newly_locked, who=who, address=address or "an unknown address")

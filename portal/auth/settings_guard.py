@@ -10,9 +10,9 @@ from datetime import timedelta
 from flask import redirect, request, url_for
 from flask_login import current_user
 
-from portal import clock
+from portal import web
 from portal.auth import elevation, sessions
-from portal.web import login_guard, system_db
+from portal.web import get_db, login_guard
 
 PROMPT = "settings.elevate"  # the admin password prompt itself
 
@@ -23,13 +23,13 @@ def system_settings_only():
         return answer
     if request.endpoint == PROMPT:
         return None
-    now = clock.now()
+    now = web.now()
     if elevation.is_elevated(current_user, now):
         period = elevation.reauth_period()
         # Activity keeps elevation alive; writing it down once a minute is enough (the
         # progress page polls twice a second).
         if current_user.elevated_until - now < period - timedelta(minutes=1):
-            sessions.extend_elevation(system_db(), current_user.session_token, now + period)
+            sessions.extend_elevation(get_db("system.db"), current_user.session_token, now + period)
         return None
     # A form sent after elevation ran out is not carried out; its page is asked again.
     wanted = request.full_path.rstrip("?") if request.method == "GET" else request.referrer

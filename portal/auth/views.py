@@ -16,7 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal import clock
+from portal import web
 from portal.auth import lockout, sessions
 from portal.auth.elevation import reauth_period
 from portal.auth.forms import LoginForm
@@ -24,7 +24,7 @@ from portal.auth.login import attempt
 from portal.extensions import login_manager
 from portal.security import safe_next
 from portal.users import list_groups, list_users
-from portal.web import form_status, log_event, system_db
+from portal.web import current_instance, form_status, get_db, log_event
 
 bp = Blueprint("auth", __name__)
 
@@ -32,7 +32,7 @@ bp = Blueprint("auth", __name__)
 @login_manager.user_loader
 def load_user(token: str):
     """Flask-Login's loader: the session token must name a live session row."""
-    return sessions.load(system_db(), token, clock.now())
+    return sessions.load(get_db("system.db"), token, web.now())
 
 
 def _typed_login(form: LoginForm) -> str:
@@ -61,7 +61,7 @@ def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
-    conn = system_db()
+    conn = get_db("system.db")
     show_names = current_app.config["LOGIN_SHOW_NAMES"]
     groups = list_groups(conn) if show_names else []
     group, group_id = _picked_group(groups)
@@ -72,7 +72,7 @@ def login():
 
     if form.validate_on_submit():
         typed = _typed_login(form)
-        now = clock.now()
+        now = web.now()
         outcome = attempt(
             conn, typed, form.password.data, now, current_app.config, request.remote_addr
         )
@@ -92,7 +92,7 @@ def login():
         if lockout.admin_password_locked(outcome.newly_locked):
             log_event(*lockout.ADMIN_LOCKED, actor=typed)
         lockout.tell_locked(
-            current_app._get_current_object(), outcome.newly_locked, typed[:64], request.remote_addr
+            current_instance(), outcome.newly_locked, typed[:64], request.remote_addr
         )
         form.password.errors = [outcome.error]
     return (
@@ -113,7 +113,7 @@ def login():
 def logout():
     """End this browser's session for good (the cookie cannot be replayed)."""
     log_event("logout", "logged out")
-    sessions.end(system_db(), current_user.session_token)
+    sessions.end(get_db("system.db"), current_user.session_token)
     logout_user()
     session.clear()
     flash("You have logged out.", "info")

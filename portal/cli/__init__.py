@@ -13,6 +13,7 @@ from flask.cli import ScriptInfo
 from portal import data_health, startup
 from portal import instance as instance_folder  # not portal.cli.instance, the init command
 from portal.nightly import watch
+from portal.web import instance_of
 
 
 def register(app: Flask) -> None:
@@ -54,14 +55,14 @@ def _guard(command: click.Command) -> None:
         app = click.get_current_context().ensure_object(ScriptInfo).load_app()
         # init makes an instance; so does rebuild (a new server, from the off-site copy).
         _open(app, command.name in ("init", "rebuild"))
-        problems = data_health.problems(app)
+        problems = data_health.problems(instance_of(app))
         if command.name != "init":  # init says it in its own words
             for message in problems.values():
                 click.echo(f"Warning: {message}", err=True)
             if not problems:
                 # Any process that starts tells of a backup that was missed while no
                 # portal process was running (the dead man's switch; sent once).
-                watch.check(app)
+                watch.check(instance_of(app))
         try:
             return callback(*args, **kwargs)
         except (sqlite3.Error, OSError) as exc:
@@ -75,13 +76,13 @@ def _guard(command: click.Command) -> None:
 def _open(app: Flask, is_init: bool) -> None:
     """Open the instance for the command that runs: `init` makes it if need be; any other
     command on a folder that holds no instance says so, and changes nothing."""
-    if app.extensions.get("portal.opened"):
+    if app.extensions.get(startup.OPENED):
         return
-    if not is_init and not instance_folder.exists(app):
+    if not is_init and not instance_folder.exists(instance_of(app)):
         raise click.ClickException(
-            f"there is no portal instance at {app.instance_path} (named by "
+            f"there is no portal instance at {instance_of(app).path} (named by "
             "PORTAL_INSTANCE_PATH; the default is ./instance). Create it with "
-            f"`{instance_folder.flask_command(app, 'init')}`, or start the portal there with "
-            "`python -m portal`."
+            f"`{instance_of(app).command('init')}`, or start the portal there "
+            "with `python -m portal`."
         )
     startup.open_instance(app, create=is_init)

@@ -5,24 +5,21 @@ command line. Exit status: 0 done, 1 failed (the message says why), 2 wrong usag
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
-from portal import data_backup
 from portal.backup import BackupBusy, BackupError
 from portal.backup.errors import UnprovenCopy
 from portal.backup.layout import copy_name, copy_words, generation_rank
 from portal.cli import offsite_kit  # also adds kit, new-key and rebuild
 from portal.cli.common import ACTOR
 from portal.cli.offsite import offsite_group, status_lines
-from portal.clock import format_datetime, get_clock
+from portal.clock import format_datetime
 from portal.data_backup import clock_mistake, offsite_folder, restore_words, trail
 from portal.datafiles import DATA_FILES
-from portal.db import get_db
 from portal.filters import count, filesize
-from portal.instance import flask_command
 from portal.nightly import job, verify_job, watch
 from portal.users import names_by_login
+from portal.web import current_data_backup, current_instance, get_db
 
 backup_group = AppGroup("backup", help="Back up, list, verify and restore the data files.")
 backup_group.add_command(offsite_group)
@@ -47,11 +44,11 @@ def run_command(files: tuple[str, ...], wait: bool, if_due: bool) -> None:
     if if_due:
         if files:
             raise click.UsageError("--if-due backs up every data file; name no files.")
-        app = current_app._get_current_object()
-        outcome = job.run_if_due(app, who=ACTOR)
-        watch.check(app)  # after the run: a backup it just made is not reported missed
+        instance, service = current_instance(), current_data_backup()
+        outcome = job.run_if_due(instance, service, who=ACTOR)
+        watch.check(instance)  # after the run: a backup it just made is not reported missed
         # Sites whose portal runs no scheduler get the weekly full verify from here.
-        verify_job.run_if_due(app)
+        verify_job.run_if_due(instance, service)
         if not outcome.ran:
             click.echo(f"Nothing to do: the automatic backup is {outcome.message}.")
             return
@@ -61,7 +58,7 @@ def run_command(files: tuple[str, ...], wait: bool, if_due: bool) -> None:
         return
     _warn_about_the_folder()
     try:
-        result = data_backup.of(current_app).run_backup(
+        result = current_data_backup().run_backup(
             list(files) or None, ACTOR, wait=None if wait else 0
         )
     except BackupBusy as exc:
@@ -72,7 +69,7 @@ def run_command(files: tuple[str, ...], wait: bool, if_due: bool) -> None:
     for note in result.notes:
         click.echo(f"Note: {note}")
     # The off-site copy's own message says it for the share.
-    _later_dates(data_backup.of(current_app).engine(), offsite=False)
+    _later_dates(current_data_backup().engine(), offsite=False)
     for f in result.files:
         rotation = {
             "first copy": "the first copy",
@@ -83,7 +80,7 @@ def run_command(files: tuple[str, ...], wait: bool, if_due: bool) -> None:
             f"{f.name:<12} {filesize(f.size):>10}  {f.seconds:6.2f} s  verified  ({rotation})"
         )
     click.echo(
-        f"Backup complete: {count(len(result.files), 'file')} in {current_app.config['BACKUP_DIR']}"
+        f"Backup complete: {count(len(result.files), 'file')} in {current_instance().backup_dir}"
     )
 
 
@@ -98,7 +95,7 @@ def list_command() -> None:
         raise click.ClickException(str(exc)) from exc
     for damage in state.ledger.damage:  # each shown cut short (ledger.short)
         click.echo(f"PROBLEM: {damage}")
-    zone = get_clock().zone
+    zone = current_instance().clock.zone
     if not entries:
         click.echo("No backups yet.")
     else:
@@ -135,14 +132,14 @@ def list_command() -> None:
 
 def _later_dates(backups, state=None, offsite: bool = True) -> None:
     """Say it when copies are dated after today, with the one step that ends it."""
-    app = current_app._get_current_object()
-    today = get_clock().today()
-    target = offsite_folder.folder(app) if offsite else None
+    instance = current_instance()
+    today = instance.clock.today()
+    target = offsite_folder.folder(instance) if offsite else None
     days = clock_mistake.later_dates(backups, target, today, state)
     if days:
         click.echo(
             f"Note: {clock_mistake.sentence(days, today)} To say so: "
-            f"`{flask_command(app, 'backup clock-mistake')}`."
+            f"`{instance.command('backup clock-mistake')}`."
         )
 
 
@@ -151,14 +148,14 @@ def clock_mistake_command() -> None:
     """Say that the dates after today that copies carry (a run made while the server's
     clock was far ahead) were a mistake: backups then go on under today's date, starting
     new generations and sending off-site copies again. Nothing is deleted or re-dated."""
-    app = current_app._get_current_object()
-    days = clock_mistake.declare(app, _engine(), offsite_folder.folder(app))
-    today = get_clock().today().isoformat()
+    instance = current_instance()
+    days = clock_mistake.declare(instance, _engine(), offsite_folder.folder(instance))
+    today = instance.clock.today().isoformat()
     if not days:
         click.echo(f"No copy is dated after today ({today}): there was nothing to do.")
         return
     said = ", ".join(d.isoformat() for d in days)
-    trail.audit_entry(app, "clock mistake", ACTOR, f"dates said to be a mistake: {said}", None)
+    trail.audit_entry(instance, "clock mistake", ACTOR, f"dates said to be a mistake: {said}", None)
     click.echo(clock_mistake.DONE.format(days=said, today=today))
 
 
@@ -171,14 +168,14 @@ def _person(login: str, names: dict[str, str]) -> str:
 def _warn_about_the_folder() -> None:
     """A backup folder that other accounts may open: said by every backup command,
     never changed by the portal."""
-    for problem in data_backup.of(current_app).folder_warnings():
+    for problem in current_data_backup().folder_warnings():
         click.echo(f"Warning: {problem}", err=True)
 
 
 def _engine():
     """The engine, after the warnings about its folder."""
     _warn_about_the_folder()
-    return data_backup.of(current_app).engine()
+    return current_data_backup().engine()
 
 
 @backup_group.command("verify", short_help="Re-check every copy: integrity and SHA-256.")
@@ -187,7 +184,7 @@ def verify_command() -> None:
     Exit status 1 if anything is wrong. Unrecorded copies are named on their own lines."""
     try:
         _warn_about_the_folder()
-        report = data_backup.of(current_app).verify(ACTOR, wait=None)
+        report = current_data_backup().verify(ACTOR, wait=None)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     for note in report.notes:
@@ -256,20 +253,20 @@ def restore_command(
             abort=True,
         )
     try:
-        result = data_backup.of(current_app).restore(
+        result = current_data_backup().restore(
             file, generation or 0, ACTOR, force=force, offsite_day=day
         )
     except UnprovenCopy as exc:
         if day is not None:  # --force is refused for an off-site copy: never offered
             raise click.ClickException(
                 f"{exc} An off-site copy is restored only when proven; choose another day "
-                f"(`{flask_command(current_app, 'backup offsite list')}`)."
+                f"(`{current_instance().command('backup offsite list')}`)."
             ) from exc
         raise click.ClickException(
             f"{exc} Restore it anyway only if you know where it came from: "
-            + flask_command(current_app, f"backup restore {file} --generation {generation} --force")
+            + current_instance().command(f"backup restore {file} --generation {generation} --force")
         ) from exc
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
-    zone = get_clock(current_app).zone
+    zone = current_instance().clock.zone
     click.echo(restore_words.restored(result, zone, day, "it was restored because of --force"))

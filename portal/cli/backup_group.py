@@ -8,11 +8,11 @@ from datetime import time
 import click
 from flask.cli import AppGroup
 
-from portal import clock
+from portal import web
 from portal.cli.common import record
-from portal.db import get_db
 from portal.reminder import group, store
 from portal.users import find_user
+from portal.web import get_db
 
 backup_group = AppGroup("backup-group", help="The Data Backup Group and the daily backup reminder.")
 
@@ -38,7 +38,7 @@ def _users(logins: tuple[str, ...]):
 def add_command(logins: tuple[str, ...]) -> None:
     """Add users to the Data Backup Group."""
     conn, users = _users(logins)
-    change = group.add(conn, users, clock.now())
+    change = group.add(conn, users, web.now())
     for user in change.already:
         click.echo(f"{user.name} is already in the Data Backup Group.")
     if change.changed:
@@ -82,7 +82,7 @@ def _switch(enabled: bool) -> None:
     conn = get_db("system.db")
     current = store.get_settings(conn)
     store.save_settings(
-        conn, store.ReminderSettings(enabled, current.start, current.end), clock.now()
+        conn, store.ReminderSettings(enabled, current.start, current.end), web.now()
     )
     record("backup reminder switched", "on" if enabled else "off")
     click.echo(f"Schedule Data Backup is {'on' if enabled else 'off'}.")

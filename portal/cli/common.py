@@ -5,12 +5,11 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import current_app
 
-from portal import audit, clock
-from portal.db import get_db
+from portal import audit, web
 from portal.passwords import validate_password
 from portal.users import UserError
+from portal.web import current_instance, get_db
 
 ACTOR = "command line"
 
@@ -22,7 +21,7 @@ def read_password(from_stdin: bool, prompt: str = "Password") -> str:
     else:
         password = click.prompt(prompt, hide_input=True, confirmation_prompt=True)
     try:
-        validate_password(password, current_app.config["PASSWORD_MIN_LENGTH"])
+        validate_password(password, current_instance().config["PASSWORD_MIN_LENGTH"])
     except UserError as exc:
         raise click.ClickException(str(exc)) from exc
     return password
@@ -30,4 +29,4 @@ def read_password(from_stdin: bool, prompt: str = "Password") -> str:
 
 def record(action: str, detail: str) -> None:
     """An audit entry for something done on the command line."""
-    audit.record(get_db("system.db"), clock.now(), action, ACTOR, detail=detail)
+    audit.record(get_db("system.db"), web.now(), action, ACTOR, detail=detail)

@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from portal import demo
 from portal.cli.common import ACTOR
+from portal.web import current_instance
 
 
 def print_demo_people(people: list[tuple[str, str, str]]) -> None:
@@ -20,7 +21,7 @@ def print_demo_people(people: list[tuple[str, str, str]]) -> None:
 @with_appcontext
 def demo_command() -> None:
     """Load a sample organisation (3 groups, 10 people, events, posts, to-dos)."""
-    people = demo.load_into_empty(ACTOR)
+    people = demo.load_into_empty(current_instance(), ACTOR)
     if people is None:
         raise click.ClickException(
             "This instance already has people or groups; the demo loads only into an empty "

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
-from portal.db import get_db
 from portal.notify import failures, send_test
 from portal.notify import settings as notify_settings
+from portal.web import current_instance, get_db
 
 notify_group = AppGroup("notify", help="Notices by mail and webhook when backups go wrong.")
 
@@ -17,11 +16,11 @@ notify_group = AppGroup("notify", help="Notices by mail and webhook when backups
 def test_command() -> None:
     """Send a test mail to NOTIFY_EMAILS (and a POST to NOTIFY_WEBHOOK_URL, if set).
     Exit status 1 when it could not be sent, with the reason."""
-    app = current_app._get_current_object()
-    errors = send_test(app)
+    instance = current_instance()
+    errors = send_test(instance)
     if errors:
         raise click.ClickException("The test notice was not sent: " + "; ".join(errors))
-    mail = notify_settings.load(get_db("system.db"), app)
+    mail = notify_settings.load(get_db("system.db"), instance)
     where = []
     if mail.mail_on:
         where.append(f"mail to {', '.join(mail.recipients)} via {mail.server}:{mail.port}")

@@ -4,14 +4,13 @@ line (restoring from it is `backup restore FILE --offsite YYYY-MM-DD`)."""
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from portal.cli.common import ACTOR
-from portal.clock import get_clock
 from portal.data_backup import alarms, offsite, offsite_folder, trail
 from portal.filters import filesize, format_datetime
 from portal.offsite import OffsiteError, OffsiteFolder
+from portal.web import current_instance, get_db
 
 offsite_group = AppGroup(
     "offsite",
@@ -21,7 +20,7 @@ offsite_group = AppGroup(
 
 
 def _folder() -> OffsiteFolder:
-    target = offsite_folder.folder()
+    target = offsite_folder.folder(current_instance())
     if target is None:
         raise click.ClickException(
             "No off-site folder is set (OFFSITE_DIR, or the Data Backup page)."
@@ -78,10 +77,10 @@ def set_command(folder: str) -> None:
     be empty or already this portal's off-site folder, and not a system folder nor the
     instance's own; a small marker file is written into it. "" turns the copy off."""
     try:
-        marked = offsite_folder.use_dir(folder, current_app)
+        marked = offsite_folder.use_dir(folder, current_instance())
     except OffsiteError as exc:
         raise click.ClickException(str(exc)) from exc
-    trail.audit_entry(current_app, "off-site folder set", ACTOR, folder or "off", None)
+    trail.audit_entry(current_instance(), "off-site folder set", ACTOR, folder or "off", None)
     if not folder.strip():
         click.echo("The off-site copy is off.")
         return
@@ -98,7 +97,7 @@ def test_command(folder: str | None) -> None:
     failed. Nothing is saved."""
     where = (folder or "").strip() or str(_folder().root)
     try:
-        notes = offsite_folder.test_folder(where, current_app)
+        notes = offsite_folder.test_folder(where, current_instance())
     except OffsiteError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(offsite_folder.TEST_PASSED.format(folder=where))
@@ -111,18 +110,18 @@ def verify_command() -> None:
     """Read every kept off-site copy and compare it with its manifest (SHA-256, SQLite's
     integrity check). Exit status 1 naming each problem."""
     _folder()
-    report = offsite.verify()
+    report = offsite.verify(current_instance())
     if report.unreachable:
-        trail.audit_entry(current_app, "backup verified", ACTOR, report.summary(), None)
+        trail.audit_entry(current_instance(), "backup verified", ACTOR, report.summary(), None)
         raise click.ClickException(f"{report.unreachable} Nothing was verified.")
     for problem in report.problems:
         click.echo(f"PROBLEM: {problem}")
     for day in report.incomplete:
         click.echo(f"Note: {day} is incomplete (no manifest); it is never offered for restore.")
     _strays(report.strays)
-    trail.audit_entry(current_app, "backup verified", ACTOR, report.summary(), None)
+    trail.audit_entry(current_instance(), "backup verified", ACTOR, report.summary(), None)
     if not report.ok:
-        alarms.damaged_copy(current_app._get_current_object(), ACTOR, report.summary())
+        alarms.damaged_copy(current_instance(), ACTOR, report.summary())
         click.echo(f"{len(report.problems)} off-site problem(s) found.")
         raise SystemExit(1)
     click.echo(report.summary())
@@ -130,12 +129,11 @@ def verify_command() -> None:
 
 def status_lines() -> list[str]:
     """What `backup list` says about the off-site copy (nothing when it is off)."""
-    from portal.db import get_db
 
-    state = offsite.status(get_db("system.db"))
+    state = offsite.status(get_db("system.db"), current_instance())
     if not state.folder:
         return []
-    zone = get_clock().zone
+    zone = current_instance().clock.zone
     lines = [f"\nOff-site folder: {state.folder}"]
     if state.last_success:
         lines.append(

@@ -6,14 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 
 from portal.backup import BackupError
 from portal.cli.common import ACTOR, record
 from portal.cli.offsite import offsite_group
-from portal.clock import get_clock
 from portal.data_backup import offsite_keys, rebuild, recovery_kit, restore_words
 from portal.offsite import OffsiteError
+from portal.web import current_data_backup, current_instance
 
 
 @offsite_group.command("kit", short_help="Print the recovery kit (keep it away from the server).")
@@ -22,11 +21,11 @@ def kit_command() -> None:
     needs, and the commands that rebuild the portal from the off-site folder. Save it
     (`... kit > recovery-kit.txt`) or print it, and keep it away from the server."""
     try:
-        kit = recovery_kit.make(current_app)
+        kit = recovery_kit.make(current_instance())
     except OffsiteError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(kit.text, nl=False)
-    recovery_kit.mark_shown(current_app, kit)
+    recovery_kit.mark_shown(current_instance(), kit)
     record("recovery kit shown", f"keys {', '.join(key.id for key in kit.keys)}")
 
 
@@ -35,7 +34,7 @@ def new_key_command() -> None:
     """Make a new off-site key: copies from now on are sealed with it; the earlier keys
     stay, for the days that need them. Show the recovery kit again afterwards."""
     try:
-        key = offsite_keys.new_key(current_app)
+        key = offsite_keys.new_key(current_instance())
     except OffsiteError as exc:
         raise click.ClickException(str(exc)) from exc
     record("off-site key made", f"key {key.id}")
@@ -67,7 +66,8 @@ def rebuild_command(folder: str, kit_file: Path, day) -> None:
     data files it replaces are kept in backup/pre-restore/)."""
     try:
         done = rebuild.rebuild(
-            current_app,
+            current_instance(),
+            current_data_backup(),
             folder,
             kit_file.read_text(encoding="utf-8", errors="replace"),
             day.date() if day else None,
@@ -75,7 +75,7 @@ def rebuild_command(folder: str, kit_file: Path, day) -> None:
         )
     except (BackupError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
-    zone = get_clock(current_app).zone
+    zone = current_instance().clock.zone
     for result in done.restored:
         click.echo(restore_words.restored(result, zone, offsite_day=done.day))
     click.echo(
@@ -99,9 +99,9 @@ def restore_all(file, generation, offsite_day, yes: bool, force: bool) -> None:
             abort=True,
         )
     try:
-        done = rebuild.restore_all(current_app, day, ACTOR)
+        done = rebuild.restore_all(current_instance(), current_data_backup(), day, ACTOR)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
-    zone = get_clock(current_app).zone
+    zone = current_instance().clock.zone
     for result in done.restored:
         click.echo(restore_words.restored(result, zone, offsite_day=day))

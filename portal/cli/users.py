@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from portal import clock, people
+from portal import people, web
 from portal.cli.common import read_password, record
-from portal.db import get_db
 from portal.filters import count
 from portal.passwords import hash_password, set_password
 from portal.users import UserError, add_user, ensure_admin, list_users
+from portal.web import current_instance, get_db
 
 user_group = AppGroup("user", help="Add, list and remove the people who log in.")
 
@@ -23,7 +22,7 @@ def set_admin_password_command(password_stdin: bool) -> None:
     """Set the admin password (the Administrator's, asked for by System Settings)."""
     password = read_password(password_stdin, "New admin password")
     conn = get_db("system.db")
-    admin = ensure_admin(conn, clock.now())
+    admin = ensure_admin(conn, web.now())
     set_password(conn, admin.id, hash_password(password))
     record("admin password set", "the admin password was changed")
     click.echo("The admin password is set. Existing Administrator sessions were ended.")
@@ -38,9 +37,7 @@ def add_command(login: str, name: str, group: str, password_stdin: bool) -> None
     """Add a person who can log in."""
     password = read_password(password_stdin, f"Password for {login}")
     try:
-        user = add_user(
-            get_db("system.db"), login, name, group, hash_password(password), clock.now()
-        )
+        user = add_user(get_db("system.db"), login, name, group, hash_password(password), web.now())
     except UserError as exc:
         raise click.ClickException(str(exc)) from exc
     record("user added", f"{user.login} ({user.name}) in {user.group_name}")
@@ -67,7 +64,7 @@ def remove_command(login: str) -> None:
     deleted; their posts stay under their name, marked as removed. Their id is never
     given to anyone else."""
     try:
-        user, todos, events = people.remove(current_app, login, clock.now())
+        user, todos, events = people.remove(current_instance(), login, web.now())
     except UserError as exc:
         raise click.ClickException(str(exc)) from exc
     deleted = f"{count(todos, 'to-do')} and {count(events, 'event')}"

@@ -4,7 +4,7 @@ until 2038, the day rule would take every backup for a second one "the same day"
 (replacing the newest copy instead of starting a generation) and the off-site copy would
 refuse to write a day earlier than one it already has. The portal cannot tell a clock
 that was wrong then from one that is wrong now, so it says what it sees and the
-administrator decides, in one step (the Data Backup page's button, or `flask --app
+administrator decides, in one step (the Data Backup page's button, or `flask --instance
 portal backup clock-mistake`): the later dates were a mistake. They are kept in system.db
 with the day they were said to be one; the day rule then ignores them, the off-site
 copy goes on, and those copies and days age out as if made that day. Nothing is
@@ -17,13 +17,11 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import date
 
-from flask import Flask
-
 from portal import settings_store
 from portal.backup import BackupEngine, BackupError
 from portal.backup.state import State
-from portal.clock import get_clock
 from portal.db import open_data_file, open_unless_given
+from portal.instance import Instance
 from portal.offsite import OffsiteError, OffsiteFolder
 from portal.settings_store import get_json, put_json
 
@@ -36,12 +34,12 @@ DONE = (
 )
 
 
-def mistaken(app: Flask, conn: sqlite3.Connection | None = None) -> dict[date, date]:
+def mistaken(instance: Instance, conn: sqlite3.Connection | None = None) -> dict[date, date]:
     """The days said to be a clock's mistake, each with the day it was said ({} when
     system.db cannot be read: then nothing is ignored, which is the safe side). `conn`:
     the caller's connection to system.db, if it has one."""
     try:
-        with open_unless_given(conn, "system.db", app) as conn:
+        with open_unless_given(conn, "system.db", instance) as conn:
             stored = get_json(conn, KEY)
     except sqlite3.Error:
         return {}
@@ -96,13 +94,13 @@ def sentence(days: list[date], today: date) -> str:
     )
 
 
-def declare(app: Flask, engine: BackupEngine, target: OffsiteFolder | None) -> list[date]:
+def declare(instance: Instance, engine: BackupEngine, target: OffsiteFolder | None) -> list[date]:
     """Say that every later date seen now was a mistake; the days, as they were found."""
-    today = get_clock(app).today()
+    today = instance.clock.today()
     days = later_dates(engine, target, today)
     if not days:
         return []
-    with open_data_file("system.db", app) as conn:
+    with open_data_file("system.db", instance) as conn:
         stored = get_json(conn, KEY)
         stored.update({day.isoformat(): today.isoformat() for day in days})
         put_json(conn, KEY, stored)

@@ -6,20 +6,14 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import Flask
-
-from portal import data_backup
 from portal.backup import BackupBusy, BackupError, RunResult
-from portal.clock import get_clock
+from portal.data_backup.service import DataBackup
 
 KEEP_FINISHED = 20
-# A callable a serving entry point may set in app.extensions, run first in each job's
-# thread: `python -m portal` puts the thread back on every core (portal/cores.py pins the
-# request threads it is started from). The service itself knows nothing of cores.
-THREAD_START = "portal.background_thread_start"
 
 
 @dataclass
@@ -58,10 +52,19 @@ class BackupJob:
         }
 
 
-class JobBoard:
-    """The jobs of this process."""
+def _nothing() -> None:
+    return None
 
-    def __init__(self) -> None:
+
+class JobBoard:
+    """The jobs of this process, for one Data Backup service (create_app makes one)."""
+
+    def __init__(self, service: DataBackup) -> None:
+        self.service = service
+        # Run first in each job's thread. A serving entry point may set it: `python -m
+        # portal` puts the thread back on every core (portal/cores.py pins the request
+        # threads it is started from). The service itself knows nothing of cores.
+        self.thread_start: Callable[[], None] = _nothing
         self._lock = threading.Lock()
         self._jobs: dict[str, BackupJob] = {}
 
@@ -76,7 +79,6 @@ class JobBoard:
 
     def start(
         self,
-        app: Flask,
         who: str,
         user_id: int | None,
         next_url: str,
@@ -91,7 +93,7 @@ class JobBoard:
             job = BackupJob(
                 id=secrets.token_urlsafe(12),
                 who=who,
-                started_at=get_clock(app).now(),
+                started_at=self.service.clock.now(),
                 next_url=next_url,
                 fractions=dict.fromkeys(sizes, 0.0),
                 weights=dict(sizes),
@@ -100,7 +102,7 @@ class JobBoard:
             self._forget_old()
         thread = threading.Thread(
             target=self._run,
-            args=(app, job, user_id, list(sizes)),
+            args=(job, user_id, list(sizes)),
             name=f"backup-{job.id}",
             daemon=True,
         )
@@ -112,15 +114,14 @@ class JobBoard:
         for job in sorted(finished, key=lambda j: j.started_at)[:-KEEP_FINISHED]:
             del self._jobs[job.id]
 
-    @staticmethod
-    def _run(app: Flask, job: BackupJob, user_id: int | None, names: list[str]) -> None:
-        app.extensions.get(THREAD_START, _nothing)()
+    def _run(self, job: BackupJob, user_id: int | None, names: list[str]) -> None:
+        self.thread_start()
 
         def progress(name: str, done: int, total: int) -> None:
             job.fractions[name] = done / total if total else 1.0
 
         try:
-            result = data_backup.of(app).run_backup(
+            result = self.service.run_backup(
                 names, job.who, user_id=user_id, progress=progress, wait=0
             )
         except BackupBusy as exc:
@@ -128,19 +129,10 @@ class JobBoard:
         except BackupError as exc:
             job.message, job.state = str(exc), "failed"
         except Exception:  # a bug must not leave the page spinning forever
-            app.logger.exception("backup job %s failed", job.id)
+            self.service.logger.exception("backup job %s failed", job.id)
             job.message = "The backup stopped on an unexpected error; see the server log."
             job.state = "failed"
         else:
             job.result = result
             job.fractions = dict.fromkeys(job.fractions, 1.0)
             job.state = "done"
-
-
-def board(app: Flask) -> JobBoard:
-    """This app's job board."""
-    return app.extensions.setdefault("portal.backup_jobs", JobBoard())
-
-
-def _nothing() -> None:
-    return None

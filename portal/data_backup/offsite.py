@@ -12,11 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import partial
 
-from flask import Flask, current_app
-
 from portal import settings_store
 from portal.backup import BackupEngine, BackupError
-from portal.clock import get_clock
 from portal.data_backup import alarms, offsite_keys, trail
 from portal.data_backup.offsite_folder import (  # the folder in force, where it may be
     configured_dir,
@@ -27,6 +24,7 @@ from portal.data_backup.unit_of_work import UnitOfWork
 from portal.data_health import wrong_kind
 from portal.datafiles import DATA_FILES
 from portal.db import open_data_file, open_unless_given
+from portal.instance import Instance
 from portal.offsite import Keep, LocalCopy, OffsiteError, OffsiteFolder, SendResult, send
 from portal.offsite.deadline import NoAnswer
 from portal.offsite.place import location_problem
@@ -48,8 +46,8 @@ class Outcome:
     result: SendResult | None = None
 
 
-def keep(app: Flask) -> Keep:
-    config = app.config
+def keep(instance: Instance) -> Keep:
+    config = instance.config
     return Keep(
         int(config["OFFSITE_KEEP_DAILY"]),
         int(config["OFFSITE_KEEP_WEEKLY"]),
@@ -84,25 +82,24 @@ def newest_local(engine: BackupEngine) -> list[LocalCopy]:
 
 
 def send_newest(
-    engine: BackupEngine, who: str, app: Flask | None = None, records: UnitOfWork | None = None
+    engine: BackupEngine, who: str, instance: Instance, records: UnitOfWork | None = None
 ) -> Outcome | None:
     """Send the newest copies off site (None when the off-site copy is off). Never raises
     a BackupError: the outcome says how it went, and it is recorded and audited, in the
     backup's unit of work on system.db when it is given one (`records`)."""
-    app = app or current_app
     given = records.conn if records is not None else None  # the run's one connection
-    target = folder(app, given)
+    target = folder(instance, given)
     if target is None:
         return None
-    clock, clear_of = get_clock(app), protected(app)
+    clock, clear_of = instance.clock, protected(instance)
     try:
         # A folder saved before copies were sealed gets its key before its first sealed copy.
-        target.seal = target.seal or offsite_keys.ensure(app, target)
+        target.seal = target.seal or offsite_keys.ensure(instance, target)
         with engine.locked(f"{who} (off-site copy)", engine.now(), LOCK_WAIT_SECONDS):
             # Read under the lock, as the copies are: a verify that ended meanwhile may
             # have found one damaged.
-            copies, today, rule = newest_local(engine), clock.today(), keep(app)
-            skip = damaged(app, given)
+            copies, today, rule = newest_local(engine), clock.today(), keep(instance)
+            skip = damaged(instance, given)
 
             def send_all() -> SendResult:
                 if problem := location_problem(str(target.root), clear_of):
@@ -113,11 +110,13 @@ def send_newest(
             # releases the lock, so that no other backup waits behind a silent server.
             result = target.within_limit(send_all)
     except BackupError as exc:
-        return _failed(app, who, str(exc), records)
+        return _failed(instance, who, str(exc), records)
     except Exception as exc:  # an unforeseen error on a share must not fail the backup
-        app.logger.exception("the off-site copy failed")
-        return _failed(app, who, f"The off-site copy to {target.root} failed ({exc}).", records)
-    with _outcome_records(app, records) as outcome:
+        instance.logger.exception("the off-site copy failed")
+        return _failed(
+            instance, who, f"The off-site copy to {target.root} failed ({exc}).", records
+        )
+    with _outcome_records(instance, records) as outcome:
         outcome.write(
             "the off-site copy's outcome",
             partial(
@@ -131,35 +130,37 @@ def send_newest(
 
 
 @contextlib.contextmanager
-def _outcome_records(app: Flask, records: UnitOfWork | None) -> Iterator[UnitOfWork]:
+def _outcome_records(instance: Instance, records: UnitOfWork | None) -> Iterator[UnitOfWork]:
     """The outcome's record and its audit entry, written together: in the caller's unit
     of work, or in one of their own (the scheduler's retry)."""
     if records is not None:
         with records.together("the off-site copy's outcome"):
             yield records
         return
-    with trail.records(app) as own, own.together("the off-site copy's outcome"):
+    with trail.records(instance) as own, own.together("the off-site copy's outcome"):
         yield own
 
 
-def _failed(app: Flask, who: str, message: str, records: UnitOfWork | None = None) -> Outcome:
+def _failed(
+    instance: Instance, who: str, message: str, records: UnitOfWork | None = None
+) -> Outcome:
     """Record and audit a failed try; after 24 hours of failing, send the notice."""
-    with _outcome_records(app, records) as outcome:
+    with _outcome_records(instance, records) as outcome:
         outcome.write(
             "the off-site copy's outcome",
-            partial(_store_outcome, now=get_clock(app).now(), ok=False, message=message),
+            partial(_store_outcome, now=instance.clock.now(), ok=False, message=message),
         )
         outcome.audit("off-site copy failed", who, message)
-    check_failing(app)
+    check_failing(instance)
     return Outcome(False, message)
 
 
-def check_failing(app: Flask) -> None:
+def check_failing(instance: Instance) -> None:
     """The notice when the off-site copy has failed for 24 hours (once per failure spell)."""
-    with open_data_file("system.db", app) as conn:
-        state = status(conn, app)
-    if state.folder and state.failing and state.failing_for(get_clock(app).now()) >= FAILING_NOTICE:
-        alarms.offsite_failing(app, state.failing_since, state.last_error)
+    with open_data_file("system.db", instance) as conn:
+        state = status(conn, instance)
+    if state.folder and state.failing and state.failing_for(instance.clock.now()) >= FAILING_NOTICE:
+        alarms.offsite_failing(instance, state.failing_since, state.last_error)
 
 
 def _store_outcome(
@@ -203,10 +204,10 @@ def _time(value) -> datetime | None:
         return None
 
 
-def status(conn: sqlite3.Connection, app: Flask | None = None) -> Status:
+def status(conn: sqlite3.Connection, instance: Instance) -> Status:
     stored = get_json(conn, STATUS_KEY)
     return Status(
-        configured_dir(conn, app),
+        configured_dir(conn, instance),
         _time(stored.get("last_success")),
         str(stored.get("last_day") or ""),
         _time(stored.get("last_failure")),
@@ -229,10 +230,12 @@ def is_behind(engine: BackupEngine, target: OffsiteFolder) -> bool:
     return not local <= {(item.name, item.sha256) for item in newest.items}
 
 
-def retry_if_behind(engine: BackupEngine, app: Flask, who: str = "scheduler") -> Outcome | None:
+def retry_if_behind(
+    engine: BackupEngine, instance: Instance, who: str = "scheduler"
+) -> Outcome | None:
     """The scheduler's hourly try: send when the off-site copy is behind the local one
     (a failed try, a share that was away, a folder just set)."""
-    target = folder(app)
+    target = folder(instance)
     if target is None:
         return None
     try:
@@ -241,12 +244,12 @@ def retry_if_behind(engine: BackupEngine, app: Flask, who: str = "scheduler") ->
         )
     except OffsiteError:
         up_to_date = False  # the try says what is wrong, and records it
-    return None if up_to_date else send_newest(engine, who, app)
+    return None if up_to_date else send_newest(engine, who, instance)
 
 
-def damaged(app: Flask, conn: sqlite3.Connection | None = None) -> frozenset:
+def damaged(instance: Instance, conn: sqlite3.Connection | None = None) -> frozenset:
     """The stored off-site copies the last verify found damaged: never reused."""
-    with open_unless_given(conn, "system.db", app) as conn:
+    with open_unless_given(conn, "system.db", instance) as conn:
         found = get_json(conn, STATUS_KEY).get("damaged", [])
     try:
         return frozenset((date.fromisoformat(day), name) for day, name in found)
@@ -254,11 +257,10 @@ def damaged(app: Flask, conn: sqlite3.Connection | None = None) -> frozenset:
         return frozenset()
 
 
-def verify(app: Flask | None = None) -> OffsiteReport | None:
+def verify(instance: Instance) -> OffsiteReport | None:
     """Verify every kept off-site copy (None when the off-site copy is off); the copies
     found damaged are remembered, so that no later day reuses them."""
-    app = app or current_app
-    target = folder(app)
+    target = folder(instance)
     if target is None:
         return None
     kinds = {spec.name: partial(wrong_kind, spec) for spec in DATA_FILES}
@@ -268,10 +270,10 @@ def verify(app: Flask | None = None) -> OffsiteReport | None:
         return OffsiteReport(unreachable=str(exc))
     if not report.unreachable:  # what was found damaged is known only when it was read
         try:
-            with open_data_file("system.db", app) as conn:
+            with open_data_file("system.db", instance) as conn:
                 status = get_json(conn, STATUS_KEY)
                 status["damaged"] = sorted([d.isoformat(), n] for d, n in report.damaged)
                 put_json(conn, STATUS_KEY, status)
         except sqlite3.Error as exc:
-            app.logger.error("the off-site verify's findings were not recorded: %s", exc)
+            instance.logger.error("the off-site verify's findings were not recorded: %s", exc)
     return report

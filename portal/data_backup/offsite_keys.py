@@ -14,10 +14,8 @@ import secrets
 from datetime import date
 from pathlib import Path
 
-from flask import Flask
-
 from portal.backup.lock import file_lock
-from portal.clock import get_clock
+from portal.instance import Instance
 from portal.offsite import OffsiteError, OffsiteFolder
 from portal.offsite import days as days_mod
 from portal.offsite.manifest import is_sealed_name
@@ -33,13 +31,13 @@ _HEADER = """\
 """
 
 
-def keys_path(app: Flask) -> Path:
-    return Path(app.instance_path) / KEYS_FILE
+def keys_path(instance: Instance) -> Path:
+    return instance.path / KEYS_FILE
 
 
-def load(app: Flask) -> Seal | None:
+def load(instance: Instance) -> Seal | None:
     """The portal's keys, or None before the first was made."""
-    return read(keys_path(app))
+    return read(keys_path(instance))
 
 
 def read(path: Path) -> Seal | None:
@@ -81,35 +79,35 @@ def write(path: Path, seal: Seal) -> None:
             temp.unlink()
 
 
-def ensure(app: Flask, target: OffsiteFolder) -> Seal:
+def ensure(instance: Instance, target: OffsiteFolder) -> Seal:
     """The portal's keys, the first one made now if there is none (with the unsealed
     manifests on `target` written down). OffsiteError when the share cannot be read
     for that: no key is made, and the next try makes it."""
-    path = keys_path(app)
+    path = keys_path(instance)
     with file_lock(path.with_name(KEYS_FILE + ".lock")):
         if (seal := read(path)) is not None:
             return seal
         unsealed = target.within_limit(lambda: _unsealed_manifests(target))
-        seal = Seal([Key.make(get_clock(app).today())], unsealed)
+        seal = Seal([Key.make(instance.clock.today())], unsealed)
         write(path, seal)
         return seal
 
 
-def new_key(app: Flask) -> Key:
+def new_key(instance: Instance) -> Key:
     """A new key for the copies from now on; the earlier ones stay (kept days need them)."""
-    path = keys_path(app)
+    path = keys_path(instance)
     with file_lock(path.with_name(KEYS_FILE + ".lock")):
         seal = read(path)
         if seal is None:
             raise OffsiteError("There is no off-site key yet: it is made when the folder is saved.")
-        key = Key.make(get_clock(app).today())
+        key = Key.make(instance.clock.today())
         write(path, Seal([*seal.keys, key], seal.unsealed))
         return key
 
 
-def adopt(app: Flask, keys: list[Key]) -> Seal:
+def adopt(instance: Instance, keys: list[Key]) -> Seal:
     """The keys of a recovery kit, on a new server: added to any already here."""
-    path = keys_path(app)
+    path = keys_path(instance)
     with file_lock(path.with_name(KEYS_FILE + ".lock")):
         seal = read(path)
         known = {key.id for key in seal.keys} if seal else set()

@@ -8,12 +8,11 @@ import contextlib
 from datetime import date
 from pathlib import Path
 
-from flask import Flask
-
 from portal.backup import BackupEngine, RestoreError
 from portal.backup.errors import UnprovenCopy
 from portal.backup.restore import Candidate, RestoreResult
 from portal.data_backup.offsite_folder import folder
+from portal.instance import Instance
 from portal.offsite import OffsiteError, OffsiteFolder
 from portal.offsite.seal import SealError
 
@@ -69,12 +68,12 @@ def restore(
     name: str,
     day: date,
     who: str,
-    app: Flask,
+    instance: Instance,
     target: OffsiteFolder | None = None,
 ) -> RestoreResult:
     """Restore one data file from an off-site day (of `target`, by default the off-site
     folder set), with every check of a local restore."""
-    target = target or folder(app)
+    target = target or folder(instance)
     if target is None:
         raise RestoreError("No off-site folder is set. Nothing was restored.")
     opened: list[Path] = []

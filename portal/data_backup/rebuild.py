@@ -15,17 +15,15 @@ from datetime import date
 from functools import partial
 from pathlib import Path
 
-from flask import Flask
-
 from portal.backup import BackupError, RestoreError
 from portal.backup.restore import RestoreResult
-from portal.clock import get_clock
-from portal.data_backup import bootstrap, offsite_folder, offsite_keys, recovery_kit
+from portal.data_backup import offsite_folder, offsite_keys, recovery_kit
+from portal.data_backup.service import DataBackup
 from portal.data_backup.trail import audit_entry
 from portal.data_health import wrong_kind
 from portal.datafiles import DATA_FILES
 from portal.db import open_data_file
-from portal.instance import portal_id, set_portal_id
+from portal.instance import Instance, portal_id, set_portal_id
 from portal.offsite import OffsiteError, OffsiteFolder
 from portal.offsite.verify import check_item
 
@@ -71,14 +69,15 @@ def prove_day(target: OffsiteFolder, day: date) -> None:
 
 
 def restore_all(
-    app: Flask,
+    instance: Instance,
+    service: DataBackup,
     day: date | None,
     who: str,
     target: OffsiteFolder | None = None,
     keep_present: bool = True,
 ) -> AllRestored:
     """Every data file from the off-site day `day` (None: the newest complete one)."""
-    target = target or offsite_folder.folder(app)
+    target = target or offsite_folder.folder(instance)
     if target is None:
         raise RestoreError("No off-site folder is set. Nothing was restored.")
     if day is None:
@@ -87,7 +86,7 @@ def restore_all(
     done = AllRestored(day)
     for spec in DATA_FILES:
         try:
-            result = bootstrap.of(app).restore(
+            result = service.restore(
                 spec.name, 0, who, offsite_day=day, target=target, keep_present=keep_present
             )
         except BackupError as exc:
@@ -99,28 +98,30 @@ def restore_all(
     return done
 
 
-def rebuild(app: Flask, folder: str, kit_text: str, day: date | None, who: str) -> AllRestored:
+def rebuild(
+    instance: Instance, service: DataBackup, folder: str, kit_text: str, day: date | None, who: str
+) -> AllRestored:
     """A new server from the off-site folder and the recovery kit: the old portal's id
     and keys taken on, every data file restored from `day` (default: the newest complete
     one), and the folder saved as this portal's off-site folder."""
-    ident, keys = recovery_kit.parse(kit_text, get_clock(app).today())
+    ident, keys = recovery_kit.parse(kit_text, instance.clock.today())
     if ident is None:
         raise RestoreError("The kit names no portal id (a line 'Portal id: ...').")
-    own = offsite_keys.load(app)
-    if own is not None and portal_id(app) != ident:
+    own = offsite_keys.load(instance)
+    if own is not None and portal_id(instance) != ident:
         raise RestoreError(
-            f"This instance ({app.instance_path}) is another portal with off-site keys of "
+            f"This instance ({instance.path}) is another portal with off-site keys of "
             "its own: rebuild into a new instance folder (PORTAL_INSTANCE_PATH). Nothing "
             "was changed."
         )
-    set_portal_id(app, ident)
-    seal = offsite_keys.adopt(app, keys)
-    target = offsite_folder.folder_at(folder, app)
+    set_portal_id(instance, ident)
+    seal = offsite_keys.adopt(instance, keys)
+    target = offsite_folder.folder_at(folder, instance)
     target.seal = seal
     if problem := target.within_limit(target.problem):
         raise RestoreError(f"{problem} Nothing was restored.")
-    done = restore_all(app, day, who, target, keep_present=False)
-    with open_data_file("system.db", app) as conn:
+    done = restore_all(instance, service, day, who, target, keep_present=False)
+    with open_data_file("system.db", instance) as conn:
         offsite_folder.save_dir(conn, str(Path(folder)))
-    audit_entry(app, "rebuilt from the off-site copy", who, f"of {done.day} in {folder}", None)
+    audit_entry(instance, "rebuilt from the off-site copy", who, f"of {done.day} in {folder}", None)
     return done

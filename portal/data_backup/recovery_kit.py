@@ -15,13 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from flask import Flask
-
 from portal import settings_store
-from portal.clock import format_datetime, get_clock
+from portal.clock import format_datetime
 from portal.data_backup import offsite_folder, offsite_keys
 from portal.db import open_data_file
-from portal.instance import portal_id
+from portal.instance import Instance, portal_id
 from portal.offsite import OffsiteError
 from portal.offsite.seal import Key, SealError
 from portal.settings_store import get_json, put_json
@@ -44,21 +42,21 @@ class Kit:
     text: str
 
 
-def make(app: Flask) -> Kit:
+def make(instance: Instance) -> Kit:
     """The kit as of now. OffsiteError when there is no off-site key yet."""
-    seal = offsite_keys.load(app)
+    seal = offsite_keys.load(instance)
     if seal is None:
         raise OffsiteError(
             "There is no off-site key yet: it is made when the off-site folder is first "
             "saved (the Data Backup page, or `backup offsite set`)."
         )
-    target = offsite_folder.folder(app)
+    target = offsite_folder.folder(instance)
     needed = _needed_keys(target, seal)
     keys = tuple(key for key in seal.keys if key.id in needed or key is seal.current)
-    now = get_clock(app).now()
+    now = instance.clock.now()
     where = str(target.root) if target is not None else "(none is set now)"
-    name = f"{socket.gethostname()}: {app.instance_path}"
-    ident = portal_id(app)
+    name = f"{socket.gethostname()}: {instance.path}"
+    ident = portal_id(instance)
     text = _render(name, ident, format_datetime(now, now.tzinfo), where, keys)
     return Kit(name, ident, now, where, keys, text)
 
@@ -108,7 +106,7 @@ To rebuild the portal on a new server from the off-site folder (connect the shar
 first; save this kit as {KIT_FILE}):
   1. git clone {_repository()} office-portal && cd office-portal
   2. python3 -m venv .venv && . .venv/bin/activate && pip install -r requirements.txt
-  3. flask --app portal backup offsite rebuild {where} --kit {KIT_FILE}
+  3. flask --instance portal backup offsite rebuild {where} --kit {KIT_FILE}
      (the newest complete day; add --date YYYY-MM-DD for an earlier one)
 On Windows, step 2 is:
      py -m venv .venv && .venv\\Scripts\\activate && pip install -r requirements.txt
@@ -149,8 +147,8 @@ def parse(text: str, today: date) -> tuple[str | None, list[Key]]:
     return (ident[1] if ident else None), keys
 
 
-def mark_shown(app: Flask, kit: Kit) -> None:
-    with open_data_file("system.db", app) as conn:
+def mark_shown(instance: Instance, kit: Kit) -> None:
+    with open_data_file("system.db", instance) as conn:
         put_json(
             conn,
             SHOWN_KEY,
@@ -158,12 +156,12 @@ def mark_shown(app: Flask, kit: Kit) -> None:
         )
 
 
-def warning(app: Flask) -> str | None:
+def warning(instance: Instance) -> str | None:
     """What the Data Backup page says until the kit of the current key was shown."""
-    seal = offsite_keys.load(app)
+    seal = offsite_keys.load(instance)
     if seal is None:
         return None
-    with open_data_file("system.db", app) as conn:
+    with open_data_file("system.db", instance) as conn:
         shown = get_json(conn, SHOWN_KEY)
     if seal.current.id in (shown.get("keys") or []):
         return None
@@ -179,6 +177,6 @@ def warning(app: Flask) -> str | None:
     )
 
 
-def shown_at(app: Flask) -> str:
-    with open_data_file("system.db", app) as conn:
+def shown_at(instance: Instance) -> str:
+    with open_data_file("system.db", instance) as conn:
         return str(get_json(conn, SHOWN_KEY).get("at") or "")

@@ -8,12 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from flask import Flask
-
-from portal import data_backup, data_health
 from portal.backup import BackupError
 from portal.backup.layout import Layout
 from portal.data_backup import records
+from portal.data_backup.service import DataBackup
 from portal.datafiles import DATA_FILES
 from portal.reminder import store
 
@@ -42,19 +40,23 @@ class TodayStatus:
         return self.automatic is not None and self.automatic.outcome == "failed"
 
 
-def last_backup(app: Flask) -> LastBackup | None:
+# The last backup as last read, by backup folder: (the folder's signature, what was found).
+_last_read: dict[Path, tuple[tuple, LastBackup | None]] = {}
+
+
+def last_backup(service: DataBackup) -> LastBackup | None:
     """The most recent copy of any data file: when, and by whom (None if none, or if
     the backup folder cannot be read: problems() says so)."""
     # The portal page shows this to every member on every view, and reading it means
     # the ledger and 32 generation slots looked at. Only the newest copies and the
     # ledger can change it, so it is read again only when one of those has changed
     # (each backup writes a new file under a new name, then renames it into place).
-    signature = _newest_signature(Path(app.config["BACKUP_DIR"]))
-    cached = app.extensions.get("portal.last_backup")
+    signature = _newest_signature(service.backup_dir)
+    cached = _last_read.get(service.backup_dir)
     if cached is not None and cached[0] == signature:
         return cached[1]
-    found = _read_last_backup(app)
-    app.extensions["portal.last_backup"] = (signature, found)  # one assignment: thread-safe
+    found = _read_last_backup(service)
+    _last_read[service.backup_dir] = (signature, found)  # one assignment: thread-safe
     return found
 
 
@@ -72,9 +74,9 @@ def _newest_signature(root: Path) -> tuple:
     return tuple(found)
 
 
-def _read_last_backup(app: Flask) -> LastBackup | None:
+def _read_last_backup(service: DataBackup) -> LastBackup | None:
     try:
-        copies = data_backup.of(app).engine().generations()
+        copies = service.engine().generations()
     except BackupError:
         return None
     newest = [e for e in copies if e.generation == "newest"]
@@ -84,25 +86,27 @@ def _read_last_backup(app: Flask) -> LastBackup | None:
     return LastBackup(latest.taken_at, latest.taken_by)
 
 
-def problems(app: Flask) -> tuple[str, ...]:
+def problems(service: DataBackup) -> tuple[str, ...]:
     """What keeps a backup from working now, in words a member can pass on: a data file
     missing or damaged, a backup folder the portal cannot use."""
     found = [
         f"{p.name} {p.what}: it cannot be backed up until the administrator brings it back."
-        for p in data_health.problems(app).values()
+        for p in service.data_problems().values()
     ]
-    return (*found, *data_backup.of(app).folder_problems())
+    return (*found, *service.folder_problems())
 
 
-def today_status(app: Flask, conn: sqlite3.Connection, user_id: int, today: date) -> TodayStatus:
+def today_status(
+    service: DataBackup, conn: sqlite3.Connection, user_id: int, today: date
+) -> TodayStatus:
     """Today's state for one member."""
     return TodayStatus(
         day=today,
         done=store.done_day(conn, today),
         skipped=store.has_skipped(conn, user_id, today),
-        last=last_backup(app),
+        last=last_backup(service),
         automatic=records.run_on(conn, today),
-        problems=problems(app),
+        problems=problems(service),
     )
 
 
@@ -113,19 +117,21 @@ class PlannedFile:
     size: int
 
 
-def planned_files(app: Flask) -> list[PlannedFile]:
+def planned_files(service: DataBackup) -> list[PlannedFile]:
     """The data files a backup will copy, with their live sizes as their copies will have."""
-    backups = data_backup.of(app).engine()
+    backups = service.engine()
     return [
         PlannedFile(spec.name, spec.description, backups.live_size(spec.name))
         for spec in DATA_FILES
     ]
 
 
-def job_weights(app: Flask, names: list[str] | None = None) -> dict[str, int]:
+def job_weights(service: DataBackup, names: list[str] | None = None) -> dict[str, int]:
     """The data files to back up (default: all), each weighing its size (at least 1) in
     the progress of a background job."""
-    return {f.name: max(f.size, 1) for f in planned_files(app) if names is None or f.name in names}
+    return {
+        f.name: max(f.size, 1) for f in planned_files(service) if names is None or f.name in names
+    }
 
 
 def estimate_text(total_bytes: int) -> str:

@@ -7,5 +7,5 @@
   state, the off-site folder), under /settings/data-backup; offsite_copies.py,
   recovery_kit_page.py and clock_mistake_page.py are its parts.
 
-The service they call is portal/data_backup/ (data_backup.of(app)); the engine is
+The service they call is portal/data_backup/ (portal.web.data_backup_of); the engine is
 portal/backup/. routes.py lists every route with who may open it."""

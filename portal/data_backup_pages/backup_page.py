@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import (
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -17,19 +16,19 @@ from flask import (
 )
 from flask_login import current_user
 
-from portal import clock
+from portal import web
 from portal.data_backup import jobs, status
 from portal.forms import NextForm
 from portal.reminder import store
 from portal.security import safe_next
-from portal.web import log_event, login_guard, system_db
+from portal.web import backup_jobs, current_data_backup, get_db, log_event, login_guard
 
 
 def members_only():
     """The Backup page and Skip are for the Data Backup Group (and the Administrator)."""
     if (answer := login_guard()) is not None:
         return answer
-    if not (current_user.is_admin or store.is_member(system_db(), current_user.id)):
+    if not (current_user.is_admin or store.is_member(get_db("system.db"), current_user.id)):
         abort(403, "The Backup page is for members of the Data Backup Group.")
     return None
 
@@ -40,11 +39,13 @@ def _next() -> str:
 
 def index():
     """Today's state, the last backup, and the Backup and Skip buttons."""
-    now = clock.now()
+    now = web.now()
     return render_template(
         "data_backup/backup.html",
-        today=status.today_status(current_app, system_db(), current_user.id, now.date()),
-        running=jobs.board(current_app).running(),
+        today=status.today_status(
+            current_data_backup(), get_db("system.db"), current_user.id, now.date()
+        ),
+        running=backup_jobs().running(),
         next_url=_next(),
         form=NextForm(next=_next()),
     )
@@ -52,7 +53,7 @@ def index():
 
 def confirm():
     """The confirmation screen: what will be copied, how long it takes, Confirm or Cancel."""
-    files = status.planned_files(current_app)
+    files = status.planned_files(current_data_backup())
     total = sum(f.size for f in files)
     return render_template(
         "data_backup/confirm.html",
@@ -67,12 +68,11 @@ def confirm():
 def start():
     """Confirmed: run the backup of every data file in the background."""
     form = NextForm()  # CSRFProtect has checked the token of every POST
-    job = jobs.board(current_app).start(
-        current_app._get_current_object(),
+    job = backup_jobs().start(
         current_user.login,
         current_user.id,
         safe_next(form.next.data, url_for("home.portal")),
-        status.job_weights(current_app),
+        status.job_weights(current_data_backup()),
     )
     return redirect(url_for("data_backup.run", job_id=job.id))
 
@@ -80,15 +80,15 @@ def start():
 def skip():
     """Skip today's backup: this member is not forwarded again today."""
     form = NextForm()  # CSRFProtect has checked the token of every POST
-    now = clock.now()
-    store.record_skip(system_db(), current_user.id, now.date(), now)
+    now = web.now()
+    store.record_skip(get_db("system.db"), current_user.id, now.date(), now)
     log_event("backup skipped", f"skipped the backup of {now.date().isoformat()}")
     flash("You skipped today's backup. You will not be reminded again today.", "info")
     return redirect(safe_next(form.next.data, url_for("home.portal")))
 
 
 def _job(job_id: str) -> jobs.BackupJob:
-    return jobs.board(current_app).get(job_id) or abort(
+    return backup_jobs().get(job_id) or abort(
         404, "That backup is not known here (the portal may have been restarted)."
     )
 
@@ -96,7 +96,7 @@ def _job(job_id: str) -> jobs.BackupJob:
 def run(job_id: str):
     """The progress of a backup, then its result with the way back."""
     job = _job(job_id)
-    done = store.done_day(system_db(), clock.today())
+    done = store.done_day(get_db("system.db"), web.today())
     return render_template(
         "data_backup/run.html",
         job=job,

@@ -8,17 +8,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import abort, current_app, flash, redirect, url_for
+from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
-from portal import data_backup
 from portal.backup import BackupError
 from portal.backup.errors import UnprovenCopy
-from portal.clock import get_clock
 from portal.data_backup import offsite, offsite_folder, restore_words
 from portal.notify import notices
 from portal.offsite import OffsiteError
-from portal.web import system_db
+from portal.web import current_data_backup, current_instance, get_db
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -51,11 +49,11 @@ class OffsiteCopy:
 
 def page_context() -> dict:
     """What the Data Backup page shows of the off-site copy."""
-    conn = system_db()
-    state = offsite.status(conn)
+    conn = get_db("system.db")
+    state = offsite.status(conn, current_instance())
     days, problem, strays = [], None, []
     if state.folder:
-        target = offsite_folder.folder_at(state.folder, current_app)
+        target = offsite_folder.folder_at(state.folder, current_instance())
         try:  # a share that does not answer is said so, never waited for
             survey = target.within_limit(target.checked_survey)
             days, strays = list(reversed(survey.days)), survey.strays
@@ -72,7 +70,7 @@ def page_context() -> dict:
 
 def confirm_copy(name: str, day: date) -> OffsiteCopy:
     """The off-site copy to confirm, or 404 when that day has no complete copy of it."""
-    target = offsite_folder.folder(current_app)
+    target = offsite_folder.folder(current_instance())
     if target is None:
         abort(404)
     try:
@@ -87,7 +85,7 @@ def confirm_copy(name: str, day: date) -> OffsiteCopy:
 def restore_from_offsite(name: str, day: date):
     """Restore from off site (the confirmation screen's POST)."""
     try:
-        result = data_backup.of(current_app).restore(
+        result = current_data_backup().restore(
             name, 0, current_user.login, user_id=current_user.id, offsite_day=day
         )
     except UnprovenCopy as exc:
@@ -95,5 +93,8 @@ def restore_from_offsite(name: str, day: date):
     except BackupError as exc:
         flash(str(exc), "error")
     else:
-        flash(restore_words.restored(result, get_clock().zone, offsite_day=day), "success")
+        flash(
+            restore_words.restored(result, current_instance().clock.zone, offsite_day=day),
+            "success",
+        )
     return redirect(url_for("data_backup.index"))

@@ -11,7 +11,6 @@ from datetime import datetime
 
 from flask import (
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -21,19 +20,19 @@ from flask import (
 )
 from flask_login import current_user
 
-from portal import clock, data_backup, data_health
+from portal import data_backup, data_health, web
 from portal.backup import GENERATIONS, BackupError
 from portal.backup.errors import UnprovenCopy
 from portal.backup.layout import copy_words, generation_label
 from portal.backup.safety import KEEP, KEEP_DAYS
-from portal.data_backup import jobs, offsite_folder, records, restore_words, status
+from portal.data_backup import offsite_folder, records, restore_words, status
 from portal.data_backup_pages import clock_mistake_page, offsite_copies, recovery_kit_page
 from portal.data_backup_pages.forms import FileForm, OffsiteForm, RestoreForm
 from portal.datafiles import DATA_FILES
 from portal.nightly import store as nightly
 from portal.nightly import watch
 from portal.offsite import OffsiteError
-from portal.web import log_event, system_db
+from portal.web import backup_jobs, current_data_backup, current_instance, get_db, log_event
 
 FILE_NAMES = [spec.name for spec in DATA_FILES]
 GENERATION_VALUES = {str(g) for g in range(GENERATIONS + 1)}
@@ -62,9 +61,9 @@ def index():
 
 def render_index(offsite_form: OffsiteForm | None = None) -> str:
     """The Data Backup page; `offsite_form` as typed when it is shown again."""
-    engine = data_backup.of(current_app).engine()
-    problems = [str(p) for p in data_health.problems(current_app).values()]
-    problems += data_backup.of(current_app).folder_problems()
+    engine = current_data_backup().engine()
+    problems = [str(p) for p in data_health.problems(current_instance()).values()]
+    problems += current_data_backup().folder_problems()
     state = None
     try:
         state = engine.state()
@@ -76,7 +75,7 @@ def render_index(offsite_form: OffsiteForm | None = None) -> str:
         free = shutil.disk_usage(engine.layout.root).free
     except OSError:
         free = None
-    live = {f.name: f for f in status.planned_files(current_app)}
+    live = {f.name: f for f in status.planned_files(current_data_backup())}
     files = []
     for spec in DATA_FILES:
         copies = [e for e in entries if e.name == spec.name]
@@ -89,17 +88,20 @@ def render_index(offsite_form: OffsiteForm | None = None) -> str:
         folder=folder,
         free=free,
         problems=problems,
-        warnings=data_backup.of(current_app).folder_warnings(),
+        warnings=current_data_backup().folder_warnings(),
         safety=safety,
         safety_keep=KEEP,
         safety_days=KEEP_DAYS,
         verify=_last_verify(),
         file_form=lambda name: FileForm(file=name),
-        running=jobs.board(current_app).running(),
-        automatic=nightly.get_setting(system_db()),
-        automatic_run=records.run_on(system_db(), clock.today()),
+        running=backup_jobs().running(),
+        automatic=nightly.get_setting(get_db("system.db")),
+        automatic_run=records.run_on(get_db("system.db"), web.today()),
         offsite_form=offsite_form or OffsiteForm(formdata=None, folder=_offsite_dir()),
-        missed=[m.sentence(clock.get_clock().zone) for m in watch.missed(current_app, system_db())],
+        missed=[
+            m.sentence(current_instance().clock.zone)
+            for m in watch.missed(current_instance(), get_db("system.db"))
+        ],
         **(offsite := offsite_copies.page_context()),
         **clock_mistake_page.page_context(engine, state, offsite["offsite_days"]),
         **recovery_kit_page.page_context(),
@@ -109,7 +111,7 @@ def render_index(offsite_form: OffsiteForm | None = None) -> str:
 def _last_verify() -> dict:
     """The last verification, with its time read (a copy taken after it is not called
     verified by it)."""
-    verify = dict(data_backup.last_verify(system_db()))
+    verify = dict(data_backup.last_verify(get_db("system.db")))
     try:
         verify["time"] = datetime.fromisoformat(verify["at"]) if verify.get("at") else None
     except (TypeError, ValueError):
@@ -118,19 +120,18 @@ def _last_verify() -> dict:
 
 
 def _offsite_dir() -> str:
-    return offsite_folder.configured_dir(system_db())
+    return offsite_folder.configured_dir(get_db("system.db"), current_instance())
 
 
 def back_up():
     """Create or Update (one file) or Back up all (no file), in the background."""
     form = FileForm()  # CSRFProtect has checked the token of every POST
     names = [_file(form.file.data)] if form.file.data else FILE_NAMES
-    job = jobs.board(current_app).start(
-        current_app._get_current_object(),
+    job = backup_jobs().start(
         current_user.login,
         current_user.id,
         url_for("data_backup.index"),
-        status.job_weights(current_app, names),
+        status.job_weights(current_data_backup(), names),
     )
     return redirect(url_for("data_backup.job", job_id=job.id))
 
@@ -146,7 +147,7 @@ def offsite():
             form.folder.errors = ["Type the off-site folder to test."]
             return render_index(offsite_form=form), 400
         try:
-            notes = offsite_folder.test_folder(folder, current_app)
+            notes = offsite_folder.test_folder(folder, current_instance())
         except OffsiteError as exc:
             form.folder.errors = [str(exc)]
             return render_index(offsite_form=form), 400
@@ -157,7 +158,7 @@ def offsite():
             flash(note, "info")
         return render_index(offsite_form=form)
     try:
-        offsite_folder.use_dir(folder, current_app)
+        offsite_folder.use_dir(folder, current_instance())
     except OffsiteError as exc:
         form.folder.errors = [str(exc)]
         return render_index(offsite_form=form), 400
@@ -173,7 +174,7 @@ def offsite():
 
 def job(job_id: str):
     """The progress of a backup started here, then its result."""
-    job = jobs.board(current_app).get(job_id) or abort(404)
+    job = backup_jobs().get(job_id) or abort(404)
     return render_template(
         "data_backup/run.html",
         job=job,
@@ -188,14 +189,14 @@ def job(job_id: str):
 
 def job_progress(job_id: str):
     """The progress as JSON, for the page's script."""
-    job = jobs.board(current_app).get(job_id) or abort(404)
+    job = backup_jobs().get(job_id) or abort(404)
     return jsonify(job.as_json())
 
 
 def verify():
     """Re-check every copy and keep the result for the page."""
     try:
-        report = data_backup.of(current_app).verify(current_user.login, user_id=current_user.id)
+        report = current_data_backup().verify(current_user.login, user_id=current_user.id)
     except BackupError as exc:
         flash(str(exc), "error")
         return redirect(url_for("data_backup.index"))
@@ -213,7 +214,7 @@ def restore_confirm():
     generation = _generation(request.args.get("generation"))
     label = generation_label(generation)
     try:
-        copies = data_backup.of(current_app).engine().generations()
+        copies = current_data_backup().engine().generations()
     except BackupError as exc:
         abort(503, str(exc))
     copy = next((e for e in copies if e.name == name and e.generation == label), None) or abort(
@@ -225,7 +226,7 @@ def restore_confirm():
 def _confirm_page(name: str, generation: int, copy, unproven: str | None = None, day=None):
     """The confirmation screen; with `unproven`, the second one, for a copy that cannot
     be proven to be the one that was made; with `day`, for an off-site copy."""
-    live = next(f for f in status.planned_files(current_app) if f.name == name)
+    live = next(f for f in status.planned_files(current_data_backup()) if f.name == name)
     # formdata=None: the second confirmation is drawn after a POST, whose fields must
     # not override the ones set here.
     form = RestoreForm(
@@ -243,7 +244,7 @@ def _confirm_page(name: str, generation: int, copy, unproven: str | None = None,
         form=form,
         unproven=unproven,
         words=copy.words if day else copy_words(generation),
-        live_problem=data_health.problems(current_app).get(name),
+        live_problem=data_health.problems(current_instance()).get(name),
     )
 
 
@@ -258,14 +259,14 @@ def restore():
     name, generation = _file(form.file.data), _generation(form.generation.data)
     force = form.force.data == "1"
     try:
-        result = data_backup.of(current_app).restore(
+        result = current_data_backup().restore(
             name, generation, current_user.login, force=force, user_id=current_user.id
         )
     except UnprovenCopy as exc:
         copy = next(
             (
                 e
-                for e in data_backup.of(current_app).engine().generations()
+                for e in current_data_backup().engine().generations()
                 if e.name == name and e.generation == generation_label(generation)
             ),
             None,
@@ -274,5 +275,5 @@ def restore():
     except BackupError as exc:
         flash(str(exc), "error")
     else:
-        flash(restore_words.restored(result, clock.get_clock().zone), "success")
+        flash(restore_words.restored(result, current_instance().clock.zone), "success")
     return redirect(url_for("data_backup.index"))

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import sqlite3
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
-from portal import clock, data_health
+from portal import data_health, web
 from portal.apps.bulletin import store as bulletin
 from portal.apps.scheduler import store as scheduler
 from portal.apps.todo import store as todo
 from portal.data_backup import offsite, status
-from portal.db import get_db
 from portal.nightly import watch
 from portal.reminder import hook
 from portal.users import names_by_id
-from portal.web import system_db
+from portal.web import current_data_backup, current_instance, get_db
 
 bp = Blueprint("home", __name__)
 
@@ -29,7 +28,7 @@ OPEN_TODOS = 8
 def portal():
     """The portal page. A portlet whose data file is missing or damaged says so; the
     others, and the Data Backup portlet that tells members about it, still show."""
-    today = clock.today()
+    today = web.today()
     posts = _portlet("bulletin.db", lambda db: bulletin.latest_posts(db, LATEST_POSTS))
     return render_template(
         "home/portal.html",
@@ -38,7 +37,7 @@ def portal():
             "schedule.db", lambda db: scheduler.between(db, current_user.id, today, today)
         ),
         posts=posts,
-        post_authors=names_by_id(system_db(), {p.author_id for p in posts or ()}),
+        post_authors=names_by_id(get_db("system.db"), {p.author_id for p in posts or ()}),
         todos=_portlet("todo.db", lambda db: todo.open_items(db, current_user.id, OPEN_TODOS)),
         backup=_backup_portlet(today),
         admin_backup=_admin_portlet(),
@@ -54,7 +53,7 @@ def _portlet(name: str, read):
     try:
         return read(get_db(name))
     except sqlite3.DatabaseError:
-        if name in data_health.problems(current_app):
+        if name in data_health.problems(current_instance()):
             return UNAVAILABLE
         raise
 
@@ -65,9 +64,11 @@ def _admin_portlet() -> dict | None:
     touches the share). None when there is nothing to show."""
     if not current_user.is_admin:
         return None
-    conn = system_db()
-    state = offsite.status(conn)
-    missed = [m.sentence(clock.get_clock().zone) for m in watch.missed(current_app, conn)]
+    conn = get_db("system.db")
+    state = offsite.status(conn, current_instance())
+    missed = [
+        m.sentence(current_instance().clock.zone) for m in watch.missed(current_instance(), conn)
+    ]
     if not missed and not state.folder:
         return None
     return {"missed": missed, "offsite": state if state.folder else None}
@@ -78,4 +79,4 @@ def _backup_portlet(today):
     state = hook.todays_state()
     if not state.enabled or not state.member:
         return None
-    return status.today_status(current_app, system_db(), current_user.id, today)
+    return status.today_status(current_data_backup(), get_db("system.db"), current_user.id, today)

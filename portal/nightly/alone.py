@@ -9,17 +9,16 @@ import contextlib
 from collections.abc import Iterator
 
 from filelock import Timeout
-from flask import Flask
 
-from portal import data_backup
+from portal.backup.layout import Layout
 from portal.backup.lock import file_lock
 
 
 @contextlib.contextmanager
-def alone(app: Flask, lock_name: str) -> Iterator[bool]:
+def alone(layout: Layout, lock_name: str) -> Iterator[bool]:
     """True inside the block when this process holds the job's lock; False when another
     process is at the job."""
-    lock = file_lock(data_backup.of(app).layout.job_lock(lock_name))
+    lock = file_lock(layout.job_lock(lock_name))
     try:
         lock.acquire(timeout=0)
     except Timeout:

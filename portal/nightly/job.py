@@ -7,13 +7,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from flask import Flask
-
-from portal import data_backup
 from portal.backup import BackupError
-from portal.clock import get_clock
 from portal.data_backup import records
+from portal.data_backup.service import DataBackup
 from portal.db import open_data_file
+from portal.instance import Instance
 from portal.nightly import rules, store
 from portal.nightly.alone import alone
 
@@ -27,28 +25,28 @@ class JobOutcome:
     message: str = ""
 
 
-def run_if_due(app: Flask, who: str = WHO) -> JobOutcome:
+def run_if_due(instance: Instance, service: DataBackup, who: str = WHO) -> JobOutcome:
     """Run today's automatic backup if it is due; record how it went."""
-    with alone(app, ".automatic.lock") as mine:
+    with alone(service.layout, ".automatic.lock") as mine:
         if not mine:
             return JobOutcome(False, message="being run by another process")
-        clock = get_clock(app)
+        clock = instance.clock
         now = clock.now()
-        with open_data_file("system.db", app) as conn:
+        with open_data_file("system.db", instance) as conn:
             setting = store.get_setting(conn)
             if not rules.is_due(setting, records.run_on(conn, now.date()), now):
                 return JobOutcome(False, message="not due")
         try:
             # The Backup history names the process that made the run (a portal process
             # or the operating system's task), for sites that set up both.
-            data_backup.of(app).run_backup(
+            service.run_backup(
                 None, who, wait=None, why=f"the automatic backup, process {os.getpid()}"
             )
         except BackupError as exc:
             outcome = JobOutcome(True, ok=False, message=str(exc))
         else:
             outcome = JobOutcome(True, message="done")
-        with open_data_file("system.db", app) as conn:
+        with open_data_file("system.db", instance) as conn:
             records.record_run(
                 conn,
                 now.date(),

@@ -1,38 +1,44 @@
 """The scheduler: a thin APScheduler shell around the jobs in JOBS. It is started only by
-the serving entry points (python -m portal, wsgi.py), never in tests or flask commands,
-and only one process at a time works as leader: the one holding the leadership lock
-(released by the operating system when that process ends, so another one takes over)."""
+the serving entry points (python -m portal, wsgi.py, through portal.startup), never in
+tests or flask commands, and only one process at a time works as leader: the one holding
+the leadership lock (released by the operating system when that process ends, so another
+one takes over). It is handed the instance and the Data Backup service; it knows no
+Flask."""
 
 from __future__ import annotations
 
 import atexit
 import logging
 import threading
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from filelock import Timeout
-from flask import Flask
 
-from portal import data_backup
 from portal.backup.lock import file_lock
-from portal.clock import get_clock
 from portal.data_backup import offsite
+from portal.data_backup.service import DataBackup
+from portal.instance import Instance
 from portal.nightly import job, verify_job, watch
 
 log = logging.getLogger(__name__)
 
 
-def _offsite_retry(app: Flask) -> None:
-    offsite.retry_if_behind(data_backup.of(app).engine(), app)
+def _offsite_retry(instance: Instance, service: DataBackup) -> None:
+    offsite.retry_if_behind(service.engine(), instance)
+
+
+def _watch(instance: Instance, service: DataBackup) -> None:
+    watch.check(instance)
 
 
 # The jobs, as data: (id, function, seconds between runs from the settings). Each
-# function takes the app.
+# function takes the instance and the Data Backup service.
 JOBS = [
     ("automatic-backup", job.run_if_due, lambda c: c["SCHEDULER_TICK_SECONDS"]),
-    ("backup-watch", watch.check, lambda c: c["SCHEDULER_TICK_SECONDS"]),
+    ("backup-watch", _watch, lambda c: c["SCHEDULER_TICK_SECONDS"]),
     ("weekly-verify", verify_job.run_if_due, lambda c: c["SCHEDULER_TICK_SECONDS"]),
     ("offsite-retry", _offsite_retry, lambda c: 60 * c["OFFSITE_RETRY_MINUTES"]),
 ]
@@ -64,64 +70,67 @@ class Leadership:
             self._lock.release(force=True)
 
 
-def _as_leader(app: Flask, leadership: Leadership, function):
+@dataclass(frozen=True)
+class Nightly:
+    """The scheduler of a serving process, and its leadership."""
+
+    scheduler: BackgroundScheduler
+    leadership: Leadership
+
+    def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        self.leadership.release()
+
+
+def _as_leader(instance: Instance, service: DataBackup, leadership: Leadership, function):
     def run() -> None:
         if not leadership.try_take():
             return
         try:
-            function(app)
+            function(instance, service)
         except Exception:  # a failed tick must not stop the scheduler
             log.exception("scheduled job failed")
 
     return run
 
 
-def _watch_once(app: Flask) -> None:
+def _watch_once(instance: Instance) -> None:
     """A serving process that starts tells of a backup missed while none ran (the dead
     man's switch), in the background: a slow mail server must not delay serving."""
 
     def run() -> None:
         try:
-            watch.check(app)
+            watch.check(instance)
         except Exception:  # never let a notice stop the portal
             log.exception("the backup watch failed")
 
     threading.Thread(target=run, name="backup-watch", daemon=True).start()
 
 
-def start(app: Flask) -> BackgroundScheduler | None:
+def start(instance: Instance, service: DataBackup) -> Nightly | None:
     """Start the scheduler for a serving process (unless SCHEDULER_ENABLED is off; the
-    watch for missed backups runs once at start either way)."""
-    if app.testing:
+    watch for missed backups runs once at start either way). portal.startup calls it
+    once per app, never in tests."""
+    if not instance.config["SCHEDULER_ENABLED"]:
+        _watch_once(instance)
         return None
-    if not app.config["SCHEDULER_ENABLED"]:
-        _watch_once(app)
-        return None
-    if "portal.scheduler" in app.extensions:
-        return app.extensions["portal.scheduler"]
-    leadership = Leadership(Path(app.instance_path) / "scheduler.lock")
-    scheduler = BackgroundScheduler(daemon=True, timezone=get_clock(app).zone)
+    leadership = Leadership(instance.path / "scheduler.lock")
+    scheduler = BackgroundScheduler(daemon=True, timezone=instance.clock.zone)
     for job_id, function, seconds in JOBS:
         # The first tick comes at once: a portal that was down at the set time catches up.
         # APScheduler times its ticks by the real clock (a run time in the past would be
         # a misfire it skips); what a tick does reads the portal's clock (is it due?).
         scheduler.add_job(
-            _as_leader(app, leadership, function),
+            _as_leader(instance, service, leadership, function),
             "interval",
-            seconds=seconds(app.config),
+            seconds=seconds(instance.config),
             id=job_id,
             next_run_time=datetime.now(UTC),
             max_instances=1,
             coalesce=True,
         )
     scheduler.start()
-
-    def stop() -> None:
-        if scheduler.running:
-            scheduler.shutdown(wait=False)
-        leadership.release()
-
-    atexit.register(stop)
-    app.extensions["portal.scheduler"] = scheduler
-    app.extensions["portal.leadership"] = leadership
-    return scheduler
+    nightly = Nightly(scheduler, leadership)
+    atexit.register(nightly.stop)
+    return nightly

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from datetime import time
 
-from flask import Flask
-
-from portal import data_backup, settings_store
+from portal import settings_store
 from portal.backup import BackupError
-from portal.clock import get_clock
 from portal.data_backup import alarms, offsite, trail
+from portal.data_backup.service import DataBackup
 from portal.db import open_data_file
+from portal.instance import Instance
 from portal.nightly.alone import alone
 from portal.settings_store import get_json, put_json
 
@@ -21,32 +20,32 @@ WHO = "scheduler (weekly verify)"
 DONE_KEY = settings_store.AUTOMATIC_VERIFY  # {"last_day": "2026-11-29"}
 
 
-def is_due(app: Flask, last_day: str) -> bool:
-    now = get_clock(app).now()
-    at = time.fromisoformat(app.config["AUTOMATIC_VERIFY_AT"])
+def is_due(instance: Instance, last_day: str) -> bool:
+    now = instance.clock.now()
+    at = time.fromisoformat(instance.config["AUTOMATIC_VERIFY_AT"])
     return (
-        now.weekday() == int(app.config["AUTOMATIC_VERIFY_WEEKDAY"])
+        now.weekday() == int(instance.config["AUTOMATIC_VERIFY_WEEKDAY"])
         and now.time().replace(tzinfo=None) >= at
         and last_day != now.date().isoformat()
     )
 
 
-def run_if_due(app: Flask) -> bool:
+def run_if_due(instance: Instance, service: DataBackup) -> bool:
     """Verify if it is due this week; whether it ran."""
-    with alone(app, ".verify.lock") as mine:
+    with alone(service.layout, ".verify.lock") as mine:
         if not mine:
             return False
-        with open_data_file("system.db", app) as conn:
-            if not is_due(app, str(get_json(conn, DONE_KEY).get("last_day", ""))):
+        with open_data_file("system.db", instance) as conn:
+            if not is_due(instance, str(get_json(conn, DONE_KEY).get("last_day", ""))):
                 return False
-            put_json(conn, DONE_KEY, {"last_day": get_clock(app).today().isoformat()})
+            put_json(conn, DONE_KEY, {"last_day": instance.clock.today().isoformat()})
         try:
-            data_backup.of(app).verify(WHO, wait=None)  # audits, and notifies a problem
+            service.verify(WHO, wait=None)  # audits, and notifies a problem
         except BackupError as exc:
-            trail.audit_entry(app, "backup verified", WHO, f"not verified: {exc}", None)
-        report = offsite.verify(app)
+            trail.audit_entry(instance, "backup verified", WHO, f"not verified: {exc}", None)
+        report = offsite.verify(instance)
         if report is not None:
-            trail.audit_entry(app, "backup verified", WHO, report.summary(), None)
+            trail.audit_entry(instance, "backup verified", WHO, report.summary(), None)
             if report.problems:  # not for a share that cannot be reached
-                alarms.damaged_copy(app, WHO, report.summary())
+                alarms.damaged_copy(instance, WHO, report.summary())
         return True

@@ -10,12 +10,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask import Flask
-
-from portal.clock import format_datetime, get_clock
+from portal.clock import format_datetime
 from portal.data_backup import offsite, records
 from portal.db import open_data_file
-from portal.instance import flask_command
+from portal.instance import Instance
 from portal.nightly import store
 from portal.notify import notify, send_held
 from portal.notify import settings as notify_settings
@@ -25,20 +23,20 @@ from portal.reminder import store as reminder_store
 GRACE = timedelta(hours=1)
 
 
-def check(app: Flask) -> list[str]:
+def check(instance: Instance) -> list[str]:
     """Send what is due, and what was held within the hour once the hour is over; the
     kinds of notice that were sent (for the tests and the log)."""
-    held = send_held(app)
+    held = send_held(instance)
     try:
-        with open_data_file("system.db", app) as conn:
-            if not notify_settings.load(conn, app).on:
+        with open_data_file("system.db", instance) as conn:
+            if not notify_settings.load(conn, instance).on:
                 return held
-            due = _missed_automatic(app, conn) + _no_backup_today(app, conn)
+            due = _missed_automatic(instance, conn) + _no_backup_today(instance, conn)
     except sqlite3.Error as exc:
-        app.logger.error("the backup watch could not read system.db: %s", exc)
+        instance.logger.error("the backup watch could not read system.db: %s", exc)
         return held
-    sent = [kind for kind, event, detail in due if notify(app, kind, event, detail) == "sent"]
-    offsite.check_failing(app)
+    sent = [kind for kind, event, detail in due if notify(instance, kind, event, detail) == "sent"]
+    offsite.check_failing(instance)
     return held + sent
 
 
@@ -64,10 +62,10 @@ class Missed:
         )
 
 
-def missed(app: Flask, conn: sqlite3.Connection) -> list[Missed]:
+def missed(instance: Instance, conn: sqlite3.Connection) -> list[Missed]:
     """Today's and yesterday's automatic backups that had not run an hour after their
     time (for the notice, the Data Backup page and the administrator's portal page)."""
-    clock = get_clock(app)
+    clock = instance.clock
     now = clock.now()
     setting = store.get_setting(conn)
     if not setting.enabled:
@@ -83,8 +81,8 @@ def missed(app: Flask, conn: sqlite3.Connection) -> list[Missed]:
     return found
 
 
-def _missed_automatic(app: Flask, conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
-    zone = get_clock(app).zone
+def _missed_automatic(instance: Instance, conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    zone = instance.clock.zone
     return [
         (
             "automatic-missed",
@@ -93,21 +91,21 @@ def _missed_automatic(app: Flask, conn: sqlite3.Connection) -> list[tuple[str, s
             + "\n\nWhy it may be: the portal was not running at that time (a stopped service, "
             "an IIS application pool that was idle or recycled, a server switched off).\n\n"
             "What is still safe: every earlier copy is intact.\n\nWhat to do: back up now "
-            f"from the Data Backup page or with `{flask_command(app, 'backup run')}`, and "
+            f"from the Data Backup page or with `{instance.command('backup run')}`, and "
             "keep the portal running at night, or let the operating system's scheduler "
-            f"run `{flask_command(app, 'backup run --if-due')}`.",
+            f"run `{instance.command('backup run --if-due')}`.",
         )
-        for miss in missed(app, conn)
+        for miss in missed(instance, conn)
     ]
 
 
-def _no_backup_today(app: Flask, conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
-    clock = get_clock(app)
+def _no_backup_today(instance: Instance, conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    clock = instance.clock
     now = clock.now()
     reminder = reminder_store.get_settings(conn)
     if not reminder.enabled:
         return []
-    working = set(app.config["WORKING_WEEKDAYS"])
+    working = set(instance.config["WORKING_WEEKDAYS"])
     since = reminder_store.on_since(conn)
     due = []
     for day in _days(now):

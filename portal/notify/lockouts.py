@@ -3,16 +3,14 @@ signal, connected by create_app): who, from which address, for how long."""
 
 from __future__ import annotations
 
-from flask import Flask
-
 from portal.auth import lockout
-from portal.clock import get_clock
+from portal.instance import Instance
 from portal.notify.notices import notify
 
 
-def tell(app: Flask, *, keys: tuple[str, ...], who: str, address: str) -> None:
+def tell(instance: Instance, *, keys: tuple[str, ...], who: str, address: str) -> None:
     """Mail the administrator (never raises: notify() keeps what it could not send)."""
-    minutes = app.config["LOGIN_LOCKOUT_MINUTES"]
+    minutes = instance.config["LOGIN_LOCKOUT_MINUTES"]
     detail = (
         f"Too many wrong passwords for {who!r} from {address}: further tries from that "
         f"address are refused for {minutes} minutes. Other computers are not affected; "
@@ -20,10 +18,10 @@ def tell(app: Flask, *, keys: tuple[str, ...], who: str, address: str) -> None:
         "If nobody at that address was mistyping, someone may be guessing passwords: "
         "the Backup history (Logins) lists every try with its address."
     )
-    event = f"locked {' '.join(sorted(keys))} {get_clock(app).now().isoformat()}"
-    notify(app, "login-locked", event, detail, {"address": address, "login": who})
+    event = f"locked {' '.join(sorted(keys))} {instance.clock.now().isoformat()}"
+    notify(instance, "login-locked", event, detail, {"address": address, "login": who})
 
 
-def init_app(app: Flask) -> None:
-    """Listen for this app's lockouts."""
-    lockout.locked.connect(tell, sender=app, weak=False)
+def init_app(instance: Instance) -> None:
+    """Listen for this instance's lockouts."""
+    lockout.locked.connect(tell, sender=instance, weak=False)

@@ -16,11 +16,10 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import Flask
-
 from portal import audit, settings_store
-from portal.clock import format_datetime, get_clock
+from portal.clock import format_datetime
 from portal.db import open_data_file, transaction
+from portal.instance import Instance
 from portal.notify import failures, transport
 from portal.notify import settings as settings_mod
 from portal.settings_store import get_json, parse_json
@@ -148,29 +147,31 @@ def _send(mail: settings_mod.MailSettings, kind: str, subject: str, body: str, f
     return errors
 
 
-def notify(app: Flask, kind: str, event: str, detail: str, facts: dict | None = None) -> str:
+def notify(
+    instance: Instance, kind: str, event: str, detail: str, facts: dict | None = None
+) -> str:
     """Send the notice of `event` (a key naming this occurrence, e.g. 'missed 2026-11-27')
     of `kind`, with `detail` as its text. Returns what happened: 'sent', 'off' (nothing
     is set up), 'already sent', 'held' (told with the next notice of its kind), 'not
     sent' (the error is kept and logged)."""
-    clock = get_clock(app)
+    clock = instance.clock
     now = clock.now()
-    subject = f"[{app.config['PORTAL_NAME']}] {KINDS[kind]}"
-    claim = _take(app, kind, event, now, detail)
+    subject = f"[{instance.config['PORTAL_NAME']}] {KINDS[kind]}"
+    claim = _take(instance, kind, event, now, detail)
     if isinstance(claim, str):
         return claim
     if claim.held or claim.more:
         detail = f"{detail}\n\n{_held_section(claim, clock.zone)}"
-    errors = _deliver(app, claim, kind, subject, detail, {"event": event, **(facts or {})})
+    errors = _deliver(instance, claim, kind, subject, detail, {"event": event, **(facts or {})})
     return "not sent" if errors else "sent"
 
 
-def send_held(app: Flask) -> list[str]:
+def send_held(instance: Instance) -> list[str]:
     """Send, for each kind, the events held within the hour once the hour is over (when
     no later notice of the kind came to tell them). The kinds sent."""
-    clock = get_clock(app)
+    clock = instance.clock
     try:  # one read to see which kinds hold anything (most ticks: none)
-        with open_data_file("system.db", app) as conn:
+        with open_data_file("system.db", instance) as conn:
             held = _read_state(conn).get("held", {})
     except sqlite3.Error:
         return []
@@ -178,46 +179,46 @@ def send_held(app: Flask) -> list[str]:
     for kind, name in KINDS.items():
         if not _holds(held.get(kind)):
             continue
-        claim = _take(app, kind, None, clock.now(), "")
+        claim = _take(instance, kind, None, clock.now(), "")
         if isinstance(claim, str):
             continue
         count = len(claim.held) + claim.more
         since = format_datetime(datetime.fromisoformat(claim.since), clock.zone)
-        subject = f"[{app.config['PORTAL_NAME']}] {name} ({count} since {since})"
+        subject = f"[{instance.config['PORTAL_NAME']}] {name} ({count} since {since})"
         body = _held_section(claim, clock.zone)
-        if not _deliver(app, claim, kind, subject, body, {"event": f"{count} held"}):
+        if not _deliver(instance, claim, kind, subject, body, {"event": f"{count} held"}):
             sent.append(kind)
     return sent
 
 
-def _take(app: Flask, kind: str, event: str | None, now: datetime, detail: str):
+def _take(instance: Instance, kind: str, event: str | None, now: datetime, detail: str):
     try:
-        with open_data_file("system.db", app) as conn:
-            mail = settings_mod.load(conn, app)
+        with open_data_file("system.db", instance) as conn:
+            mail = settings_mod.load(conn, instance)
             if not mail.on:
                 return "off"
             claim = _claim(conn, kind, event, now, detail)
     except sqlite3.Error as exc:
-        app.logger.error("notice %s (%s) not sent: system.db: %s", kind, event, exc)
+        instance.logger.error("notice %s (%s) not sent: system.db: %s", kind, event, exc)
         return "not sent"
     if isinstance(claim, Claim):
         claim.mail = mail
     return claim
 
 
-def _deliver(app: Flask, claim: Claim, kind: str, subject: str, body: str, facts: dict):
+def _deliver(instance: Instance, claim: Claim, kind: str, subject: str, body: str, facts: dict):
     errors = _send(claim.mail, kind, subject, body, facts)
-    _record(app, get_clock(app).now(), kind, subject, errors)
+    _record(instance, instance.clock.now(), kind, subject, errors)
     return errors
 
 
-def _record(app: Flask, now: datetime, kind: str, subject: str, errors: list[str]) -> None:
+def _record(instance: Instance, now: datetime, kind: str, subject: str, errors: list[str]) -> None:
     action = "notice not sent" if errors else "notice sent"
     detail = f"{subject}" + (f": {'; '.join(errors)}" if errors else "")
     if errors:
-        app.logger.error("notice not sent: %s", detail)
+        instance.logger.error("notice not sent: %s", detail)
     try:
-        with open_data_file("system.db", app) as conn:
+        with open_data_file("system.db", instance) as conn:
             audit.record(conn, now, action, "portal", detail=detail)
             if errors:
                 with transaction(conn):
@@ -225,7 +226,7 @@ def _record(app: Flask, now: datetime, kind: str, subject: str, errors: list[str
                     state["error"] = {"at": now.isoformat(), "kind": kind, "message": detail}
                     _write_state(conn, state)
     except sqlite3.Error as exc:
-        app.logger.error("the notice's outcome was not recorded: %s", exc)
+        instance.logger.error("the notice's outcome was not recorded: %s", exc)
 
 
 def last_error(conn: sqlite3.Connection) -> dict:
@@ -233,21 +234,21 @@ def last_error(conn: sqlite3.Connection) -> dict:
     return get_json(conn, STATE_KEY).get("error") or {}
 
 
-def send_test(app: Flask, mail: settings_mod.MailSettings | None = None) -> list[str]:
+def send_test(instance: Instance, mail: settings_mod.MailSettings | None = None) -> list[str]:
     """The Send test email button and `notify test`: one mail (and webhook POST) now,
     outside the once-an-hour rule, with `mail` (default: the settings in force). The
     errors, in words (empty: sent)."""
     if mail is None:
-        with open_data_file("system.db", app) as conn:
-            mail = settings_mod.load(conn, app)
+        with open_data_file("system.db", instance) as conn:
+            mail = settings_mod.load(conn, instance)
     if not mail.on:
         return ["No mail server and address (MAIL_SERVER, NOTIFY_EMAILS) and no webhook are set."]
-    subject = f"[{app.config['PORTAL_NAME']}] Test notice"
+    subject = f"[{instance.config['PORTAL_NAME']}] Test notice"
     body = (
         "This is a test from the Office Portal's Data Backup. Notices like this one come "
         "when a backup fails or is missed, when the off-site copy fails for a day, and "
         "when verify finds a damaged copy."
     )
     errors = _send(mail, "test", subject, body, {"event": "test"})
-    _record(app, get_clock(app).now(), "test", subject, errors)
+    _record(instance, instance.clock.now(), "test", subject, errors)
     return errors

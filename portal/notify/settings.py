@@ -8,9 +8,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field, fields
 
-from flask import Flask
-
 from portal import settings_store
+from portal.instance import Instance
 from portal.settings_store import get_json, put_json
 
 SETTING_KEY = settings_store.NOTIFY_MAIL
@@ -44,8 +43,8 @@ def addresses(text: str | list | tuple) -> tuple[str, ...]:
     return tuple(part.strip() for part in parts if str(part).strip())
 
 
-def _from_config(app: Flask) -> dict:
-    config = app.config
+def _from_config(instance: Instance) -> dict:
+    config = instance.config
     return {
         "server": str(config["MAIL_SERVER"] or ""),
         "port": int(config["MAIL_PORT"] or 25),
@@ -60,9 +59,9 @@ def _from_config(app: Flask) -> dict:
     }
 
 
-def load(conn: sqlite3.Connection, app: Flask) -> MailSettings:
+def load(conn: sqlite3.Connection, instance: Instance) -> MailSettings:
     """The settings in force: the page's saved values over the configuration's."""
-    values = _from_config(app)
+    values = _from_config(instance)
     stored = get_json(conn, SETTING_KEY)
     names = {f.name for f in fields(MailSettings)}
     for name, value in stored.items():

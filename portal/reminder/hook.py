@@ -7,9 +7,9 @@ from __future__ import annotations
 from flask import Flask, g, redirect, request, url_for
 from flask_login import current_user
 
-from portal import clock
+from portal import web
 from portal.reminder.rules import ReminderState, load_state, should_forward
-from portal.web import system_db
+from portal.web import get_db
 
 # Pages that are never forwarded: logging in and out, the Backup page itself (with its
 # confirmation, progress and Skip: data_backup_pages/routes.py, MEMBERS_PAGES, which a
@@ -43,7 +43,7 @@ def todays_state() -> ReminderState:
     (the hook reads it, and the portal page's Data Backup portlet reads it again)."""
     state = g.get("reminder_state")
     if state is None:
-        state = g.reminder_state = load_state(system_db(), current_user.id, clock.today())
+        state = g.reminder_state = load_state(get_db("system.db"), current_user.id, web.today())
     return state
 
 
@@ -51,7 +51,7 @@ def forward_to_backup():
     """Redirect a member's page request to the Backup page when the reminder is due."""
     if not _is_page_request() or not current_user.is_authenticated:
         return None
-    now = clock.now()
+    now = web.now()
     state = todays_state()
     if not should_forward(state, now):
         return None

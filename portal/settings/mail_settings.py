@@ -4,17 +4,16 @@ keeps the stored one). The route is in schedule_backup.py."""
 
 from __future__ import annotations
 
-from flask import current_app
-
 from portal.notify import settings as notify_settings
 from portal.settings.forms import MailForm
+from portal.web import current_instance
 
 SECURITY = {"none": (False, False), "tls": (True, False), "ssl": (False, True)}
 
 
 def stored_form(conn) -> MailForm:
     """The form as the settings in force are (the password left empty)."""
-    mail = notify_settings.load(conn, current_app)
+    mail = notify_settings.load(conn, current_instance())
     security = "ssl" if mail.use_ssl else "tls" if mail.use_tls else "none"
     return MailForm(
         formdata=None,
@@ -40,7 +39,7 @@ def typed(form: MailForm, conn) -> tuple[notify_settings.MailSettings, bool]:
     password field means the stored password, but only for the server, port and user
     name it was saved with: elsewhere none, and with a user name set and a password
     stored, it must be typed (a typed server must never be sent the stored password)."""
-    stored = notify_settings.load(conn, current_app)
+    stored = notify_settings.load(conn, current_instance())
     use_tls, use_ssl = SECURITY.get(form.security.data, (False, False))
     server = (form.server.data or "").strip()
     port = form.port.data or (465 if use_ssl else 587 if use_tls else 25)

@@ -4,9 +4,9 @@ box, Save). Nothing is stored until Save; then it takes effect at once."""
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 
-from portal import clock
+from portal import web
 from portal.nightly import store as nightly
 from portal.notify import send_test
 from portal.notify import settings as notify_settings
@@ -14,7 +14,7 @@ from portal.reminder import group, store
 from portal.settings import mail_settings
 from portal.settings.forms import MailForm, ScheduleBackupForm
 from portal.users import list_groups, list_users
-from portal.web import form_status, log_event, row_id, system_db
+from portal.web import current_instance, form_status, get_db, log_event, row_id
 
 
 def _ids(text: str | None) -> list[int]:
@@ -24,7 +24,7 @@ def _ids(text: str | None) -> list[int]:
 
 def schedule_backup():
     """Pick users by group, Add them, tick Schedule Data Backup, Save."""
-    conn = system_db()
+    conn = get_db("system.db")
     everyone = {user.id: user for user in list_users(conn)}
     form = ScheduleBackupForm()
     if request.method == "GET":
@@ -59,7 +59,7 @@ def _fill(form: ScheduleBackupForm, conn) -> None:
 
 def show(mail_form: MailForm | None = None):
     """The page as stored, with the mail form as typed (after a mail form error)."""
-    conn = system_db()
+    conn = get_db("system.db")
     everyone = {user.id: user for user in list_users(conn)}
     form = ScheduleBackupForm(formdata=None)
     _fill(form, conn)
@@ -102,13 +102,13 @@ LIST_ROWS_MIN, LIST_ROWS_MAX = 8, 15
 
 
 def _save(conn, members: list[int], form: ScheduleBackupForm) -> None:
-    group.replace(conn, members, clock.now())
+    group.replace(conn, members, web.now())
     settings = store.ReminderSettings(bool(form.enabled.data), form.start.data, form.end.data)
-    store.save_settings(conn, settings, clock.now())
+    store.save_settings(conn, settings, web.now())
     automatic = nightly.AutomaticSetting(
         bool(form.automatic.data), form.automatic_at.data or nightly.SUGGESTED_TIME
     )
-    nightly.save_setting(conn, automatic, clock.now())
+    nightly.save_setting(conn, automatic, web.now())
     names = ", ".join(u.login for u in store.members(conn)) or "nobody"
     log_event(
         "backup schedule saved",
@@ -121,7 +121,7 @@ def _save(conn, members: list[int], form: ScheduleBackupForm) -> None:
 def schedule_backup_mail():
     """Save the mail settings, or send a test notice with them as typed."""
     form = MailForm()
-    conn = system_db()
+    conn = get_db("system.db")
     if not form.validate():
         return show(mail_form=form), 400
     typed, retype = mail_settings.typed(form, conn)
@@ -129,7 +129,7 @@ def schedule_backup_mail():
         form.password.errors = [mail_settings.RETYPE]
         return show(mail_form=form), 400
     if form.send_test.data:
-        errors = send_test(current_app._get_current_object(), typed)
+        errors = send_test(current_instance(), typed)
         if errors:
             form.recipients.errors = ["The test was not sent: " + "; ".join(errors)]
             return show(mail_form=form), 400

@@ -7,19 +7,19 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
-from portal import audit, clock, paging
+from portal import audit, paging, web
 from portal.auth import elevation, lockout, sessions
 from portal.security import safe_next
 from portal.settings.forms import ElevateForm
 from portal.users import list_groups, list_users
-from portal.web import form_status, log_event, system_db
+from portal.web import current_instance, form_status, get_db, log_event
 
 HISTORY_PAGE = 50
 
 
 def index():
     """Links to Schedule Data Backup, Data Backup and Backup history; the people."""
-    conn = system_db()
+    conn = get_db("system.db")
     return render_template("settings/index.html", users=list_users(conn), groups=list_groups(conn))
 
 
@@ -29,11 +29,11 @@ def elevate():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     target = safe_next(form.next.data, url_for("settings.index"))
-    now = clock.now()
+    now = web.now()
     if elevation.is_elevated(current_user, now):
         return redirect(target)
     if form.validate_on_submit():
-        conn = system_db()
+        conn = get_db("system.db")
         outcome = elevation.attempt(
             conn, current_user, form.password.data, now, current_app.config, request.remote_addr
         )
@@ -50,7 +50,7 @@ def elevate():
         if lockout.admin_password_locked(outcome.newly_locked):
             log_event(*lockout.ADMIN_LOCKED)
         lockout.tell_locked(
-            current_app._get_current_object(),
+            current_instance(),
             outcome.newly_locked,
             current_user.login,
             request.remote_addr,
@@ -64,7 +64,7 @@ def history():
     # Unknown kinds are ignored; none chosen shows the backup-related kinds.
     kinds = tuple(k for k in audit.KIND_KEYS if k in request.args.getlist("kind"))
     kinds = kinds or audit.DEFAULT_KINDS
-    conn = system_db()
+    conn = get_db("system.db")
     page = paging.newest_first(
         lambda key, limit: audit.of_kinds(conn, kinds, key, limit),
         lambda key, limit: audit.of_kinds(conn, kinds, key, limit, older=False),
@@ -78,6 +78,6 @@ def history():
 
 def leave():
     """Leave System Settings: the next visit asks for the admin password again."""
-    sessions.end_elevation(system_db(), current_user.session_token)
+    sessions.end_elevation(get_db("system.db"), current_user.session_token)
     flash("You left System Settings.", "info")
     return redirect(url_for("home.portal"))

@@ -15,10 +15,10 @@ from playwright.sync_api import expect
 from portal.apps.bulletin import store as bulletin
 from portal.apps.scheduler import store as scheduler
 from portal.apps.todo import store as todo
-from portal.db import get_db
 from portal.passwords import hash_password, set_password
 from portal.reminder import store as reminder
 from portal.users import add_user, ensure_admin
+from portal.web import get_db
 from tests.browser.accessibility import focused_name, tab_to, violations
 from tests.browser.picking import pick_group
 from tests.browser.shots import screenshot

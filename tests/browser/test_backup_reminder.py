@@ -16,10 +16,10 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from portal.db import get_db
 from portal.passwords import hash_password
 from portal.reminder import store
 from portal.users import add_user
+from portal.web import get_db
 from tests.browser.accessibility import assert_accessible
 from tests.browser.shots import screenshot
 from tests.helpers import open_app

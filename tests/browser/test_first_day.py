@@ -8,9 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from portal.db import get_db
 from portal.passwords import hash_password
 from portal.users import add_user
+from portal.web import get_db
 from tests.browser.picking import pick_group
 from tests.browser.shots import screenshot
 from tests.helpers import open_app, utc

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from portal import demo
 from portal.apps.bulletin import store as bulletin
 from portal.apps.todo import store as todo
-from portal.db import get_db
 from portal.users import find_user
+from portal.web import get_db
 from tests.browser.test_demo_apps import log_in
 from tests.helpers import open_app
 from tests.serving import serve

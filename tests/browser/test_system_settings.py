@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from portal import data_backup
 from portal.apps.todo import store as todo
-from portal.db import get_db
 from portal.passwords import hash_password, set_password
 from portal.users import add_user, ensure_admin
+from portal.web import data_backup_of, get_db
 from tests.browser.picking import pick_group
 from tests.browser.shots import screenshot
 from tests.helpers import open_app
@@ -46,7 +45,7 @@ def office(instance: Path) -> dict:
         }
         set_password(conn, ensure_admin(conn, yesterday).id, hash_password(ADMIN_PASSWORD))
         todo.add(get_db("todo.db"), people["alice"].id, "Written yesterday", None, "", yesterday)
-        data_backup.of(app).run_backup(["todo.db"], "alice")
+        data_backup_of(app).run_backup(["todo.db"], "alice")
         todo.add(get_db("todo.db"), people["alice"].id, "Written today", None, "", yesterday)
     return people
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import clock, paging
+from portal import paging, web
 from portal.apps.bulletin import store
 from portal.apps.bulletin.forms import EditPostForm, PostForm, ReplyForm
-from portal.db import get_db
 from portal.forms import ConfirmForm
 from portal.users import names_by_id
-from portal.web import form_status, login_guard, row_id, system_db
+from portal.web import form_status, get_db, login_guard, row_id
 
 bp = Blueprint("bulletin", __name__, url_prefix="/bulletin")
 PAGE_SIZE = 20
@@ -45,7 +44,7 @@ def index():
     return render_template(
         "bulletin/index.html",
         page=page,
-        names=names_by_id(system_db(), {p.author_id for p in page.rows}),
+        names=names_by_id(get_db("system.db"), {p.author_id for p in page.rows}),
     )
 
 
@@ -55,7 +54,7 @@ def new():
     form = PostForm()
     if form.validate_on_submit():
         post_id = store.add_post(
-            _db(), current_user.id, form.title.data.strip(), form.body.data, clock.now()
+            _db(), current_user.id, form.title.data.strip(), form.body.data, web.now()
         )
         flash("Your post is on the board.", "success")
         return redirect(url_for("bulletin.show", post_id=post_id))
@@ -70,7 +69,7 @@ def _render_post(post: store.Post, reply_form: ReplyForm):
             "bulletin/post.html",
             post=post,
             replies=replies,
-            names=names_by_id(system_db(), authors),
+            names=names_by_id(get_db("system.db"), authors),
             form=reply_form,
             delete_form=ConfirmForm(),
             may_change=_may_change,
@@ -93,7 +92,7 @@ def reply(post_id: int):
     form = ReplyForm()
     if not form.validate_on_submit():
         return _render_post(post, form)
-    store.add_reply(_db(), post_id, current_user.id, form.body.data, clock.now())
+    store.add_reply(_db(), post_id, current_user.id, form.body.data, web.now())
     flash("Your reply is posted.", "success")
     return redirect(url_for("bulletin.show", post_id=post_id))
 
@@ -118,7 +117,7 @@ def edit(post_id: int):
         current_user.id,
         form.title.data.strip(),
         form.body.data,
-        clock.now(),
+        web.now(),
         -1 if seen is None else seen,  # no revision given: treated as a stale form
     )
     if not saved:
@@ -130,7 +129,7 @@ def edit(post_id: int):
 
 
 def _render_edit(form: EditPostForm, post: store.Post, conflict: bool = False):
-    names = names_by_id(system_db(), {post.author_id, post.edited_by or post.author_id})
+    names = names_by_id(get_db("system.db"), {post.author_id, post.edited_by or post.author_id})
     status = 409 if conflict else form_status(form)
     return render_template(
         "bulletin/edit.html", form=form, post=post, names=names, conflict=conflict

@@ -7,12 +7,11 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import clock
+from portal import web
 from portal.apps.scheduler import store
 from portal.apps.scheduler.forms import EventForm
-from portal.db import get_db
 from portal.forms import ConfirmForm, in_calendar_range
-from portal.web import form_status, login_guard
+from portal.web import form_status, get_db, login_guard
 
 bp = Blueprint("scheduler", __name__, url_prefix="/scheduler")
 
@@ -36,7 +35,7 @@ def _requested_day() -> date:
         if day is not None and in_calendar_range(day):
             return day
         flash(f"“{text[:40]}” is not a date the calendar shows; showing today.", "error")
-    return clock.today()
+    return web.today()
 
 
 @bp.get("/")
@@ -48,7 +47,7 @@ def day():
         "scheduler/day.html",
         shown=shown,
         events=events,
-        today=clock.today(),
+        today=web.today(),
         prev_day=shown - timedelta(days=1),
         next_day=shown + timedelta(days=1),
     )
@@ -66,7 +65,7 @@ def week():
         "scheduler/week.html",
         days=days,
         by_day=by_day,
-        today=clock.today(),
+        today=web.today(),
         prev_week=monday - timedelta(days=7),
         next_week=monday + timedelta(days=7),
     )
@@ -80,7 +79,7 @@ def new():
         form.day.data = _requested_day()
     if form.validate_on_submit():
         data = form.event_data()
-        store.add(_db(), current_user.id, data, clock.now())
+        store.add(_db(), current_user.id, data, web.now())
         flash(f"Added “{data.title}” on {data.day:%a %d %b %Y}.", "success")
         return redirect(url_for("scheduler.day", date=data.day.isoformat()))
     return render_template("scheduler/form.html", form=form, event=None), form_status(form)
@@ -94,7 +93,7 @@ def edit(event_id: int):
     form.submit.label.text = "Save"
     if form.validate_on_submit():
         data = form.event_data()
-        store.update(_db(), event_id, current_user.id, data, clock.now())
+        store.update(_db(), event_id, current_user.id, data, web.now())
         flash("Saved.", "success")
         return redirect(url_for("scheduler.day", date=data.day.isoformat()))
     return (

@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from portal import clock
+from portal import web
 from portal.apps.todo import store
 from portal.apps.todo.forms import TodoForm
-from portal.db import get_db
 from portal.forms import ConfirmForm
-from portal.web import form_status, login_guard
+from portal.web import form_status, get_db, login_guard
 
 bp = Blueprint("todo", __name__, url_prefix="/todo")
 
@@ -40,7 +39,7 @@ def _render_list(form: TodoForm):
             continued=after is not None,
             done_items=store.done_items(_db(), current_user.id),
             action_form=ConfirmForm(),
-            today=clock.today(),
+            today=web.today(),
         ),
         form_status(form),
     )
@@ -64,7 +63,7 @@ def add():
         form.title.data.strip(),
         form.due_date.data,
         form.memo.data or "",
-        clock.now(),
+        web.now(),
     )
     flash(f"Added “{form.title.data.strip()}”.", "success")
     return redirect(url_for("todo.index"))
@@ -101,7 +100,7 @@ def _action(todo_id: int, apply, message: str):
 def complete(todo_id: int):
     """Mark a to-do done."""
     return _action(
-        todo_id, lambda db, i, o: store.set_done(db, i, o, True, clock.now()), "Marked done."
+        todo_id, lambda db, i, o: store.set_done(db, i, o, True, web.now()), "Marked done."
     )
 
 
@@ -109,7 +108,7 @@ def complete(todo_id: int):
 def reopen(todo_id: int):
     """Put a done to-do back on the list."""
     return _action(
-        todo_id, lambda db, i, o: store.set_done(db, i, o, False, clock.now()), "Reopened."
+        todo_id, lambda db, i, o: store.set_done(db, i, o, False, web.now()), "Reopened."
     )
 
 
