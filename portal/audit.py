@@ -22,6 +22,10 @@ class AuditEntry:
     id: int = 0  # the row's, for paging
 
 
+# The actor of what is done on the command line (`flask --app portal ...`).
+COMMAND_LINE = "command line"
+
+
 def record(
     conn: sqlite3.Connection,
     now: datetime,

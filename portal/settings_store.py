@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import datetime
 
 from portal.db import transaction
 
@@ -80,3 +81,15 @@ def get_json(conn: sqlite3.Connection, key: str) -> dict:
 def put_json(conn: sqlite3.Connection, key: str, value: dict) -> None:
     """Store a setting as a JSON object."""
     put_value(conn, key, json.dumps(value, sort_keys=True))
+
+
+def on_since(stored: dict, key: str, *, on: bool, same_rule: bool, now: datetime | None) -> dict:
+    """The "switched on since" entry of a setting (the automatic backup, the reminder),
+    the one way it is written: for a setting that is on, the moment it was switched on
+    or its rule last changed (`same_rule` False), else the stored moment, kept; nothing
+    for a setting that is off. The watch never calls a day before it missed."""
+    if not on:
+        return {}
+    if same_rule and stored.get(key):
+        return {key: stored[key]}
+    return {key: now.isoformat()} if now is not None else {}

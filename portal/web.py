@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date, datetime
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -106,10 +106,17 @@ def login_guard():
 
 
 def log_event(action: str, detail: str = "", *, actor: str | None = None) -> None:
-    """Record an audit entry for the current request's user."""
-    user_id = current_user.id if current_user.is_authenticated else None
-    if actor is None:
-        actor = current_user.login if current_user.is_authenticated else "anonymous"
+    """The audit entry for what a page or a command just did: by the request's user (or
+    "anonymous"), with the client address; on the command line by "command line". The
+    one door to the audit log above the services (audit.record writes it; a service
+    writes its own through its unit of work, portal/data_backup/unit_of_work.py)."""
+    user_id, address = None, None
+    if has_request_context():
+        address = request.remote_addr
+        if current_user.is_authenticated:
+            user_id = current_user.id
+            actor = actor or current_user.login
+    actor = actor or ("anonymous" if has_request_context() else audit.COMMAND_LINE)
     audit.record(
         get_db("system.db"),
         now(),
@@ -117,7 +124,7 @@ def log_event(action: str, detail: str = "", *, actor: str | None = None) -> Non
         actor[:64],
         user_id=user_id,
         detail=detail,
-        remote_addr=request.remote_addr,
+        remote_addr=address,
     )
 
 

@@ -14,12 +14,12 @@ from portal.cli import offsite_kit  # also adds kit, new-key and rebuild
 from portal.cli.common import ACTOR
 from portal.cli.offsite import offsite_group, status_lines
 from portal.clock import format_datetime
-from portal.data_backup import clock_mistake, offsite_folder, restore_words, trail
+from portal.data_backup import clock_mistake, offsite_folder, restore_words
 from portal.datafiles import DATA_FILES
 from portal.filters import count, filesize
 from portal.nightly import job, verify_job, watch
 from portal.users import names_by_login
-from portal.web import current_data_backup, current_instance, get_db
+from portal.web import current_data_backup, current_instance, get_db, log_event
 
 backup_group = AppGroup("backup", help="Back up, list, verify and restore the data files.")
 backup_group.add_command(offsite_group)
@@ -155,7 +155,7 @@ def clock_mistake_command() -> None:
         click.echo(f"No copy is dated after today ({today}): there was nothing to do.")
         return
     said = ", ".join(d.isoformat() for d in days)
-    trail.audit_entry(instance, "clock mistake", ACTOR, f"dates said to be a mistake: {said}", None)
+    log_event("clock mistake", f"dates said to be a mistake: {said}")
     click.echo(clock_mistake.DONE.format(days=said, today=today))
 
 

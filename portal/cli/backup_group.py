@@ -9,10 +9,9 @@ import click
 from flask.cli import AppGroup
 
 from portal import web
-from portal.cli.common import record
 from portal.reminder import group, store
 from portal.users import find_user
-from portal.web import get_db
+from portal.web import get_db, log_event
 
 backup_group = AppGroup("backup-group", help="The Data Backup Group and the daily backup reminder.")
 
@@ -42,7 +41,7 @@ def add_command(logins: tuple[str, ...]) -> None:
     for user in change.already:
         click.echo(f"{user.name} is already in the Data Backup Group.")
     if change.changed:
-        record("backup group changed", "added " + ", ".join(u.login for u in change.changed))
+        log_event("backup group changed", "added " + ", ".join(u.login for u in change.changed))
         click.echo("Added to the Data Backup Group: " + ", ".join(u.name for u in change.changed))
 
 
@@ -55,7 +54,7 @@ def remove_command(logins: tuple[str, ...]) -> None:
     for user in change.already:
         click.echo(f"{user.name} is not in the Data Backup Group.")
     if change.changed:
-        record("backup group changed", "removed " + ", ".join(u.login for u in change.changed))
+        log_event("backup group changed", "removed " + ", ".join(u.login for u in change.changed))
         click.echo(
             "Removed from the Data Backup Group: " + ", ".join(u.name for u in change.changed)
         )
@@ -84,7 +83,7 @@ def _switch(enabled: bool) -> None:
     store.save_settings(
         conn, store.ReminderSettings(enabled, current.start, current.end), web.now()
     )
-    record("backup reminder switched", "on" if enabled else "off")
+    log_event("backup reminder switched", "on" if enabled else "off")
     click.echo(f"Schedule Data Backup is {'on' if enabled else 'off'}.")
 
 
@@ -118,5 +117,5 @@ def window_command(start: time, end: time) -> None:
         store.save_settings(conn, store.ReminderSettings(current.enabled, start, end))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    record("backup reminder window", f"{start:%H:%M} to {end:%H:%M}")
+    log_event("backup reminder window", f"{start:%H:%M} to {end:%H:%M}")
     click.echo(f"Reminder window: {start:%H:%M} to {end:%H:%M}.")

@@ -6,12 +6,12 @@ import sys
 
 import click
 
-from portal import audit, web
+from portal import audit
 from portal.passwords import validate_password
 from portal.users import UserError
-from portal.web import current_instance, get_db
+from portal.web import current_instance
 
-ACTOR = "command line"
+ACTOR = audit.COMMAND_LINE
 
 
 def read_password(from_stdin: bool, prompt: str = "Password") -> str:
@@ -25,8 +25,3 @@ def read_password(from_stdin: bool, prompt: str = "Password") -> str:
     except UserError as exc:
         raise click.ClickException(str(exc)) from exc
     return password
-
-
-def record(action: str, detail: str) -> None:
-    """An audit entry for something done on the command line."""
-    audit.record(get_db("system.db"), web.now(), action, ACTOR, detail=detail)

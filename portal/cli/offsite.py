@@ -7,10 +7,10 @@ import click
 from flask.cli import AppGroup
 
 from portal.cli.common import ACTOR
-from portal.data_backup import alarms, offsite, offsite_folder, trail
+from portal.data_backup import alarms, offsite, offsite_folder
 from portal.filters import filesize, format_datetime
 from portal.offsite import OffsiteError, OffsiteFolder
-from portal.web import current_instance, get_db
+from portal.web import current_instance, get_db, log_event
 
 offsite_group = AppGroup(
     "offsite",
@@ -80,7 +80,7 @@ def set_command(folder: str) -> None:
         marked = offsite_folder.use_dir(folder, current_instance())
     except OffsiteError as exc:
         raise click.ClickException(str(exc)) from exc
-    trail.audit_entry(current_instance(), "off-site folder set", ACTOR, folder or "off", None)
+    log_event("off-site folder set", folder or "off")
     if not folder.strip():
         click.echo("The off-site copy is off.")
         return
@@ -112,14 +112,14 @@ def verify_command() -> None:
     _folder()
     report = offsite.verify(current_instance())
     if report.unreachable:
-        trail.audit_entry(current_instance(), "backup verified", ACTOR, report.summary(), None)
+        log_event("backup verified", report.summary())
         raise click.ClickException(f"{report.unreachable} Nothing was verified.")
     for problem in report.problems:
         click.echo(f"PROBLEM: {problem}")
     for day in report.incomplete:
         click.echo(f"Note: {day} is incomplete (no manifest); it is never offered for restore.")
     _strays(report.strays)
-    trail.audit_entry(current_instance(), "backup verified", ACTOR, report.summary(), None)
+    log_event("backup verified", report.summary())
     if not report.ok:
         alarms.damaged_copy(current_instance(), ACTOR, report.summary())
         click.echo(f"{len(report.problems)} off-site problem(s) found.")

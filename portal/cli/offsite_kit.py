@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 
 from portal.backup import BackupError
-from portal.cli.common import ACTOR, record
+from portal.cli.common import ACTOR
 from portal.cli.offsite import offsite_group
 from portal.data_backup import offsite_keys, rebuild, recovery_kit, restore_words
 from portal.offsite import OffsiteError
-from portal.web import current_data_backup, current_instance
+from portal.web import current_data_backup, current_instance, log_event
 
 
 @offsite_group.command("kit", short_help="Print the recovery kit (keep it away from the server).")
@@ -26,7 +26,7 @@ def kit_command() -> None:
         raise click.ClickException(str(exc)) from exc
     click.echo(kit.text, nl=False)
     recovery_kit.mark_shown(current_instance(), kit)
-    record("recovery kit shown", f"keys {', '.join(key.id for key in kit.keys)}")
+    log_event("recovery kit shown", f"keys {', '.join(key.id for key in kit.keys)}")
 
 
 @offsite_group.command("new-key", short_help="Seal new off-site copies with a new key.")
@@ -37,7 +37,7 @@ def new_key_command() -> None:
         key = offsite_keys.new_key(current_instance())
     except OffsiteError as exc:
         raise click.ClickException(str(exc)) from exc
-    record("off-site key made", f"key {key.id}")
+    log_event("off-site key made", f"key {key.id}")
     click.echo(
         f"A new off-site key ({key.id}) seals the copies from now on. Print the recovery "
         "kit again and keep it: `backup offsite kit`."

@@ -6,11 +6,11 @@ import click
 from flask.cli import AppGroup, with_appcontext
 
 from portal import people, web
-from portal.cli.common import read_password, record
+from portal.cli.common import read_password
 from portal.filters import count
 from portal.passwords import hash_password, set_password
 from portal.users import UserError, add_user, ensure_admin, list_users
-from portal.web import current_instance, get_db
+from portal.web import current_instance, get_db, log_event
 
 user_group = AppGroup("user", help="Add, list and remove the people who log in.")
 
@@ -24,7 +24,7 @@ def set_admin_password_command(password_stdin: bool) -> None:
     conn = get_db("system.db")
     admin = ensure_admin(conn, web.now())
     set_password(conn, admin.id, hash_password(password))
-    record("admin password set", "the admin password was changed")
+    log_event("admin password set", "the admin password was changed")
     click.echo("The admin password is set. Existing Administrator sessions were ended.")
 
 
@@ -40,7 +40,7 @@ def add_command(login: str, name: str, group: str, password_stdin: bool) -> None
         user = add_user(get_db("system.db"), login, name, group, hash_password(password), web.now())
     except UserError as exc:
         raise click.ClickException(str(exc)) from exc
-    record("user added", f"{user.login} ({user.name}) in {user.group_name}")
+    log_event("user added", f"{user.login} ({user.name}) in {user.group_name}")
     click.echo(f"Added {user.login} ({user.name}) to the group {user.group_name}.")
 
 
@@ -68,7 +68,7 @@ def remove_command(login: str) -> None:
     except UserError as exc:
         raise click.ClickException(str(exc)) from exc
     deleted = f"{count(todos, 'to-do')} and {count(events, 'event')}"
-    record("user removed", f"{user.login} ({user.name}); {deleted}")
+    log_event("user removed", f"{user.login} ({user.name}); {deleted}")
     click.echo(
         f"Removed {user.login} ({user.name}): {deleted} deleted; "
         "their posts stay, marked as removed."

@@ -39,11 +39,12 @@ def get_setting(conn: sqlite3.Connection) -> AutomaticSetting:
 def save_setting(
     conn: sqlite3.Connection, setting: AutomaticSetting, now: datetime | None = None
 ) -> None:
-    """Store the automatic backup's switch and time (and since when, if they changed)."""
+    """Store the automatic backup's switch and time (and since when it is on at this time:
+    switching it on or changing its time starts that moment again)."""
     current = get_setting(conn)
-    unchanged = (current.enabled, current.at) == (setting.enabled, setting.at)
-    since = current.since if unchanged else now
+    same_rule = current.enabled and current.at == setting.at
     value = {"enabled": setting.enabled, "at": f"{setting.at:%H:%M}"}
-    if since is not None:
-        value["since"] = since.isoformat()
+    value |= settings_store.on_since(
+        get_json(conn, SETTING_KEY), "since", on=setting.enabled, same_rule=same_rule, now=now
+    )
     put_json(conn, SETTING_KEY, value)

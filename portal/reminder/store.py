@@ -69,10 +69,15 @@ def save_settings(
         "start": f"{settings.start:%H:%M}",
         "end": f"{settings.end:%H:%M}",
     }
-    if settings.enabled and stored.get("enabled") is True and "on_since" in stored:
-        value["on_since"] = stored["on_since"]
-    elif settings.enabled and not stored.get("enabled") and now is not None:
-        value["on_since"] = now.isoformat()
+    # Its window does not change the rule of the watch's notice (a working day without a
+    # backup): only switching it on starts the moment again.
+    value |= settings_store.on_since(
+        stored,
+        "on_since",
+        on=settings.enabled,
+        same_rule=stored.get("enabled") is True,
+        now=now,
+    )
     put_json(conn, SETTINGS_KEY, value)
 
 
