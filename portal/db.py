@@ -7,6 +7,10 @@
   requests; a request takes it with portal.web.get_db (flaskr's get_db).
 - `connect` underneath both, with the portal's pragmas; `transaction` around writes.
 
+A second way is needed in two places, on purpose: the backup engine (portal/backup/) and
+portal/data_health.py open copies and files of doubtful kind read-only (`mode=ro`,
+`immutable`), never as a data file in use, and the engine knows nothing of this module.
+
 It knows no Flask: it is handed the instance (portal/instance.py)."""
 
 from __future__ import annotations

@@ -144,6 +144,34 @@ def _served_portals(within: str) -> set[int]:
     return found
 
 
+def pytest_xdist_auto_num_workers(config):
+    """What `-n auto` (pyproject.toml) means here: two workers a core, at most 8. A test
+    mostly waits, on a served portal, on Chromium, on a child process or a faked clock:
+    with one worker a core the CPU was idle a third of the run (205 s user and 36 s system
+    of 2 x 177 s). Measured on 2 cores: 166 to 174 s with two workers, 148 to 166 s with
+    four, 164 s with six (docs/performance.md)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return min(2 * (cores or 1), 8)
+
+
+def pytest_sessionstart(session):
+    """Compile the portal's modules once, before any test starts a portal of its own.
+    Hundreds of tests run it in a child process (python -m portal, the flask commands,
+    the killed backups), and where PYTHONDONTWRITEBYTECODE is set (as on this project's CI
+    machines) no child writes the bytecode it compiled: each compiled the whole package
+    again, about 0.2 s a child (docs/performance.md). The bytecode goes where Python looks
+    for it (portal/__pycache__/, ignored by git); a source changed later is compiled
+    again by its child as usual."""
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the controller has done it
+    import compileall
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    compileall.compile_dir(root / "portal", quiet=1)
+    compileall.compile_file(root / "wsgi.py", quiet=1)
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Fail the session if a test left a served portal running (and stop it)."""
     import contextlib

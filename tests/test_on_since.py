@@ -1,4 +1,4 @@
-""""Switched on since", written one way for the automatic backup and the reminder (issue
+""" "Switched on since", written one way for the automatic backup and the reminder (issue
 22): a setting that is on keeps the moment it was switched on, or its rule last changed;
 switching it on or changing its rule starts the moment again; a setting that is off has
 none. The watch never calls a day before that moment missed."""
