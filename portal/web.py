@@ -109,7 +109,7 @@ def log_event(action: str, detail: str = "", *, actor: str | None = None) -> Non
     """The audit entry for what a page or a command just did: by the request's user (or
     "anonymous"), with the client address; on the command line by "command line". The
     one door to the audit log above the services (audit.record writes it; a service
-    writes its own through its unit of work, portal/data_backup/unit_of_work.py)."""
+    writes its own through its unit of work, portal/unit_of_work.py)."""
     user_id, address = None, None
     if has_request_context():
         address = request.remote_addr

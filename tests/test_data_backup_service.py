@@ -79,7 +79,7 @@ def test_a_system_db_that_cannot_be_opened_costs_the_record_never_the_call(tmp_p
     import logging
 
     from portal.clock import Clock
-    from portal.data_backup.unit_of_work import UnitOfWork
+    from portal.unit_of_work import UnitOfWork
 
     zoned = Clock(clock, clock().tzinfo)
     with UnitOfWork(tmp_path / "gone.db", 100, zoned, logging.getLogger("t")) as records:
@@ -96,8 +96,8 @@ def test_writes_together_are_committed_as_one(tmp_path, clock):
     import logging
 
     from portal.clock import Clock
-    from portal.data_backup.unit_of_work import UnitOfWork
     from portal.db import connect
+    from portal.unit_of_work import UnitOfWork
 
     path = tmp_path / "x.db"
     setup = connect(path, create=True)
@@ -121,8 +121,8 @@ def test_a_unit_of_work_that_cannot_begin_or_meets_a_bug(tmp_path, clock, caplog
     import pytest
 
     from portal.clock import Clock
-    from portal.data_backup.unit_of_work import UnitOfWork
     from portal.db import connect
+    from portal.unit_of_work import UnitOfWork
 
     path = tmp_path / "x.db"
     setup = connect(path, create=True)

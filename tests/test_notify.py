@@ -333,3 +333,24 @@ def test_a_missed_automatic_backup_shows_on_data_backup_and_the_admins_portal_pa
     assert "automatic backup of" not in alice.get("/").get_data(as_text=True)
     clock.set(utc(2026, 11, 26, 23, 59))  # 00:59: not yet an hour late
     assert "automatic backup of 2026-11-27" not in admin.get("/").get_data(as_text=True)
+
+
+def test_a_notice_whose_outcome_cannot_be_recorded_is_sent_and_logged(
+    app, inbox, monkeypatch, caplog
+):
+    """The notice's outcome (its audit entry) is written in a unit of work, as a Data
+    Backup run's are (portal/unit_of_work.py): a system.db that fails to take it costs the
+    record, which the log names, never the mail."""
+    import sqlite3
+
+    from portal import audit
+
+    def full_disk(*args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(audit, "record", full_disk)
+    instance = instance_of(app)
+    assert notices.notify(instance, "damaged-copy", "verify Z", "the details") == "sent"
+    assert len(inbox.messages) == 1
+    assert "audit entry 'notice sent'" in caplog.text
+    assert "database or disk is full" in caplog.text

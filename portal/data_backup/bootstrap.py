@@ -17,9 +17,9 @@ from portal.backup.held import Patience
 from portal.backup.restore import RestoreResult
 from portal.data_backup import alarms, clock_mistake, offsite, offsite_restore, trail
 from portal.data_backup.service import DataBackup
-from portal.data_backup.unit_of_work import UnitOfWork
 from portal.instance import Instance
 from portal.offsite import OffsiteFolder
+from portal.unit_of_work import UnitOfWork
 
 
 class _Alarms:

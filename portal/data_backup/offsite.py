@@ -20,7 +20,6 @@ from portal.data_backup.offsite_folder import (  # the folder in force, where it
     folder,
     protected,
 )
-from portal.data_backup.unit_of_work import UnitOfWork
 from portal.data_health import wrong_kind
 from portal.datafiles import DATA_FILES
 from portal.db import open_data_file, open_unless_given
@@ -31,6 +30,7 @@ from portal.offsite.place import location_problem
 from portal.offsite.verify import OffsiteReport
 from portal.offsite.verify import verify as verify_folder
 from portal.settings_store import get_json, put_json
+from portal.unit_of_work import UnitOfWork
 
 STATUS_KEY = settings_store.OFFSITE_STATUS  # the last success and failure, for the pages
 # How long the off-site copy may fail before a notice goes out.

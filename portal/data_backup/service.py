@@ -5,7 +5,7 @@ the patience for files another program holds, the alarms, the off-site copy) and
 Flask: everything it needs of the app was handed to it when it was built.
 
 Each call is one unit of work on system.db: one connection for its audit entries, today's
-record and the verification's result (portal/data_backup/unit_of_work.py)."""
+record and the verification's result (portal/unit_of_work.py)."""
 
 from __future__ import annotations
 
@@ -28,12 +28,12 @@ from portal.backup.layout import Layout
 from portal.backup.restore import RestoreResult
 from portal.backup.verify import VerifyReport
 from portal.clock import Clock, format_datetime
-from portal.data_backup.unit_of_work import UnitOfWork
 from portal.datafiles import DATA_FILES, data_file
 from portal.db import connect, migrate, release_kept
 from portal.offsite import OffsiteFolder
 from portal.reminder import store as reminder_store
 from portal.settings_store import get_json, put_json
+from portal.unit_of_work import UnitOfWork
 
 
 class Alarms(Protocol):

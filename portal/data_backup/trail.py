@@ -1,22 +1,17 @@
-"""Data Backup's unit of work on system.db for one instance (unit_of_work.py, which knows no
-Flask, built from the instance's settings), and an audit entry written on its own (the
-off-site verify, the rebuild, the commands' off-site steps) the way the service writes its
-own: a full disk or a missing system.db costs the entry, which the log names, never the
-step it records."""
+"""Data Backup's audit entry written on its own (the off-site verify, the rebuild, the
+weekly verify), the way the service writes its own: in a unit of work on system.db
+(portal/unit_of_work.py), so that a full disk or a missing system.db costs the entry,
+which the log names, never the step it records."""
 
 from __future__ import annotations
 
-from portal.data_backup.unit_of_work import UnitOfWork
-from portal.db import data_path
 from portal.instance import Instance
+from portal.unit_of_work import UnitOfWork
 
 
 def records(instance: Instance) -> UnitOfWork:
     """A unit of work on `instance`'s system.db (open it with `with`)."""
-    busy = instance.busy_timeout_ms
-    return UnitOfWork(
-        data_path("system.db", instance.data_dir), busy, instance.clock, instance.logger
-    )
+    return UnitOfWork.of(instance)
 
 
 def audit_entry(

@@ -16,13 +16,14 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from portal import audit, settings_store
+from portal import settings_store
 from portal.clock import format_datetime
 from portal.db import open_data_file, transaction
 from portal.instance import Instance
 from portal.notify import failures, transport
 from portal.notify import settings as settings_mod
 from portal.settings_store import get_json, parse_json
+from portal.unit_of_work import UnitOfWork
 
 # The kinds of notice, and the subject line each one starts with.
 KINDS = {
@@ -217,16 +218,16 @@ def _record(instance: Instance, now: datetime, kind: str, subject: str, errors: 
     detail = f"{subject}" + (f": {'; '.join(errors)}" if errors else "")
     if errors:
         instance.logger.error("notice not sent: %s", detail)
-    try:
-        with open_data_file("system.db", instance) as conn:
-            audit.record(conn, now, action, "portal", detail=detail)
-            if errors:
-                with transaction(conn):
-                    state = _read_state(conn)
-                    state["error"] = {"at": now.isoformat(), "kind": kind, "message": detail}
-                    _write_state(conn, state)
-    except sqlite3.Error as exc:
-        instance.logger.error("the notice's outcome was not recorded: %s", exc)
+
+    def keep_error(conn: sqlite3.Connection) -> None:
+        state = _read_state(conn)
+        state["error"] = {"at": now.isoformat(), "kind": kind, "message": detail}
+        _write_state(conn, state)
+
+    with UnitOfWork.of(instance) as unit, unit.together("the notice's outcome"):
+        unit.audit(action, "portal", detail)
+        if errors:
+            unit.write("the notice's error", keep_error)
 
 
 def last_error(conn: sqlite3.Connection) -> dict:

@@ -1,8 +1,11 @@
-"""One unit of work on system.db for one Data Backup call: one connection for its audit
-entries, today's record and the verification's result, and writes that belong together
-in one transaction. A system.db that cannot be opened or written (a full disk, a missing
-or damaged file) costs the record, which the log names, never the backup or the restore:
-the copies are the thing to keep."""
+"""One unit of work on system.db for one service call: one connection for its audit
+entries and records (a Data Backup run's, today's record and the verification's result;
+a notice's outcome), and writes that belong together in one transaction. A system.db that
+cannot be opened or written (a full disk, a missing or damaged file) costs the record,
+which the log names, never the step it records (the backup, the restore, the mail sent).
+
+It is how a service writes the audit log (audit.record underneath); pages and commands
+write theirs with portal.web.log_event."""
 
 from __future__ import annotations
 
@@ -14,10 +17,17 @@ from pathlib import Path
 
 from portal import audit
 from portal.clock import Clock
-from portal.db import connect, transaction  # a savepoint inside `together`
+from portal.db import connect, data_path, transaction  # a savepoint inside `together`
+from portal.instance import Instance
 
 
 class UnitOfWork:
+    @classmethod
+    def of(cls, instance: Instance) -> UnitOfWork:
+        """A unit of work on `instance`'s system.db (open it with `with`)."""
+        path = data_path("system.db", instance.data_dir)
+        return cls(path, instance.busy_timeout_ms, instance.clock, instance.logger)
+
     def __init__(self, path: Path, busy_timeout_ms: int, clock: Clock, logger: logging.Logger):
         self.path, self.busy_timeout_ms = path, busy_timeout_ms
         self.clock, self.logger = clock, logger
