@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from portal.backup import lock, safety
+from portal.backup import lock, open_copy, safety
 from portal.backup import state as state_mod
 from portal.backup.database_files import database_problem, database_size
 from portal.backup.errors import BackupError, RestoreError
@@ -217,6 +217,11 @@ class BackupEngine:
         """Restore one data file from one generation (0 = newest, 1 to 7). Only a copy
         whose bytes match the SHA-256 recorded when it was made goes live, unless `force`;
         never a copy that is damaged or of another kind."""
+        local = self._local(name, generation)
+        return self.restore_from(name, local, copy_words(generation), who, wait, force)
+
+    def _local(self, name: str, generation: int) -> Callable[[], Candidate]:
+        """The copy of `name` at `generation`, found once the lock is held."""
         self.source(name)
         if not 0 <= generation <= GENERATIONS:
             raise RestoreError(f"The generation must be 0 (newest) to {GENERATIONS}.")
@@ -227,7 +232,22 @@ class BackupEngine:
                 raise RestoreError(f"{name} has no copy at {copy_words(generation)}.")
             return local_candidate(name, copy)
 
-        return self.restore_from(name, local, copy_words(generation), who, wait, force)
+        return local
+
+    @contextlib.contextmanager
+    def open_copy(
+        self, name: str, generation: int, who: str = "unknown", wait=0, force=False
+    ) -> Iterator[Path]:
+        """One generation's copy, proven as a restore proves it (`force`: an unrecorded
+        one), opened read-only in a private file for the block (open_copy.py)."""
+        local, files = self._local(name, generation), contextlib.ExitStack()
+        with self.locked(who, self.now(), wait):  # no run moves the copy meanwhile
+            folder = self.layout.in_folder(open_copy.OPENED_FOLDER)
+            private = files.enter_context(
+                open_copy.opened(self.ops, self.source(name), local(), folder, force)
+            )
+        with files:
+            yield private
 
     def restore_from(
         self,

@@ -70,6 +70,22 @@ def provenance_problem(candidate: Candidate, digest: str) -> str | None:
     return None
 
 
+def prove(ops, source, candidate: Candidate, private: Path, force: bool, not_done: str):
+    """Prove `private`, a copy of `candidate`'s bytes made aside: its SHA-256 against the
+    record (UnprovenCopy unless `force`), SQLite's check and the data file's kind
+    (RestoreError, never forced). The reason it is unproven, when forced; else None. The
+    one proof of a copy, for a restore and for a copy opened to bring items back."""
+    what = candidate.what
+    reason = provenance_problem(candidate, ops.sha256(private))
+    if reason and not force:
+        raise UnprovenCopy(f"{what} {reason}; {not_done}.", reason)
+    if problem := ops.check(private, thorough=True):
+        raise RestoreError(f"{what} is damaged ({problem}); {not_done}.")
+    if wrong := source.wrong_kind(private):
+        raise RestoreError(f"{what} is not a copy of {source.name} ({wrong}); {not_done}.")
+    return reason
+
+
 def restore(
     layout: Layout, ops, source, candidate: Candidate, copy: str, now: datetime, force: bool
 ) -> RestoreResult:
@@ -80,14 +96,7 @@ def restore(
     try:
         try:
             ops.copy_file(candidate.path, staging)
-            digest = ops.sha256(staging)
-            reason = provenance_problem(candidate, digest)
-            if reason and not force:
-                raise UnprovenCopy(f"{what} {reason}; not restored.", reason)
-            if problem := ops.check(staging, thorough=True):
-                raise RestoreError(f"{what} is damaged ({problem}); not restored.")
-            if wrong := source.wrong_kind(staging):
-                raise RestoreError(f"{what} is not a copy of {name} ({wrong}); not restored.")
+            reason = prove(ops, source, candidate, staging, force, "not restored")
         except OSError as exc:
             if is_work_name(exc.filename):  # writing the staging copy, not reading the copy
                 words = os_words(exc, f"its work copy in {layout.root}")

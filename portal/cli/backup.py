@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from portal.backup import BackupBusy, BackupError
 from portal.backup.errors import UnprovenCopy
 from portal.backup.layout import copy_name, copy_words, generation_rank
-from portal.cli import offsite_kit  # also adds kit, new-key and rebuild
+from portal.cli import bring_back, offsite_kit  # offsite_kit adds kit, new-key, rebuild
 from portal.cli.common import ACTOR
 from portal.cli.offsite import offsite_group, status_lines
 from portal.clock import format_datetime
@@ -23,6 +23,8 @@ from portal.web import current_data_backup, current_instance, get_db, log_event
 
 backup_group = AppGroup("backup", help="Back up, list, verify and restore the data files.")
 backup_group.add_command(offsite_group)
+backup_group.add_command(bring_back.items_command)
+backup_group.add_command(bring_back.bring_back_command)
 FILE_NAMES = [spec.name for spec in DATA_FILES]
 EXIT_BUSY = 3
 

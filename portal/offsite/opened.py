@@ -9,19 +9,20 @@ removed by the next one that opens a copy, once it is surely abandoned."""
 
 from __future__ import annotations
 
-import contextlib
 import secrets
-import time
 from pathlib import Path
 
+from portal.backup.open_copy import ABANDONED_SECONDS
+from portal.backup.open_copy import tidy_abandoned as tidy_opened
 from portal.offsite.days import PARTIAL
 from portal.offsite.errors import OffsiteError
 from portal.offsite.seal import Seal
 from portal.offsite.shareops import ShareOps
 
 OPENED_FOLDER = "offsite-opened"  # in the backup folder
-# One opened copy lives for one check or restore (minutes); a day is surely abandoned.
-ABANDONED_SECONDS = 24 * 3600
+# One opened copy lives for one check or restore (minutes); a day is surely abandoned
+# (ABANDONED_SECONDS, as for the local copies opened: portal/backup/open_copy.py).
+__all__ = ["ABANDONED_SECONDS", "OPENED_FOLDER", "open_copy", "tidy_abandoned"]
 
 
 def open_copy(ops: ShareOps, seal: Seal | None, folder: Path, path: Path) -> tuple[Path, str]:
@@ -37,11 +38,4 @@ def open_copy(ops: ShareOps, seal: Seal | None, folder: Path, path: Path) -> tup
 
 def tidy_abandoned(folder: Path, now: float | None = None) -> list[str]:
     """Remove the opened copies a killed process left (older than a day); their names."""
-    now = time.time() if now is None else now  # file times are the real clock's
-    removed = []
-    for path in folder.glob(f".offsite-opened.*{PARTIAL}"):
-        with contextlib.suppress(OSError):
-            if now - path.lstat().st_mtime > ABANDONED_SECONDS:
-                path.unlink()
-                removed.append(path.name)
-    return removed
+    return tidy_opened(folder, f".offsite-opened.*{PARTIAL}", now)

@@ -1,0 +1,68 @@
+"""A copy opened to read what it holds (issue 23: bring back one item), proven exactly
+as a restore proves it, and never the copy itself: its bytes are copied aside into a new
+owner-only file in a folder of the portal's own (the backup folder's `copies-opened/`),
+and that file is hashed against the SHA-256 recorded when the copy was made, checked by
+SQLite and for the data file's kind, made read-only, read, and removed. The copy is not
+written to, not even its file time. What a killed process leaves is removed by the next
+one that opens a copy, once it is surely abandoned."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import stat
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from portal.backup.errors import RestoreError
+from portal.backup.restore import Candidate, prove
+
+OPENED_FOLDER = "copies-opened"  # in the backup folder
+SUFFIX = ".opened"
+# An opened copy lives for one look or one bring-back (minutes); a day is surely abandoned.
+ABANDONED_SECONDS = 24 * 3600
+
+
+@contextlib.contextmanager
+def opened(ops, source, candidate: Candidate, folder: Path, force: bool) -> Iterator[Path]:
+    """`candidate`, a copy of `source`'s data file, proven and opened read-only for the
+    block. UnprovenCopy for a copy whose bytes cannot be proven (unless `force`),
+    RestoreError for a damaged copy or one of another kind."""
+    what = candidate.what
+    folder.mkdir(mode=0o700, exist_ok=True)
+    tidy_abandoned(folder)
+    private = folder / f".{source.name}.{secrets.token_hex(6)}{SUFFIX}"
+    try:
+        try:
+            ops.copy_file(candidate.path, private)
+        except OSError as exc:
+            raise RestoreError(f"{what} could not be read ({exc}); not opened.") from exc
+        prove(ops, source, candidate, private, force, "not opened")
+        private.chmod(stat.S_IRUSR)
+        yield private
+    finally:
+        _remove(private)
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        if os.name == "nt":  # Windows deletes no read-only file
+            path.chmod(stat.S_IRUSR | stat.S_IWUSR)
+        path.unlink()
+
+
+def tidy_abandoned(
+    folder: Path, pattern: str = f".*{SUFFIX}", now: float | None = None
+) -> list[str]:
+    """Remove the opened copies a killed process left in `folder` (older than a day, named
+    as `pattern` says; the off-site copies opened have their own); their names."""
+    now = time.time() if now is None else now  # file times are the real clock's
+    removed = []
+    for path in folder.glob(pattern):
+        with contextlib.suppress(OSError):
+            if now - path.lstat().st_mtime > ABANDONED_SECONDS:
+                _remove(path)
+                removed.append(path.name)
+    return removed
