@@ -23,6 +23,14 @@ class RestoreForm(FlaskForm):
     offsite = HiddenField()  # a day ("2026-11-27"): restore from that off-site copy
 
 
+class BringBackForm(FlaskForm):
+    """Bring back: from which data file's copy at which generation (the items ticked
+    come as the form's `item` values)."""
+
+    file = HiddenField()
+    generation = HiddenField()
+
+
 class OffsiteForm(FlaskForm):
     """The off-site folder on the Data Backup page: Save it, or Test it first."""
 

@@ -10,6 +10,7 @@ from portal.auth.settings_guard import system_settings_only
 from portal.data_backup_pages import (
     backup_page,
     clock_mistake_page,
+    open_copy_page,
     recovery_kit_page,
     settings_page,
 )
@@ -47,6 +48,28 @@ ROUTES = [
     ),
     ("/settings/data-backup/restore", "restore", settings_page.restore, POST, ADMINISTRATOR),
     ("/settings/data-backup/offsite", "offsite", settings_page.offsite, POST, ADMINISTRATOR),
+    # Open a copy, and bring items back from it (issue 23)
+    (
+        "/settings/data-backup/copies/<file>/<int:generation>",
+        "open_copy",
+        open_copy_page.open_copy,
+        GET,
+        ADMINISTRATOR,
+    ),
+    (
+        "/settings/data-backup/copies/<file>/<int:generation>",
+        "bring_back_confirm",
+        open_copy_page.confirm,
+        POST,
+        ADMINISTRATOR,
+    ),
+    (
+        "/settings/data-backup/bring-back",
+        "bring_back",
+        open_copy_page.bring_back,
+        POST,
+        ADMINISTRATOR,
+    ),
     (
         "/settings/data-backup/recovery-kit",
         "recovery_kit",

@@ -25,6 +25,7 @@ from portal.backup import GENERATIONS, BackupError
 from portal.backup.errors import UnprovenCopy
 from portal.backup.layout import copy_words, generation_label
 from portal.backup.safety import KEEP, KEEP_DAYS
+from portal.bring_back.kinds import KINDS
 from portal.data_backup import offsite_folder, records, restore_words, status
 from portal.data_backup_pages import clock_mistake_page, offsite_copies, recovery_kit_page
 from portal.data_backup_pages.forms import FileForm, OffsiteForm, RestoreForm
@@ -85,6 +86,7 @@ def render_index(offsite_form: OffsiteForm | None = None) -> str:
     return render_template(
         "data_backup/settings_page.html",
         files=files,
+        openable=KINDS,  # the data files whose copies open item by item (bring back)
         folder=folder,
         free=free,
         problems=problems,

@@ -147,6 +147,10 @@ def test_every_page_has_no_serious_accessibility_violation(chromium, office_url)
     page.get_by_role("button", name="Back up all").click()
     expect(page.get_by_role("heading", name="Backup complete")).to_be_visible(timeout=60_000)
     audit(page, "Data Backup result")
+    # A copy opened (issue 23), all of its items shown.
+    audit.visit(
+        page, office_url, "/settings/data-backup/copies/todo.db/0?show=all", "a copy opened"
+    )
     context.close()
     assert not audit.found, "\n".join(audit.found)
 
