@@ -124,7 +124,8 @@ def settings_rules(app):
     blueprint, and just as much System Settings), but the admin password prompt."""
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/settings/") and rule.endpoint != "settings.elevate":
-            url = rule.rule.replace("<job_id>", "x")
+            url = rule.rule.replace("<job_id>", "x").replace("<file>", "todo.db")
+            url = url.replace("<int:generation>", "0")
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 yield method, url
 
