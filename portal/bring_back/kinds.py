@@ -26,6 +26,9 @@ class Kind:
         columns = ", ".join(("id", *self.fields))
         return f"SELECT {columns} FROM {self.table}"  # noqa: S608  # nosec B608
 
+    def select_of_owner(self) -> str:
+        return f"{self.select()} WHERE {self.owner} = ?"  # noqa: S608  # nosec B608
+
     def insert(self, with_id: bool) -> str:
         columns = ("id", *self.fields) if with_id else self.fields
         marks = ", ".join("?" * len(columns))

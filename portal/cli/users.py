@@ -1,4 +1,4 @@
-"""People on the command line: set-admin-password, user add/list/remove."""
+"""People on the command line: set-admin-password, user add/list/remove/bring-back."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import click
 from flask.cli import AppGroup, with_appcontext
 
 from portal import people, web
-from portal.cli.common import read_password
+from portal.backup import BackupError
+from portal.backup.layout import copy_words
+from portal.cli.common import ACTOR, read_password
 from portal.filters import count
 from portal.passwords import hash_password, set_password
 from portal.users import UserError, add_user, ensure_admin, list_users
@@ -73,3 +75,44 @@ def remove_command(login: str) -> None:
         f"Removed {user.login} ({user.name}): {deleted} deleted; "
         "their posts stay, marked as removed."
     )
+
+
+@user_group.command("bring-back", short_help="Bring a removed person back from a copy.")
+@click.argument("login")
+@click.option(
+    "--generation",
+    "-g",
+    type=click.IntRange(0, 7),
+    required=True,
+    help="The copy of system.db taken before the removal: 0 (newest) to 7.",
+)
+@click.option("--password-stdin", is_flag=True, help="A new password, from standard input.")
+@click.option("--new-password", is_flag=True, help="Set a new password (asked twice).")
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+def bring_back_command(
+    login: str, generation: int, password_stdin: bool, new_password: bool, yes: bool
+) -> None:
+    """Bring back a person removed since system.db's copy at --generation: their
+    account (the same id, login, name, group and password, or a new password; their old
+    sessions stay ended) and Data Backup Group membership, then their to-dos and events
+    from the newest copies that still hold them. Their posts were never deleted."""
+    from portal.bring_back.bring import BringBackError
+    from portal.bring_back.person import bring_back_person
+
+    if not yes:
+        click.confirm(
+            f"Bring {login} back from {copy_words(generation)} of system.db, with their "
+            "to-dos and events from the newest copies that hold them?",
+            abort=True,
+        )
+    digest = None
+    if password_stdin or new_password:
+        digest = hash_password(read_password(password_stdin, f"New password for {login}"))
+    try:
+        back = bring_back_person(
+            current_instance(), web.current_data_backup(), login, generation, ACTOR, digest
+        )
+    except (BackupError, BringBackError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for sentence in back.sentences():
+        click.echo(sentence)

@@ -1,0 +1,129 @@
+"""Bring back a removed colleague (issue 23, item 4): the account as it was in a copy of
+system.db taken before the removal (id, login, name, group, password; no session), the
+Data Backup Group membership, and their to-dos and events from the newest copies that
+still hold them; refused, changing nothing, when the copy does not hold them or they are
+live."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+
+from portal import people as people_mod
+from portal.apps.bulletin import store as bulletin
+from portal.apps.scheduler import store as scheduler
+from portal.apps.todo import store as todo
+from portal.bring_back.bring import BringBackError
+from portal.bring_back.person import bring_back_person
+from portal.passwords import hash_password
+from portal.reminder import store as reminder
+from portal.users import add_user, find_user, names_by_login
+from portal.web import data_backup_of, get_db, instance_of
+from tests.helpers import PASSWORD, login
+from tests.serving import run_flask
+
+
+def _bring(app, login_name, generation=0, password_hash=None):
+    return bring_back_person(
+        instance_of(app), data_backup_of(app), login_name, generation, "admin", password_hash
+    )
+
+
+@pytest.fixture
+def bob_removed(app, people, clock):
+    """bob, in the Data Backup Group, with two to-dos, an event and a post; backed up;
+    then removed, and logged in nowhere."""
+    bob = people["bob"]
+    with app.app_context():
+        reminder.add_members(get_db("system.db"), [bob.id], clock())
+        todos = get_db("todo.db")
+        for title in ("Call the supplier", "Order paper"):
+            todo.add(todos, bob.id, title, date(2026, 12, 1), "", clock())
+        event = scheduler.EventData(date(2026, 11, 30), time(10), time(11), "Supplier visit", "")
+        scheduler.add(get_db("schedule.db"), bob.id, event, clock())
+        bulletin.add_post(get_db("bulletin.db"), bob.id, "Paper prices", "Up again.", clock())
+        before = find_user(get_db("system.db"), "bob")
+        data_backup_of(app).run_backup(None, "admin")
+    people_mod.remove(instance_of(app), "bob", clock())
+    return before
+
+
+def test_a_removed_person_comes_back_with_their_to_dos_and_events(app, people, bob_removed):
+    with app.app_context():
+        assert "bob clark (removed)" in {
+            v.lower() for v in names_by_login(get_db("system.db")).values()
+        }
+    back = _bring(app, "bob")
+    assert back.sentences() == [
+        "Bob Clark (bob) is back in Sales, in the Data Backup Group again.",
+        "2 to-do items from the newest copy of todo.db.",
+        "1 event from the newest copy of schedule.db.",
+    ]
+    with app.app_context():
+        system = get_db("system.db")
+        bob = find_user(system, "bob")
+        assert (bob.id, bob.name, bob.group_name) == (bob_removed.id, "Bob Clark", "Sales")
+        assert reminder.is_member(system, bob.id)
+        assert (
+            system.execute("SELECT count(*) FROM sessions WHERE user_id = ?", (bob.id,)).fetchone()[
+                0
+            ]
+            == 0
+        )
+        assert names_by_login(system)["bob"] == "Bob Clark"  # his posts: no longer "(removed)"
+        titles = {
+            r[0]
+            for r in get_db("todo.db").execute(
+                "SELECT title FROM todos WHERE owner_id = ?", (bob.id,)
+            )
+        }
+        assert titles == {"Call the supplier", "Order paper"}
+        assert (
+            get_db("schedule.db")
+            .execute("SELECT title FROM events WHERE owner_id = ?", (bob.id,))
+            .fetchone()[0]
+            == "Supplier visit"
+        )
+        (action, detail) = system.execute(
+            "SELECT action, detail FROM audit_log ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    assert action == "person brought back" and "Bob Clark (bob) is back" in detail
+    client = app.test_client()
+    assert login(client, "bob", PASSWORD).status_code == 302  # the password he had
+
+
+def test_a_new_password_when_asked(app, people, bob_removed):
+    _bring(app, "bob", password_hash=hash_password("a new one for bob"))
+    client = app.test_client()
+    assert login(client, "bob", PASSWORD).status_code != 302
+    assert login(client, "bob", "a new one for bob").status_code == 302
+
+
+def test_refused_changing_nothing(app, people, clock, bob_removed):
+    with pytest.raises(BringBackError, match="has nobody with the login 'nobody'"):
+        _bring(app, "nobody")
+    with pytest.raises(BringBackError, match="has an account now"):
+        _bring(app, "alice")  # never removed
+    with app.app_context():  # someone new has his login meanwhile
+        add_user(
+            get_db("system.db"), "bob", "Bob Newman", "Sales", hash_password(PASSWORD), clock()
+        )
+    with pytest.raises(BringBackError, match="someone else has that login"):
+        _bring(app, "bob")
+    with app.app_context():
+        assert find_user(get_db("system.db"), "bob").name == "Bob Newman"
+        assert (
+            get_db("todo.db")
+            .execute("SELECT count(*) FROM todos WHERE owner_id = ?", (bob_removed.id,))
+            .fetchone()[0]
+            == 0
+        )
+
+
+def test_the_command_from_outside(app, people, bob_removed, instance_path):
+    back = run_flask(instance_path, "user", "bring-back", "bob", "--generation", "0", "--yes")
+    assert back.returncode == 0, back.stderr
+    assert "Bob Clark (bob) is back in Sales" in back.stdout
+    again = run_flask(instance_path, "user", "bring-back", "bob", "-g", "0", "--yes")
+    assert again.returncode == 1 and "Error: bob has an account now" in again.stderr
