@@ -14,7 +14,6 @@ from flask import Flask
 
 from portal import data_health, db, people
 from portal.instance import Instance, locate, prepare
-from portal.nightly import runner
 from portal.users import ensure_admin
 from portal.web import data_backup_of, instance_of
 
@@ -47,11 +46,14 @@ def schema_report(app: Flask) -> dict[str, tuple[int, int]]:
     return dict(app.extensions.get(SCHEMA_REPORT, {}))
 
 
-def start_scheduler(app: Flask) -> runner.Nightly | None:
+def start_scheduler(app: Flask):
     """The automatic backup, the watch and the weekly verify for a serving process: once
-    per app, never in tests (portal/nightly/runner.py)."""
+    per app, never in tests. Its runner.Nightly, or None (portal/nightly/runner.py)."""
     if app.testing:
         return None
+    # Imported here: the commands, which never start it, need not load APScheduler.
+    from portal.nightly import runner
+
     if NIGHTLY not in app.extensions:
         app.extensions[NIGHTLY] = runner.start(instance_of(app), data_backup_of(app))
     return app.extensions[NIGHTLY]

@@ -9,6 +9,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from flask_login import UserMixin
 
@@ -80,6 +81,26 @@ def find_user(conn: sqlite3.Connection, login: str) -> User | None:
     """The user with this login name (case-insensitive), or None."""
     row = conn.execute(_USER_SELECT + " WHERE u.login = ?", (login.strip(),)).fetchone()
     return user_from_row(row) if row else None
+
+
+class Someone(NamedTuple):
+    login: str
+    name: str  # the full name, "(removed)" after it for someone removed
+    removed: bool
+
+
+def people_by_id(conn: sqlite3.Connection) -> dict[int, Someone]:
+    """Everyone by user id, people removed since too (marked): whose an item in a copy
+    is, its owner having perhaps gone since."""
+    people = {
+        row[0]: Someone(row[1], f"{row[2]} (removed)", True)
+        for row in conn.execute("SELECT id, login, name FROM removed_users")
+    }
+    people.update(
+        (row[0], Someone(row[1], row[2], False))
+        for row in conn.execute("SELECT id, login, name FROM users")
+    )
+    return people
 
 
 def names_by_login(conn: sqlite3.Connection) -> dict[str, str]:

@@ -102,7 +102,7 @@ def _set_back(conn: sqlite3.Connection, kind: Kind, row: Row) -> None:
     conn.execute(kind.update(), [values[f] for f in kind.fields] + [row.id])
     if kind.children is None:
         return
-    live = read(conn, kind.children)
+    live = read(conn, kind.children, [row.id], kind.children.parent)
     for child in row.children:
         if not child.same_item(live.get(child.id)):  # lost since: put back; newer ones stay
             _insert_child(conn, kind.children, child, row.id)

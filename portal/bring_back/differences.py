@@ -10,6 +10,14 @@ from dataclasses import dataclass, field
 from portal.bring_back.kinds import Kind
 
 DELETED, CHANGED, UNCHANGED = "deleted since", "changed since", "unchanged"
+# What a list of a copy's items shows (the page's Show, the command's flags): by default
+# what differs from now.
+SHOW = {
+    "differences": (DELETED, CHANGED),
+    "deleted": (DELETED,),
+    "changed": (CHANGED,),
+    "all": (DELETED, CHANGED, UNCHANGED),
+}
 
 
 @dataclass(frozen=True)
@@ -40,13 +48,17 @@ class Item:
         return str(self.copy.values[self.kind.title])
 
 
-def read(conn: sqlite3.Connection, kind: Kind, ids: list[int] | None = None) -> dict[int, Row]:
-    """The kind's rows in `conn` (all, or those with `ids`), with their children."""
+def read(
+    conn: sqlite3.Connection, kind: Kind, ids: list[int] | None = None, column: str = "id"
+) -> dict[int, Row]:
+    """The kind's rows in `conn` (all, or those whose `column` is one of `ids`), with
+    their children (only theirs: a post's replies, not the whole board's)."""
     query = kind.select()
-    rows = conn.execute(query).fetchall() if ids is None else _by_ids(conn, query, ids)
+    rows = conn.execute(query).fetchall() if ids is None else _by_ids(conn, query, column, ids)
     children: dict[int, list[Row]] = {}
     if kind.children is not None:
-        for child in read(conn, kind.children).values():
+        parents = None if ids is None else [row[0] for row in rows]
+        for child in read(conn, kind.children, parents, kind.children.parent).values():
             children.setdefault(child.values[kind.children.parent], []).append(child)
     return {
         row[0]: Row(
@@ -56,12 +68,13 @@ def read(conn: sqlite3.Connection, kind: Kind, ids: list[int] | None = None) -> 
     }
 
 
-def _by_ids(conn: sqlite3.Connection, query: str, ids: list[int]) -> list:
+def _by_ids(conn: sqlite3.Connection, query: str, column: str, ids: list[int]) -> list:
     found = []
     for start in range(0, len(ids), 500):  # SQLite's limit on variables, well within
         chunk = ids[start : start + 500]
         marks = ", ".join("?" * len(chunk))
-        found += conn.execute(f"{query} WHERE id IN ({marks})", chunk).fetchall()
+        # `column` is a name of kinds.py ("id", "post_id"), never input.
+        found += conn.execute(f"{query} WHERE {column} IN ({marks})", chunk).fetchall()
     return found
 
 
@@ -77,6 +90,11 @@ def compare(kind: Kind, copy: Row, live: Row | None) -> Item:
 
 def _children(row: Row) -> list[tuple]:
     return sorted((c.id, tuple(sorted(c.values.items()))) for c in row.children)
+
+
+def counts(items: list[Item]) -> dict[str, int]:
+    """How many items are deleted since, changed since and unchanged."""
+    return {state: sum(item.state == state for item in items) for state in SHOW["all"]}
 
 
 def differences(copy: sqlite3.Connection, live: sqlite3.Connection, kind: Kind) -> list[Item]:

@@ -6,15 +6,13 @@ events. Their posts never left; with the account back they are no longer "(remov
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from portal.backup import BackupError
 from portal.backup.layout import GENERATIONS, copy_words
 from portal.bring_back.bring import BringBackError, bring_back
 from portal.bring_back.kinds import KINDS
+from portal.bring_back.service import opened
 from portal.clock import to_db
 from portal.data_backup.service import DataBackup
 from portal.db import open_data_file, transaction
@@ -41,10 +39,6 @@ class PersonBack:
         return [f"{self.name} ({self.login}) is back{group}{member}.", *self.items]
 
 
-def _read_only(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-
-
 def bring_back_person(
     instance: Instance,
     service: DataBackup,
@@ -57,8 +51,7 @@ def bring_back_person(
     changed) when the copy does not hold them or they, or their login, are live."""
     engine = service.engine()
     with (
-        engine.open_copy("system.db", generation, who) as private,
-        closing(_read_only(private)) as copy,
+        opened(engine, "system.db", generation, who) as copy,
     ):
         row = copy.execute(PERSON, (login.strip(),)).fetchone()
         if row is None:
@@ -117,8 +110,7 @@ def _their_items(instance, engine, name: str, person_id: int, people: set[int], 
     for generation in range(GENERATIONS + 1):
         try:
             with (
-                engine.open_copy(name, generation, who) as private,
-                closing(_read_only(private)) as copy,
+                opened(engine, name, generation, who) as copy,
             ):
                 ids = [r[0] for r in copy.execute(kind.select_of_owner(), (person_id,))]
                 if not ids:

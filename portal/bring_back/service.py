@@ -8,8 +8,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
-from pathlib import Path
 
+from portal.backup import BackupEngine
 from portal.bring_back.bring import BringBackError, Brought
 from portal.bring_back.bring import bring_back as bring
 from portal.bring_back.differences import Item, differences
@@ -23,17 +23,14 @@ __all__ = ["BringBackError", "Brought", "Item", "bring_back", "items"]
 
 
 @contextmanager
-def _opened(service: DataBackup, name: str, generation: int, who: str) -> Iterator:
-    with (
-        service.engine().open_copy(name, generation, who) as private,
-        closing(_read_only(private)) as conn,
-    ):
-        yield conn
-
-
-def _read_only(path: Path) -> sqlite3.Connection:
-    # A proven private copy, never written: opened read-only and immutable (no journal).
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+def opened(engine: BackupEngine, name: str, generation: int, who: str) -> Iterator:
+    """A connection to data file `name`'s copy at `generation`, proven and opened by the
+    engine in a private file, for the block."""
+    with engine.open_copy(name, generation, who) as private:
+        # Never written: opened read-only and immutable (no journal, no lock).
+        uri = f"{private.resolve().as_uri()}?mode=ro&immutable=1"
+        with closing(sqlite3.connect(uri, uri=True)) as conn:
+            yield conn
 
 
 def items(
@@ -42,7 +39,10 @@ def items(
     """Every item of data file `name`'s copy at `generation`, marked against the live
     data (deleted since, changed since, unchanged), newest first."""
     kind = kind_of(name)
-    with _opened(service, name, generation, who) as copy, open_data_file(name, instance) as live:
+    with (
+        opened(service.engine(), name, generation, who) as copy,
+        open_data_file(name, instance) as live,
+    ):
         return differences(copy, live, kind)
 
 
@@ -53,7 +53,10 @@ def bring_back(
     kind = kind_of(name)
     with open_data_file("system.db", instance) as system:
         people = {row[0] for row in system.execute("SELECT id FROM users")}
-    with _opened(service, name, generation, who) as copy, open_data_file(name, instance) as live:
+    with (
+        opened(service.engine(), name, generation, who) as copy,
+        open_data_file(name, instance) as live,
+    ):
         done = bring(copy, live, kind, ids, people)
     with UnitOfWork.of(instance) as unit:
         said = "; ".join(b.sentence() for b in done)

@@ -9,9 +9,10 @@ import click
 from portal.backup import BackupError
 from portal.backup.layout import GENERATIONS, copy_words
 from portal.bring_back import service
-from portal.bring_back.differences import CHANGED, DELETED, UNCHANGED, Item
+from portal.bring_back.differences import CHANGED, DELETED, SHOW, UNCHANGED, Item, counts
 from portal.bring_back.kinds import KINDS
 from portal.cli.common import ACTOR
+from portal.users import people_by_id
 from portal.web import current_data_backup, current_instance, get_db
 
 FILES = click.Choice(sorted(KINDS))
@@ -32,19 +33,18 @@ def _items(file: str, generation: int) -> list[Item]:
 
 
 def _logins() -> dict[int, str]:
-    conn = get_db("system.db")
-    logins = {
-        row[0]: f"{row[1]} (removed)" for row in conn.execute("SELECT id, login FROM removed_users")
+    """Whose each item is, by login: "bob (removed)" for someone removed since."""
+    return {
+        user_id: f"{p.login} (removed)" if p.removed else p.login
+        for user_id, p in people_by_id(get_db("system.db")).items()
     }
-    logins.update({row[0]: row[1] for row in conn.execute("SELECT id, login FROM users")})
-    return logins
 
 
 @click.command("items", short_help="List a copy's items deleted or changed since.")
 @click.argument("file", type=FILES)
 @GENERATION
-@click.option("--deleted", "only", flag_value=DELETED, help="Only the items deleted since.")
-@click.option("--changed", "only", flag_value=CHANGED, help="Only the items changed since.")
+@click.option("--deleted", "only", flag_value="deleted", help="Only the items deleted since.")
+@click.option("--changed", "only", flag_value="changed", help="Only the items changed since.")
 @click.option("--all", "only", flag_value="all", help="Unchanged items too.")
 @click.option("--person", metavar="LOGIN", help="Only the items of one person.")
 def items_command(file: str, generation: int, only: str | None, person: str | None) -> None:
@@ -56,8 +56,7 @@ def items_command(file: str, generation: int, only: str | None, person: str | No
     shown = [
         item
         for item in found
-        if (only == "all" or (only or item.state) == item.state)
-        and item.state != (UNCHANGED if only != "all" else None)
+        if item.state in SHOW[only or "differences"]
         and (person is None or logins.get(item.owner_id, "").casefold() == person.casefold())
     ]
     click.echo(f"{copy_words(generation).capitalize()} of {file}, against the live data:")
@@ -65,12 +64,10 @@ def items_command(file: str, generation: int, only: str | None, person: str | No
         what = f" ({', '.join(item.changed)})" if item.changed else ""
         owner = logins.get(item.owner_id, f"user {item.owner_id}")
         click.echo(f"  {item.id:>6}  {item.state:<13}  {owner:<12}  {item.title}{what}")
-    counts = {
-        state: sum(i.state == state for i in found) for state in (DELETED, CHANGED, UNCHANGED)
-    }
+    found_counts = counts(found)
     click.echo(
-        f"{counts[DELETED]} deleted since, {counts[CHANGED]} changed since, "
-        f"{counts[UNCHANGED]} unchanged"
+        f"{found_counts[DELETED]} deleted since, {found_counts[CHANGED]} changed since, "
+        f"{found_counts[UNCHANGED]} unchanged"
         + ("." if only == "all" else " (not listed; --all lists them).")
     )
 

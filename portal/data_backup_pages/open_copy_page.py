@@ -9,16 +9,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.backup import BackupError
-from portal.backup.layout import copy_words
+from portal.backup.layout import GENERATIONS, copy_words
 from portal.bring_back import service
-from portal.bring_back.differences import CHANGED, DELETED, UNCHANGED, Item
+from portal.bring_back.differences import SHOW, Item, counts
 from portal.bring_back.kinds import KINDS
 from portal.data_backup_pages.forms import BringBackForm
+from portal.users import Someone, people_by_id
 from portal.web import current_data_backup, current_instance, get_db
 
 SHOWN = 200  # rows a page shows; a narrower filter finds the rest
-SHOW = {"differences": (DELETED, CHANGED), "deleted": (DELETED,), "changed": (CHANGED,)}
-SHOW["all"] = (DELETED, CHANGED, UNCHANGED)
 
 
 def _file(name: str) -> str:
@@ -26,20 +25,11 @@ def _file(name: str) -> str:
 
 
 def _generation(value: int) -> int:
-    return value if 0 <= value <= 7 else abort(404)
+    return value if 0 <= value <= GENERATIONS else abort(404)
 
 
-def _people() -> dict[int, tuple[str, str]]:
-    """(login, name) by user id, people removed since marked so."""
-    conn = get_db("system.db")
-    people = {
-        row[0]: (row[1], f"{row[2]} (removed)")
-        for row in conn.execute("SELECT id, login, name FROM removed_users")
-    }
-    people.update(
-        {row[0]: (row[1], row[2]) for row in conn.execute("SELECT id, login, name FROM users")}
-    )
-    return people
+def _people() -> dict[int, Someone]:
+    return people_by_id(get_db("system.db"))
 
 
 def _items(name: str, generation: int) -> list[Item] | None:
@@ -69,9 +59,6 @@ def open_copy(file: str, generation: int):
         and (not person or people.get(item.owner_id, ("",))[0].casefold() == person)
         and (not words or words in item.title.casefold())
     ]
-    counts = {
-        state: sum(i.state == state for i in found) for state in (DELETED, CHANGED, UNCHANGED)
-    }
     return render_template(
         "data_backup/open_copy.html",
         name=name,
@@ -80,9 +67,9 @@ def open_copy(file: str, generation: int):
         kind=KINDS[name],
         items=chosen[:SHOWN],
         more=max(0, len(chosen) - SHOWN),
-        counts=counts,
+        counts=counts(found),
         people=people,
-        logins=sorted({login for login, _name in people.values()}),
+        logins=sorted({someone.login for someone in people.values()}),
         filters={"show": show, "person": person, "q": request.args.get("q", "")},
         form=BringBackForm(formdata=None, file=name, generation=str(generation)),
     )

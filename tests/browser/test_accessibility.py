@@ -19,13 +19,14 @@ from portal.passwords import hash_password, set_password
 from portal.reminder import store as reminder
 from portal.users import add_user, ensure_admin
 from portal.web import get_db
+from tests.browser import logging_in
 from tests.browser.accessibility import focused_name, tab_to, violations
 from tests.browser.picking import pick_group
 from tests.browser.shots import screenshot
 from tests.helpers import open_app
 from tests.serving import serve
 
-PASSWORD = "member password"
+PASSWORD = logging_in.MEMBER_PASSWORD
 ADMIN_PASSWORD = "admin password 11"
 # Sales: alice (in the Data Backup Group) and 15 more, all 15 offered in the Users list.
 SALES = [f"Sales Person {n:02}" for n in range(1, 16)]
@@ -64,10 +65,8 @@ def office_url(tmp_path):
 
 
 def log_in(page, url: str, login: str, password: str = PASSWORD) -> None:
-    page.goto(url + "/login")
-    page.get_by_label("or login name").fill(login)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    """Logged in, and the portal page shown."""
+    logging_in.log_in(page, url, login, password)
     expect(page.get_by_role("heading", name=re.compile("^Portal"))).to_be_visible()
 
 

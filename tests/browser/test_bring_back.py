@@ -16,11 +16,12 @@ from portal.passwords import hash_password, set_password
 from portal.users import add_user, ensure_admin
 from portal.web import data_backup_of, get_db, instance_of
 from tests.browser.accessibility import assert_accessible
+from tests.browser.logging_in import MEMBER_PASSWORD, log_in
 from tests.browser.shots import screenshot
 from tests.helpers import open_app
 from tests.serving import serve
 
-PASSWORD = "member password"  # noqa: S105 - a test's own
+PASSWORD = MEMBER_PASSWORD
 ADMIN_PASSWORD = "the admin password"  # noqa: S105
 
 
@@ -41,13 +42,6 @@ def office(instance: Path) -> None:
         data_backup_of(app).run_backup(None, "admin")
         todo.delete(todos, minutes, alice.id)
         todo.add(todos, bob.id, "Written since", None, "", now())
-
-
-def log_in(page, url: str, login: str, password: str = PASSWORD) -> None:
-    page.goto(url + "/login")
-    page.get_by_label("or login name").fill(login)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 @pytest.fixture

@@ -15,12 +15,13 @@ from portal.apps.todo import store as todo
 from portal.passwords import hash_password, set_password
 from portal.users import add_user, ensure_admin
 from portal.web import data_backup_of, get_db
+from tests.browser.logging_in import MEMBER_PASSWORD, log_in
 from tests.browser.picking import pick_group
 from tests.browser.shots import screenshot
 from tests.helpers import open_app
 from tests.serving import faketime, serve
 
-PASSWORD = "member password"
+PASSWORD = MEMBER_PASSWORD
 ADMIN_PASSWORD = "the admin password"
 TODAY = "2026-11-27 14:00:00"
 
@@ -48,13 +49,6 @@ def office(instance: Path) -> dict:
         data_backup_of(app).run_backup(["todo.db"], "alice")
         todo.add(get_db("todo.db"), people["alice"].id, "Written today", None, "", yesterday)
     return people
-
-
-def log_in(page, url: str, login: str, password: str = PASSWORD) -> None:
-    page.goto(url + "/login")
-    page.get_by_label("or login name").fill(login)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
 
 
 @pytest.fixture
