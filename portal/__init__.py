@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from portal import clock, error_pages, filters, forms, security, web
+from portal.bring_back.recently_deleted import RecentlyDeleted
 from portal.config import Defaults, check_settings
 from portal.data_backup import bootstrap as data_backup_bootstrap
 from portal.data_backup.jobs import JobBoard
@@ -39,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     web.init_app(app, instance)
     app.extensions[web.DATA_BACKUP] = service = data_backup_bootstrap.build(instance)
     app.extensions[web.BACKUP_JOBS] = JobBoard(service)  # the pages' backups in background
+    app.extensions[web.RECENTLY_DELETED] = RecentlyDeleted(instance, service)
 
     register_extensions(app)
     register_blueprints(app)

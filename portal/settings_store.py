@@ -22,6 +22,7 @@ OFFSITE_FOLDER = "offsite"  # data_backup/offsite_folder.py: the folder set on t
 OFFSITE_STATUS = "offsite_status"  # data_backup/offsite.py: the last success and failure
 OFFSITE_KIT = "offsite_kit"  # data_backup/recovery_kit.py: when the kit was last shown
 CLOCK_MISTAKES = "clock_mistakes"  # data_backup/clock_mistake.py: days said a mistake
+MEMBERS_BRING_BACK = "members_bring_back"  # bring_back/recently_deleted.py: the switch
 ADMIN_PASSWORD_GENERATED = "admin_password_generated"  # noqa: S105 - passwords.py, a key
 KEYS = frozenset(
     {
@@ -35,6 +36,7 @@ KEYS = frozenset(
         OFFSITE_STATUS,
         OFFSITE_KIT,
         CLOCK_MISTAKES,
+        MEMBERS_BRING_BACK,
         ADMIN_PASSWORD_GENERATED,
     }
 )

@@ -21,6 +21,7 @@ from portal.instance import Instance
 INSTANCE = "portal.instance"
 DATA_BACKUP = "portal.data_backup"
 BACKUP_JOBS = "portal.backup_jobs"
+RECENTLY_DELETED = "portal.recently_deleted"
 
 
 def instance_of(app: Flask) -> Instance:
@@ -57,6 +58,12 @@ def backup_jobs_of(app: Flask):
 def backup_jobs():
     """The current app's job board (a JobBoard)."""
     return backup_jobs_of(current_app)
+
+
+def recently_deleted():
+    """The members' Recently deleted of the current app (a RecentlyDeleted,
+    portal/bring_back/recently_deleted.py), for the To-Do List and the Scheduler."""
+    return current_app.extensions[RECENTLY_DELETED]
 
 
 def now() -> datetime:

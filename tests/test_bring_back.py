@@ -23,11 +23,13 @@ from tests.serving import run_flask
 
 
 def _items(app, name, generation=0):
-    return service.items(instance_of(app), data_backup_of(app), name, generation, "admin")
+    ref = service.CopyRef(generation)
+    return service.items(instance_of(app), data_backup_of(app), name, ref, "admin")
 
 
 def _bring(app, name, ids, generation=0):
-    return service.bring_back(instance_of(app), data_backup_of(app), name, generation, ids, "admin")
+    ref = service.CopyRef(generation)
+    return service.bring_back(instance_of(app), data_backup_of(app), name, ref, ids, "admin")
 
 
 def _row(app, table_file, table, row_id):
@@ -191,7 +193,7 @@ def test_bring_back_is_in_the_backup_history(app, people, office):
             .fetchone()
         )
     assert (action, actor) == ("items brought back", "admin")
-    assert "from the copy of todo.db at generation 0" in detail and "Book the room" in detail
+    assert "from the newest copy of todo.db" in detail and "Book the room" in detail
 
 
 def test_no_save_is_lost_while_items_come_back(app, people, clock, office, instance_path):

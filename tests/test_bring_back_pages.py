@@ -61,7 +61,7 @@ def test_tick_confirm_and_bring_back(app, people, clock):
         admin,
         OPEN,
         "/settings/data-backup/bring-back",
-        data={"file": "todo.db", "generation": "0", "item": [str(ids[0]), str(ids[2])]},
+        data={"file": "todo.db", "copy": "0", "item": [str(ids[0]), str(ids[2])]},
         follow_redirects=True,
     )
     shown = html.unescape(done.get_data(as_text=True))
@@ -84,7 +84,7 @@ def test_only_an_elevated_administrator_and_only_by_post(app, people, clock):
     admin = elevated(app)
     no_token = admin.post(
         "/settings/data-backup/bring-back",
-        data={"file": "todo.db", "generation": "0", "item": str(ids[1])},
+        data={"file": "todo.db", "copy": "0", "item": str(ids[1])},
     )
     assert no_token.status_code == 400  # CSRF
     with app.app_context():
@@ -111,7 +111,7 @@ def test_bad_input_is_a_clear_page_never_a_500(app, people, clock):
         admin,
         OPEN,
         "/settings/data-backup/bring-back",
-        data={"file": "todo.db", "generation": "0", "item": "999"},
+        data={"file": "todo.db", "copy": "0", "item": "999"},
         follow_redirects=True,
     )
     assert "The copy has no to-do item with the id 999" in html.unescape(

@@ -67,6 +67,7 @@ WEB_MODULES = (
     "portal.apps.scheduler.forms",
     "portal.apps.todo.views",
     "portal.apps.todo.forms",
+    "portal.apps.recently_deleted_pages",  # the two apps' Recently deleted pages
 )
 
 

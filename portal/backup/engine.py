@@ -15,7 +15,7 @@ from pathlib import Path
 from portal.backup import lock, open_copy, safety
 from portal.backup import state as state_mod
 from portal.backup.database_files import database_problem, database_size
-from portal.backup.errors import BackupError, RestoreError
+from portal.backup.errors import BackupError, NoCopy, RestoreError
 from portal.backup.fileops import FileOps
 from portal.backup.layout import GENERATIONS, Layout, copy_words, taken_at
 from portal.backup.ledger import Entry
@@ -229,23 +229,23 @@ class BackupEngine:
         def local() -> Candidate:
             copy = self.state().copy_at(name, generation)
             if copy is None:
-                raise RestoreError(f"{name} has no copy at {copy_words(generation)}.")
+                raise NoCopy(f"{name} has no copy at {copy_words(generation)}.")
             return local_candidate(name, copy)
 
         return local
 
     @contextlib.contextmanager
     def open_copy(
-        self, name: str, generation: int, who: str = "unknown", wait=0, force=False
+        self, name: str, copy: int | Callable[[], Candidate], who="unknown", wait=0, force=False
     ) -> Iterator[Path]:
-        """One generation's copy, proven as a restore proves it (`force`: an unrecorded
-        one), opened read-only in a private file for the block (open_copy.py)."""
-        local, files = self._local(name, generation), contextlib.ExitStack()
+        """A copy: a generation, or the one `copy()` names once the lock is held (an
+        off-site day, a safety copy); proven as a restore proves it (`force`: an
+        unrecorded one), opened read-only in a private file for the block (open_copy.py)."""
+        found = self._local(name, copy) if isinstance(copy, int) else copy
+        folder, files = self.layout.in_folder(open_copy.OPENED_FOLDER), contextlib.ExitStack()
         with self.locked(who, self.now(), wait):  # no run moves the copy meanwhile
-            folder = self.layout.in_folder(open_copy.OPENED_FOLDER)
-            private = files.enter_context(
-                open_copy.opened(self.ops, self.source(name), local(), folder, force)
-            )
+            found = open_copy.opened(self.ops, self.source(name), found(), folder, force)
+            private = files.enter_context(found)
         with files:
             yield private
 

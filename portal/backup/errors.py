@@ -20,3 +20,7 @@ class UnprovenCopy(RestoreError):
     def __init__(self, message: str, reason: str):
         super().__init__(message)
         self.reason = reason
+
+
+class NoCopy(RestoreError):
+    """There is no copy at the generation asked for (none made yet, or rotated away)."""

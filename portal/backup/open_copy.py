@@ -14,15 +14,36 @@ import secrets
 import stat
 import time
 from collections.abc import Iterator
+from datetime import tzinfo
 from pathlib import Path
 
+from portal.backup import safety
 from portal.backup.errors import RestoreError
+from portal.backup.layout import Layout
 from portal.backup.restore import Candidate, prove
 
 OPENED_FOLDER = "copies-opened"  # in the backup folder
 SUFFIX = ".opened"
 # An opened copy lives for one look or one bring-back (minutes); a day is surely abandoned.
 ABANDONED_SECONDS = 24 * 3600
+
+
+def safety_candidate(layout: Layout, name: str, file_name: str, zone: tzinfo) -> Candidate:
+    """The safety copy `file_name` (as listed, e.g. `todo-20261127-142501.db`) of data file
+    `name`, as a copy to open: nothing recorded its SHA-256, so it opens only when the
+    administrator says so (as an unrecorded copy). RestoreError for a name that is not
+    one of `name`'s safety copies: never a path, a link, nor another file."""
+    found = {c.path.name: c for c in safety.listing(layout, [name], zone) if c.name == name}
+    chosen = found.get(file_name)
+    if chosen is None or chosen.path.is_symlink():
+        raise RestoreError(f"{name} has no safety copy {file_name!r}.")
+    return Candidate(
+        chosen.path,
+        f"The safety copy {file_name} of {name}",
+        "",
+        chosen.taken_at,
+        record="the Data Backup page (a safety copy's SHA-256 is not written down)",
+    )
 
 
 @contextlib.contextmanager

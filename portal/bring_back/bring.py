@@ -19,8 +19,10 @@ from portal.bring_back.kinds import Kind
 from portal.db import transaction
 
 
-class BringBackError(Exception):
-    """Why nothing was brought back, in words for the page and the command line."""
+class BringBackError(ValueError):
+    """Why nothing was brought back, in words for the page and the command line (a
+    ValueError: what was asked for cannot be done, as the To-Do List's pages catch it
+    from a layer below this one)."""
 
 
 @dataclass(frozen=True)

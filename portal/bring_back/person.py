@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from portal.backup import BackupError
 from portal.backup.layout import GENERATIONS, copy_words
 from portal.bring_back.bring import BringBackError, bring_back
+from portal.bring_back.copies import CopyRef, opened
 from portal.bring_back.kinds import KINDS
-from portal.bring_back.service import opened
 from portal.clock import to_db
 from portal.data_backup.service import DataBackup
 from portal.db import open_data_file, transaction
@@ -49,9 +49,8 @@ def bring_back_person(
 ) -> PersonBack:
     """Bring `login` back from system.db's copy at `generation`; BringBackError (nothing
     changed) when the copy does not hold them or they, or their login, are live."""
-    engine = service.engine()
     with (
-        opened(engine, "system.db", generation, who) as copy,
+        opened(instance, service, "system.db", CopyRef(generation), who) as copy,
     ):
         row = copy.execute(PERSON, (login.strip(),)).fetchone()
         if row is None:
@@ -94,7 +93,7 @@ def bring_back_person(
             )
         people = {r[0] for r in system.execute("SELECT id FROM users")}
     for name_of_file in ("todo.db", "schedule.db"):
-        back.items.append(_their_items(instance, engine, name_of_file, person_id, people, who))
+        back.items.append(_their_items(instance, service, name_of_file, person_id, people, who))
     with UnitOfWork.of(instance) as unit:
         unit.audit(
             "person brought back",
@@ -104,13 +103,13 @@ def bring_back_person(
     return back
 
 
-def _their_items(instance, engine, name: str, person_id: int, people: set[int], who: str) -> str:
+def _their_items(instance, service, name: str, person_id: int, people: set[int], who: str) -> str:
     """The person's items from the newest copy of `name` that holds any, said."""
     kind = KINDS[name]
     for generation in range(GENERATIONS + 1):
         try:
             with (
-                opened(engine, name, generation, who) as copy,
+                opened(instance, service, name, CopyRef(generation), who) as copy,
             ):
                 ids = [r[0] for r in copy.execute(kind.select_of_owner(), (person_id,))]
                 if not ids:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import click
 
 from portal.backup import BackupError
-from portal.backup.layout import GENERATIONS, copy_words
+from portal.backup.layout import GENERATIONS
 from portal.bring_back import service
+from portal.bring_back.copies import CopyRef
 from portal.bring_back.differences import CHANGED, DELETED, SHOW, UNCHANGED, Item, counts
 from portal.bring_back.kinds import KINDS
 from portal.cli.common import ACTOR
@@ -16,18 +17,50 @@ from portal.users import people_by_id
 from portal.web import current_data_backup, current_instance, get_db
 
 FILES = click.Choice(sorted(KINDS))
-GENERATION = click.option(
-    "--generation",
-    "-g",
-    type=click.IntRange(0, GENERATIONS),
-    required=True,
-    help=f"The copy: 0 (newest) to {GENERATIONS}.",
-)
 
 
-def _items(file: str, generation: int) -> list[Item]:
+def copy_options(command):
+    """--generation N or --offsite DATE (exactly one), and --force, as `backup restore`."""
+    for option in reversed(
+        [
+            click.option(
+                "--generation",
+                "-g",
+                type=click.IntRange(0, GENERATIONS),
+                help=f"The copy: 0 (newest) to {GENERATIONS}.",
+            ),
+            click.option(
+                "--offsite",
+                "offsite_day",
+                type=click.DateTime(formats=["%Y-%m-%d"]),
+                help="The off-site copy of this day (YYYY-MM-DD) instead.",
+            ),
+            click.option(
+                "--force",
+                is_flag=True,
+                help="Open a copy that cannot be proven to be the one the portal made "
+                "(unrecorded, or changed since). A damaged copy is never opened.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def copy_ref(generation: int | None, offsite_day) -> CopyRef:
+    """The copy the options name; a usage error unless exactly one names it."""
+    if (generation is None) == (offsite_day is None):
+        raise click.UsageError("Name the copy: --generation 0-7, or --offsite YYYY-MM-DD.")
+    if offsite_day is not None:
+        return CopyRef(offsite=offsite_day.date())
+    return CopyRef(generation=generation)
+
+
+def _items(file: str, ref: CopyRef, force: bool) -> list[Item]:
     try:
-        return service.items(current_instance(), current_data_backup(), file, generation, ACTOR)
+        return service.items(
+            current_instance(), current_data_backup(), file, ref, ACTOR, force=force
+        )
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -42,24 +75,34 @@ def _logins() -> dict[int, str]:
 
 @click.command("items", short_help="List a copy's items deleted or changed since.")
 @click.argument("file", type=FILES)
-@GENERATION
+@copy_options
 @click.option("--deleted", "only", flag_value="deleted", help="Only the items deleted since.")
 @click.option("--changed", "only", flag_value="changed", help="Only the items changed since.")
 @click.option("--all", "only", flag_value="all", help="Unchanged items too.")
 @click.option("--person", metavar="LOGIN", help="Only the items of one person.")
-def items_command(file: str, generation: int, only: str | None, person: str | None) -> None:
-    """List the items of FILE's copy at --generation against the live data, with their
-    ids for `backup bring-back`: deleted since (in the copy, not live) and changed since
-    (the fields that differ named). The copy is proven first, as a restore proves it."""
+def items_command(
+    file: str,
+    generation: int | None,
+    offsite_day,
+    force: bool,
+    only: str | None,
+    person: str | None,
+) -> None:
+    """List the items of FILE's copy (--generation or --offsite) against the live data,
+    with their ids for `backup bring-back`: deleted since (in the copy, not live) and
+    changed since (the fields that differ named). The copy is proven first, as a restore
+    proves it."""
+    ref = copy_ref(generation, offsite_day)
     logins = _logins()
-    found = _items(file, generation)
+    found = _items(file, ref, force)
     shown = [
         item
         for item in found
         if item.state in SHOW[only or "differences"]
         and (person is None or logins.get(item.owner_id, "").casefold() == person.casefold())
     ]
-    click.echo(f"{copy_words(generation).capitalize()} of {file}, against the live data:")
+    words = ref.words(file)
+    click.echo(f"{words[0].upper()}{words[1:]}, against the live data:")
     for item in shown:
         what = f" ({', '.join(item.changed)})" if item.changed else ""
         owner = logins.get(item.owner_id, f"user {item.owner_id}")
@@ -74,24 +117,27 @@ def items_command(file: str, generation: int, only: str | None, person: str | No
 
 @click.command("bring-back", short_help="Bring items back from a copy.")
 @click.argument("file", type=FILES)
-@GENERATION
+@copy_options
 @click.argument("ids", nargs=-1, type=int, required=True)
 @click.option("--yes", is_flag=True, help="Do not ask first.")
-def bring_back_command(file: str, generation: int, ids: tuple[int, ...], yes: bool) -> None:
-    """Bring the items IDS (as `backup items` lists them) of FILE's copy at --generation
-    back into the live data: a deleted item is inserted again (under a new id if its id
-    was taken meanwhile), a changed item is set back to the copy's version. Nothing else
-    changes; all of them or none."""
+def bring_back_command(
+    file: str, generation: int | None, offsite_day, force: bool, ids: tuple[int, ...], yes: bool
+) -> None:
+    """Bring the items IDS (as `backup items` lists them) of FILE's copy (--generation or
+    --offsite) back into the live data: a deleted item is inserted again (under a new id
+    if its id was taken meanwhile), a changed item is set back to the copy's version.
+    Nothing else changes; all of them or none."""
+    ref = copy_ref(generation, offsite_day)
     if not yes:
-        by_id = {item.id: item for item in _items(file, generation)}
+        by_id = {item.id: item for item in _items(file, ref, force)}
         for item_id in ids:
             item = by_id.get(item_id)
             said = f"{item.state}: {item.title}" if item else "not in the copy"
             click.echo(f"  {item_id}: {said}")
-        click.confirm(f"Bring these back from {copy_words(generation)} of {file}?", abort=True)
+        click.confirm(f"Bring these back from {ref.words(file)}?", abort=True)
     try:
         done = service.bring_back(
-            current_instance(), current_data_backup(), file, generation, list(ids), ACTOR
+            current_instance(), current_data_backup(), file, ref, list(ids), ACTOR, force=force
         )
     except (BackupError, service.BringBackError) as exc:
         raise click.ClickException(str(exc)) from exc

@@ -18,38 +18,42 @@ from portal.offsite.seal import SealError
 
 
 def restore_candidate(
-    target: OffsiteFolder, name: str, day: date, opened: list[Path] | None = None
+    target: OffsiteFolder,
+    name: str,
+    day: date,
+    opened: list[Path] | None = None,
+    not_done: str = "Nothing was restored.",
 ) -> Candidate:
-    """The off-site copy of `name` of `day`, as a restore takes it (read under the lock).
-    A sealed copy is opened first into a local work file (added to `opened`, which the
-    caller removes); one that does not open with the portal's keys is refused."""
+    """The off-site copy of `name` of `day`, as a restore takes it (read under the lock,
+    or opened to bring items back: `not_done` says what did not happen). A sealed copy is
+    opened first into a local work file (added to `opened`, which the caller removes);
+    one that does not open with the portal's keys is refused."""
     try:
         if problem := target.problem():
             raise OffsiteError(problem)
         manifest = target.day(day).manifest
     except OffsiteError as exc:
-        raise RestoreError(f"{exc} Nothing was restored.") from exc
+        raise RestoreError(f"{exc} {not_done}") from exc
     item = manifest.item(name)
     if item is None:
-        raise RestoreError(f"The off-site copy of {day} has no {name}. Nothing was restored.")
+        raise RestoreError(f"The off-site copy of {day} has no {name}. {not_done}")
     path = target.path_of(item)
     if not target.is_copy(path):
         raise RestoreError(
             f"The off-site copy of {name} of {day} is missing, or is a link or a special "
-            f"file at {path} (not a copy the portal made). Nothing was restored."
+            f"file at {path} (not a copy the portal made). {not_done}"
         )
     if item.sealed:
         try:
             local, _digest = target.within_limit(lambda: target.open_copy(path))
         except SealError as exc:  # unproven, as a copy whose SHA-256 differs (never forced)
             raise UnprovenCopy(
-                f"The off-site copy of {name} of {day} was refused: {exc}. Nothing was restored.",
+                f"The off-site copy of {name} of {day} was refused: {exc}. {not_done}",
                 str(exc),
             ) from exc
         except OSError as exc:
             raise RestoreError(
-                f"The off-site copy of {name} of {day} cannot be read ({exc}). Nothing was "
-                "restored."
+                f"The off-site copy of {name} of {day} cannot be read ({exc}). {not_done}"
             ) from exc
         if opened is not None:
             opened.append(local)

@@ -3,7 +3,7 @@
 from pathlib import PurePosixPath, PureWindowsPath
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, StringField, SubmitField
 from wtforms.validators import Length, Optional, ValidationError
 
 
@@ -24,11 +24,20 @@ class RestoreForm(FlaskForm):
 
 
 class BringBackForm(FlaskForm):
-    """Bring back: from which data file's copy at which generation (the items ticked
-    come as the form's `item` values)."""
+    """Bring back: from which data file's copy (a token: "0", "offsite-2026-12-06",
+    portal/bring_back/copies.py); `anyway` ("1") for a copy the administrator opened
+    although it cannot be proven. The items ticked come as the form's `item` values."""
 
     file = HiddenField()
-    generation = HiddenField()
+    copy = HiddenField()
+    anyway = HiddenField()
+
+
+class MembersBringBackForm(FlaskForm):
+    """The administrator's switch of members' Recently deleted (issue 23)."""
+
+    on = BooleanField("Members may bring back their own deleted to-dos and events")
+    save = SubmitField("Apply to Recently deleted")
 
 
 class OffsiteForm(FlaskForm):

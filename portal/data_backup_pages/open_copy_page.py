@@ -9,14 +9,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.backup import BackupError
-from portal.backup.layout import GENERATIONS, copy_words
-from portal.bring_back import service
+from portal.backup.errors import UnprovenCopy
+from portal.bring_back import recently_deleted, service
+from portal.bring_back.copies import CopyRef
 from portal.bring_back.differences import SHOW, Item, counts
 from portal.bring_back.kinds import KINDS
-from portal.data_backup_pages.forms import BringBackForm
+from portal.data_backup_pages.forms import BringBackForm, MembersBringBackForm
 from portal.users import Someone, people_by_id
-from portal.web import current_data_backup, current_instance, get_db
+from portal.web import current_data_backup, current_instance, get_db, now
 
+MEMBERS_PREFIX = "members"  # its fields' ids, apart from the page's other forms
 SHOWN = 200  # rows a page shows; a narrower filter finds the rest
 
 
@@ -24,30 +26,52 @@ def _file(name: str) -> str:
     return name if name in KINDS else abort(404)
 
 
-def _generation(value: int) -> int:
-    return value if 0 <= value <= GENERATIONS else abort(404)
+def _copy(token: str) -> CopyRef:
+    return CopyRef.parse(token) or abort(404)
+
+
+def _anyway() -> bool:
+    """Opened anyway: the administrator confirmed a copy that cannot be proven."""
+    return (request.values.get("anyway") or "") == "1"
 
 
 def _people() -> dict[int, Someone]:
     return people_by_id(get_db("system.db"))
 
 
-def _items(name: str, generation: int) -> list[Item] | None:
+def _items(name: str, ref: CopyRef) -> list[Item] | UnprovenCopy | None:
+    """The copy's items; the refusal itself for a copy that cannot be proven (the page
+    then asks "Open anyway"); None, said in a flash, for any other refusal."""
     try:
         return service.items(
-            current_instance(), current_data_backup(), name, generation, current_user.login
+            current_instance(), current_data_backup(), name, ref, current_user.login, _anyway()
         )
+    except UnprovenCopy as exc:
+        return exc
     except BackupError as exc:
         flash(str(exc), "error")
         return None
 
 
-def open_copy(file: str, generation: int):
+def _unproven(name: str, ref: CopyRef, exc: UnprovenCopy):
+    """The "Open anyway" question, as a restore asks "Restore anyway" (issue 23)."""
+    return render_template(
+        "data_backup/open_anyway.html",
+        name=name,
+        words=ref.words(name),
+        reason=exc.reason,
+        anyway=url_for("data_backup.open_copy", file=name, copy=ref.token, anyway="1"),
+    )
+
+
+def open_copy(file: str, copy: str):
     """The copy's items, as filtered; the ones ticked go to the confirmation."""
-    name, generation = _file(file), _generation(generation)
-    found = _items(name, generation)
+    name, ref = _file(file), _copy(copy)
+    found = _items(name, ref)
     if found is None:
         return redirect(url_for("data_backup.index"))
+    if isinstance(found, UnprovenCopy):
+        return _unproven(name, ref, found)
     people = _people()
     show = request.args.get("show", "differences")
     person = (request.args.get("person") or "").strip().casefold()
@@ -62,8 +86,9 @@ def open_copy(file: str, generation: int):
     return render_template(
         "data_backup/open_copy.html",
         name=name,
-        generation=generation,
-        words=copy_words(generation),
+        ref=ref,
+        words=ref.words(name),
+        anyway=_anyway(),
         kind=KINDS[name],
         items=chosen[:SHOWN],
         more=max(0, len(chosen) - SHOWN),
@@ -71,8 +96,12 @@ def open_copy(file: str, generation: int):
         people=people,
         logins=sorted({someone.login for someone in people.values()}),
         filters={"show": show, "person": person, "q": request.args.get("q", "")},
-        form=BringBackForm(formdata=None, file=name, generation=str(generation)),
+        form=BringBackForm(formdata=None, file=name, copy=ref.token, anyway=_flag()),
     )
+
+
+def _flag() -> str:
+    return "1" if _anyway() else ""
 
 
 def _ticked() -> list[int]:
@@ -84,27 +113,36 @@ def _ticked() -> list[int]:
     return ids
 
 
-def confirm(file: str, generation: int):
+def _back(name: str, ref: CopyRef) -> str:
+    """The opened copy's page (opened anyway again, when it was)."""
+    anyway = {"anyway": "1"} if _anyway() else {}
+    return url_for("data_backup.open_copy", file=name, copy=ref.token, **anyway)
+
+
+def confirm(file: str, copy: str):
     """What will happen to each item ticked, and the button that does it."""
-    name, generation = _file(file), _generation(generation)
+    name, ref = _file(file), _copy(copy)
     ids = _ticked()
-    back = url_for("data_backup.open_copy", file=name, generation=generation)
+    back = _back(name, ref)
     if not ids:
         flash("Tick the items to bring back first.", "error")
         return redirect(back)
-    found = _items(name, generation)
+    found = _items(name, ref)
     if found is None:
         return redirect(url_for("data_backup.index"))
+    if isinstance(found, UnprovenCopy):
+        return _unproven(name, ref, found)
     by_id = {item.id: item for item in found}
     chosen = [by_id[i] for i in ids if i in by_id]
     return render_template(
         "data_backup/bring_back_confirm.html",
         name=name,
-        words=copy_words(generation),
+        words=ref.words(name),
+        anyway=_anyway(),
         kind=KINDS[name],
         items=chosen,
         people=_people(),
-        form=BringBackForm(formdata=None, file=name, generation=str(generation)),
+        form=BringBackForm(formdata=None, file=name, copy=ref.token, anyway=_flag()),
         back=back,
     )
 
@@ -112,15 +150,18 @@ def confirm(file: str, generation: int):
 def bring_back():
     """Confirmed: bring the items back, all or none; each named in the flash."""
     form = BringBackForm()  # CSRFProtect has checked the token of every POST
-    name = _file(form.file.data or "")
-    generation = _generation(
-        int(form.generation.data) if (form.generation.data or "").isdigit() else -1
-    )
+    name, ref = _file(form.file.data or ""), _copy(form.copy.data or "")
     ids = _ticked()
-    back = url_for("data_backup.open_copy", file=name, generation=generation)
+    back = _back(name, ref)
     try:
         done = service.bring_back(
-            current_instance(), current_data_backup(), name, generation, ids, current_user.login
+            current_instance(),
+            current_data_backup(),
+            name,
+            ref,
+            ids,
+            current_user.login,
+            force=_anyway(),
         )
     except (BackupError, service.BringBackError) as exc:
         flash(str(exc), "error")
@@ -128,3 +169,23 @@ def bring_back():
     for brought in done:  # the Backup history has it too (the service's unit of work)
         flash(brought.sentence(), "success")
     return redirect(back)
+
+
+def members_form() -> MembersBringBackForm:
+    """The switch of members' Recently deleted, as it stands (for the Data Backup page)."""
+    on = recently_deleted.switch(current_instance()).on
+    return MembersBringBackForm(formdata=None, on=on, prefix=MEMBERS_PREFIX)
+
+
+def members_switch():
+    """Save the switch of members' Recently deleted (the Backup history records it)."""
+    form = MembersBringBackForm(prefix=MEMBERS_PREFIX)  # CSRFProtect has checked the token of every POST
+    on = bool(form.on.data)
+    recently_deleted.set_switch(current_instance(), on, current_user.login, now())
+    flash(
+        "Members can now bring back their own deleted to-dos and events (Recently deleted)."
+        if on
+        else "Recently deleted is off: members no longer see it; you still can, with Open.",
+        "success",
+    )
+    return redirect(url_for("data_backup.index", _anchor="bring-back-heading"))

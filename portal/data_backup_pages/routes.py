@@ -50,14 +50,14 @@ ROUTES = [
     ("/settings/data-backup/offsite", "offsite", settings_page.offsite, POST, ADMINISTRATOR),
     # Open a copy, and bring items back from it (issue 23)
     (
-        "/settings/data-backup/copies/<file>/<int:generation>",
+        "/settings/data-backup/copies/<file>/<copy>",
         "open_copy",
         open_copy_page.open_copy,
         GET,
         ADMINISTRATOR,
     ),
     (
-        "/settings/data-backup/copies/<file>/<int:generation>",
+        "/settings/data-backup/copies/<file>/<copy>",
         "bring_back_confirm",
         open_copy_page.confirm,
         POST,
@@ -67,6 +67,13 @@ ROUTES = [
         "/settings/data-backup/bring-back",
         "bring_back",
         open_copy_page.bring_back,
+        POST,
+        ADMINISTRATOR,
+    ),
+    (
+        "/settings/data-backup/recently-deleted",
+        "members_switch",
+        open_copy_page.members_switch,
         POST,
         ADMINISTRATOR,
     ),

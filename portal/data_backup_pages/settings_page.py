@@ -27,7 +27,12 @@ from portal.backup.layout import copy_words, generation_label
 from portal.backup.safety import KEEP, KEEP_DAYS
 from portal.bring_back.kinds import KINDS
 from portal.data_backup import offsite_folder, records, restore_words, status
-from portal.data_backup_pages import clock_mistake_page, offsite_copies, recovery_kit_page
+from portal.data_backup_pages import (
+    clock_mistake_page,
+    offsite_copies,
+    open_copy_page,
+    recovery_kit_page,
+)
 from portal.data_backup_pages.forms import FileForm, OffsiteForm, RestoreForm
 from portal.datafiles import DATA_FILES
 from portal.nightly import store as nightly
@@ -87,6 +92,7 @@ def render_index(offsite_form: OffsiteForm | None = None) -> str:
         "data_backup/settings_page.html",
         files=files,
         openable=KINDS,  # the data files whose copies open item by item (bring back)
+        members_form=open_copy_page.members_form(),
         folder=folder,
         free=free,
         problems=problems,

@@ -87,3 +87,45 @@ def test_open_a_copy_filter_tick_bring_back_and_confirm(chromium, portal):
     log_in(bob, portal, "bob")
     bob.get_by_role("link", name="To-Do List", exact=True).click()
     expect(bob.get_by_text("Written since")).to_be_visible()  # nobody else rolled back
+
+
+def test_a_member_brings_back_their_own_from_recently_deleted(chromium, portal):
+    """Issue 23, item 5: alice deleted her minutes by mistake; on her To-Do List she opens
+    Recently deleted, sees only her own, presses Bring back, and the minutes are back."""
+    alice = chromium.new_page()
+    log_in(alice, portal, "alice")
+    alice.get_by_role("link", name="To-Do List", exact=True).click()
+    expect(alice.get_by_text("Friday meeting minutes")).to_have_count(0)
+    alice.get_by_role("link", name="Recently deleted").click()
+    expect(alice.get_by_role("heading", name=re.compile("Recently deleted"))).to_be_visible()
+    expect(alice.get_by_role("row").filter(has_text="Call the supplier")).to_have_count(0)
+    assert_accessible(alice, "a member's Recently deleted")
+    alice.get_by_role("button", name="Bring back Friday meeting minutes").click()
+    expect(
+        alice.get_by_text("“Friday meeting minutes” is back on your To-Do List.")
+    ).to_be_visible()
+    expect(alice.get_by_role("cell", name=re.compile("Friday meeting minutes"))).to_be_visible()
+    bob = chromium.new_page()
+    log_in(bob, portal, "bob")
+    bob.get_by_role("link", name="To-Do List", exact=True).click()
+    expect(bob.get_by_text("Written since")).to_be_visible()
+    bob.get_by_role("link", name="Recently deleted").click()
+    expect(bob.get_by_text("Nothing of yours was deleted since the newest backup.")).to_be_visible()
+
+
+def test_the_administrator_switches_recently_deleted_off(chromium, portal):
+    page = chromium.new_page()
+    log_in(page, portal, "admin", ADMIN_PASSWORD)
+    page.get_by_role("link", name="System Settings").click()
+    page.get_by_role("link", name="Data Backup", exact=True).click()
+    switch = page.get_by_label("Members may bring back their own deleted to-dos and events")
+    expect(switch).to_be_checked()
+    switch.uncheck()
+    page.get_by_role("button", name="Apply to Recently deleted").click()
+    expect(page.get_by_text("Recently deleted is off")).to_be_visible()
+    expect(switch).not_to_be_checked()
+    alice = chromium.new_page()
+    log_in(alice, portal, "alice")
+    alice.get_by_role("link", name="To-Do List", exact=True).click()
+    expect(alice.get_by_role("heading", name="To-Do List")).to_be_visible()
+    expect(alice.get_by_role("link", name="Recently deleted")).to_have_count(0)

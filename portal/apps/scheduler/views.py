@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from portal import web
+from portal.apps import recently_deleted_pages as recently_deleted
 from portal.apps.scheduler import store
 from portal.apps.scheduler.forms import EventForm
 from portal.forms import ConfirmForm, in_calendar_range
@@ -18,6 +19,10 @@ bp = Blueprint("scheduler", __name__, url_prefix="/scheduler")
 
 # Every Scheduler page is personal.
 bp.before_request(login_guard)
+# My own events deleted since the newest backup (issue 23).
+recently_deleted.add_routes(
+    bp, recently_deleted.Place("scheduler", "schedule.db", "Scheduler", "events", "scheduler.day")
+)
 
 
 def _db():

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from portal import web
+from portal.apps import recently_deleted_pages as recently_deleted
 from portal.apps.todo import store
 from portal.apps.todo.forms import TodoForm
 from portal.forms import ConfirmForm
@@ -16,6 +17,10 @@ bp = Blueprint("todo", __name__, url_prefix="/todo")
 
 # Every To-Do page is personal.
 bp.before_request(login_guard)
+# My own to-dos deleted since the newest backup (issue 23).
+recently_deleted.add_routes(
+    bp, recently_deleted.Place("todo", "todo.db", "To-Do List", "to-dos", "todo.index")
+)
 
 
 def _db():
