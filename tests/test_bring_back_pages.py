@@ -99,7 +99,7 @@ def test_only_an_elevated_administrator_and_only_by_post(app, people, clock):
 def test_bad_input_is_a_clear_page_never_a_500(app, people, clock):
     _office(app, people, clock)
     admin = elevated(app)
-    assert admin.get("/settings/data-backup/copies/system.db/0").status_code == 404
+    assert admin.get("/settings/data-backup/copies/passwd/0").status_code == 404
     assert admin.get("/settings/data-backup/copies/todo.db/9").status_code == 404
     missing = admin.get("/settings/data-backup/copies/todo.db/3", follow_redirects=True)
     assert "has no copy at generation 3" in html.unescape(missing.get_data(as_text=True))

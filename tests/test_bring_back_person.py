@@ -6,6 +6,7 @@ live."""
 
 from __future__ import annotations
 
+import html
 from datetime import date, time
 
 import pytest
@@ -15,18 +16,25 @@ from portal.apps.bulletin import store as bulletin
 from portal.apps.scheduler import store as scheduler
 from portal.apps.todo import store as todo
 from portal.bring_back.bring import BringBackError
+from portal.bring_back.copies import CopyRef
 from portal.bring_back.person import bring_back_person
 from portal.passwords import hash_password
 from portal.reminder import store as reminder
 from portal.users import add_user, find_user, names_by_login
 from portal.web import data_backup_of, get_db, instance_of
-from tests.helpers import PASSWORD, login
+from tests.helpers import PASSWORD, login, submit
 from tests.serving import run_flask
+from tests.settings_helpers import elevated
 
 
 def _bring(app, login_name, generation=0, password_hash=None):
     return bring_back_person(
-        instance_of(app), data_backup_of(app), login_name, generation, "admin", password_hash
+        instance_of(app),
+        data_backup_of(app),
+        login_name,
+        CopyRef(generation),
+        "admin",
+        password_hash,
     )
 
 
@@ -127,3 +135,57 @@ def test_the_command_from_outside(app, people, bob_removed, instance_path):
     assert "Bob Clark (bob) is back in Sales" in back.stdout
     again = run_flask(instance_path, "user", "bring-back", "bob", "-g", "0", "--yes")
     assert again.returncode == 1 and "Error: bob has an account now" in again.stderr
+
+
+# -- on the pages (issue 23: Open on a copy of system.db; "bring the person back first") --
+
+
+def _page(response) -> str:
+    return " ".join(html.unescape(response.get_data(as_text=True)).split())
+
+
+def test_the_page_lists_who_was_removed_and_brings_them_back(app, people, bob_removed):
+    admin = elevated(app, "admin")
+    index = admin.get("/settings/data-backup").get_data(as_text=True)
+    assert 'href="/settings/data-backup/copies/system.db/0"' in index
+    listing = _page(admin.get("/settings/data-backup/copies/system.db/0"))
+    assert "1 removed since" in listing and "Bob Clark" in listing
+    assert "Alice Brown" not in listing  # unchanged: hidden unless asked for
+    assert "Alice Brown" in _page(admin.get("/settings/data-backup/copies/system.db/0?show=all"))
+    confirm = f"/settings/data-backup/copies/system.db/0/people/{bob_removed.id}"
+    asked = _page(admin.get(confirm))
+    assert "comes back with the same id, in the group Sales" in asked
+    assert "put back in the Data Backup Group" in asked
+    assert "Their 1 post on the Bulletin Board is no longer marked “(removed)”." in asked
+    with app.app_context():  # asking changed nothing
+        assert find_user(get_db("system.db"), "bob") is None
+    short = submit(admin, confirm, data={"password": "new", "new_password": "x", "again": "x"})
+    said = _page(short)
+    assert short.status_code == 400
+    assert "A password needs at least 8 characters." in said
+    assert '<input checked id="password-1" name="password" type="radio" value="new">' in said
+    done = submit(admin, confirm, data={"password": "old"}, follow_redirects=True)
+    shown = _page(done)
+    assert "Bob Clark (bob) is back in Sales, in the Data Backup Group again." in shown
+    assert "2 to-do items from the newest copy of todo.db." in shown
+    member = app.test_client()
+    assert login(member, "bob", PASSWORD).status_code == 302  # the password he had
+
+
+def test_an_item_of_someone_removed_leads_to_bringing_them_back_first(app, people, bob_removed):
+    admin = elevated(app, "admin")
+    page = admin.get("/settings/data-backup/copies/todo.db/0?person=bob").get_data(as_text=True)
+    link = f'href="/settings/data-backup/people/{bob_removed.id}"'
+    assert link in page and "Bring them back first" in page
+    led = admin.get(f"/settings/data-backup/people/{bob_removed.id}")
+    assert led.headers["Location"].endswith(
+        f"/settings/data-backup/copies/system.db/0/people/{bob_removed.id}"
+    )
+    nobody = admin.get("/settings/data-backup/people/999", follow_redirects=True)
+    assert "No copy of system.db holds this person" in _page(nobody)
+    alice = people["alice"].id  # not removed: no page to bring her back
+    assert admin.get(f"/settings/data-backup/copies/system.db/0/people/{alice}").status_code == 404
+    confirm = f"/settings/data-backup/copies/system.db/0/people/{bob_removed.id}"
+    assert admin.post(confirm, data={"password": "old"}).status_code == 400  # no CSRF token
+    with app.app_context():
+        assert find_user(get_db("system.db"), "bob") is None

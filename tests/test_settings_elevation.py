@@ -4,6 +4,8 @@ System Settings can be reached without it."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from portal.web import get_db
@@ -125,7 +127,9 @@ def settings_rules(app):
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/settings/") and rule.endpoint != "settings.elevate":
             url = rule.rule.replace("<job_id>", "x").replace("<file>", "todo.db")
-            url = url.replace("<int:generation>", "0")
+            url = url.replace("<copy>", "0")
+            url = re.sub(r"<int:\w+>", "1", url)
+            assert "<" not in url, f"{rule.rule}: give its variable a value here"
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 yield method, url
 

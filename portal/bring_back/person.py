@@ -43,19 +43,19 @@ def bring_back_person(
     instance: Instance,
     service: DataBackup,
     login: str,
-    generation: int,
+    ref: CopyRef,
     who: str,
     password_hash: str | None = None,
+    force: bool = False,
 ) -> PersonBack:
-    """Bring `login` back from system.db's copy at `generation`; BringBackError (nothing
+    """Bring `login` back from the copy `ref` of system.db; BringBackError (nothing
     changed) when the copy does not hold them or they, or their login, are live."""
-    with (
-        opened(instance, service, "system.db", CopyRef(generation), who) as copy,
-    ):
+    words = ref.words("system.db")
+    with opened(instance, service, "system.db", ref, who, force=force) as copy:
         row = copy.execute(PERSON, (login.strip(),)).fetchone()
         if row is None:
             raise BringBackError(
-                f"{copy_words(generation).capitalize()} of system.db has nobody with the login "
+                f"{words[0].upper()}{words[1:]} has nobody with the login "
                 f"{login.strip()!r}; nothing was brought back."
             )
         person_id, login, name, old_hash, created_at, group = row
@@ -98,9 +98,25 @@ def bring_back_person(
         unit.audit(
             "person brought back",
             who,
-            f"from {copy_words(generation)} of system.db: " + " ".join(back.sentences()),
+            f"from {words}: " + " ".join(back.sentences()),
         )
     return back
+
+
+def newest_copy_holding(
+    instance: Instance, service: DataBackup, user_id: int, who: str
+) -> CopyRef | None:
+    """The newest local copy of system.db that holds the person `user_id` (removed
+    since), or None: where the page's "bring the person back first" leads."""
+    for generation in range(GENERATIONS + 1):
+        ref = CopyRef(generation)
+        try:
+            with opened(instance, service, "system.db", ref, who) as copy:
+                if copy.execute("SELECT 1 FROM users WHERE id = ?", (user_id,)).fetchone():
+                    return ref
+        except BackupError:
+            continue  # no copy at that generation, or one that cannot be proven
+    return None
 
 
 def _their_items(instance, service, name: str, person_id: int, people: set[int], who: str) -> str:

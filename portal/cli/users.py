@@ -97,6 +97,7 @@ def bring_back_command(
     sessions stay ended) and Data Backup Group membership, then their to-dos and events
     from the newest copies that still hold them. Their posts were never deleted."""
     from portal.bring_back.bring import BringBackError
+    from portal.bring_back.copies import CopyRef
     from portal.bring_back.person import bring_back_person
 
     if not yes:
@@ -110,7 +111,12 @@ def bring_back_command(
         digest = hash_password(read_password(password_stdin, f"New password for {login}"))
     try:
         back = bring_back_person(
-            current_instance(), web.current_data_backup(), login, generation, ACTOR, digest
+            current_instance(),
+            web.current_data_backup(),
+            login,
+            CopyRef(generation),
+            ACTOR,
+            digest,
         )
     except (BackupError, BringBackError) as exc:
         raise click.ClickException(str(exc)) from exc

@@ -3,7 +3,8 @@
 from pathlib import PurePosixPath, PureWindowsPath
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, PasswordField, RadioField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 
@@ -38,6 +39,35 @@ class MembersBringBackForm(FlaskForm):
 
     on = BooleanField("Members may bring back their own deleted to-dos and events")
     save = SubmitField("Apply to Recently deleted")
+
+
+class PersonBackForm(FlaskForm):
+    """Bring a removed person back: with the password they had, or a new one (typed
+    twice); `anyway` ("1") for a copy opened although it cannot be proven."""
+
+    password = RadioField(
+        "Password",
+        choices=[
+            SelectChoice("old", "The password they had"),
+            SelectChoice("new", "A new password"),
+        ],
+        default="old",
+    )
+    new_password = PasswordField("New password", validators=[Optional()])
+    again = PasswordField("New password again", validators=[Optional()])
+    anyway = HiddenField()
+    submit = SubmitField("Bring back")
+
+    def new_password_problem(self, min_length: int) -> str | None:
+        """What is wrong with the new password asked for (None when none is)."""
+        if self.password.data != "new":
+            return None
+        typed = self.new_password.data or ""
+        if len(typed) < min_length:
+            return f"A password needs at least {min_length} characters."
+        if typed != (self.again.data or ""):
+            return "The two new passwords differ."
+        return None
 
 
 class OffsiteForm(FlaskForm):

@@ -14,6 +14,7 @@ from portal.bring_back import recently_deleted, service
 from portal.bring_back.copies import CopyRef
 from portal.bring_back.differences import SHOW, Item, counts
 from portal.bring_back.kinds import KINDS
+from portal.data_backup_pages import people_copy_page
 from portal.data_backup_pages.forms import BringBackForm, MembersBringBackForm
 from portal.users import Someone, people_by_id
 from portal.web import current_data_backup, current_instance, get_db, now
@@ -24,6 +25,10 @@ SHOWN = 200  # rows a page shows; a narrower filter finds the rest
 
 def _file(name: str) -> str:
     return name if name in KINDS else abort(404)
+
+
+# The data files whose copies have Open: those of items, and system.db's people.
+OPENABLE = (*KINDS, people_copy_page.SYSTEM)
 
 
 def _copy(token: str) -> CopyRef:
@@ -64,8 +69,22 @@ def _unproven(name: str, ref: CopyRef, exc: UnprovenCopy):
     )
 
 
+def _open_people(ref: CopyRef):
+    """A copy of system.db: its people and groups (people_copy_page.py)."""
+    try:
+        people, groups = people_copy_page.listing(ref)
+    except UnprovenCopy as exc:
+        return _unproven(people_copy_page.SYSTEM, ref, exc)
+    except BackupError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("data_backup.index"))
+    return people_copy_page.open_people(ref, people, groups)
+
+
 def open_copy(file: str, copy: str):
     """The copy's items, as filtered; the ones ticked go to the confirmation."""
+    if file == people_copy_page.SYSTEM:
+        return _open_people(_copy(copy))
     name, ref = _file(file), _copy(copy)
     found = _items(name, ref)
     if found is None:
@@ -141,7 +160,8 @@ def confirm(file: str, copy: str):
         anyway=_anyway(),
         kind=KINDS[name],
         items=chosen,
-        people=_people(),
+        people=(people := _people()),
+        live_owners={user_id for user_id, someone in people.items() if not someone.removed},
         form=BringBackForm(formdata=None, file=name, copy=ref.token, anyway=_flag()),
         back=back,
     )
@@ -179,7 +199,9 @@ def members_form() -> MembersBringBackForm:
 
 def members_switch():
     """Save the switch of members' Recently deleted (the Backup history records it)."""
-    form = MembersBringBackForm(prefix=MEMBERS_PREFIX)  # CSRFProtect has checked the token of every POST
+    form = MembersBringBackForm(
+        prefix=MEMBERS_PREFIX
+    )  # CSRFProtect has checked the token of every POST
     on = bool(form.on.data)
     recently_deleted.set_switch(current_instance(), on, current_user.login, now())
     flash(

@@ -11,6 +11,7 @@ from portal.data_backup_pages import (
     backup_page,
     clock_mistake_page,
     open_copy_page,
+    people_copy_page,
     recovery_kit_page,
     settings_page,
 )
@@ -68,6 +69,27 @@ ROUTES = [
         "bring_back",
         open_copy_page.bring_back,
         POST,
+        ADMINISTRATOR,
+    ),
+    (
+        "/settings/data-backup/copies/system.db/<copy>/people/<int:user_id>",
+        "person_confirm",
+        people_copy_page.person_confirm,
+        GET,
+        ADMINISTRATOR,
+    ),
+    (
+        "/settings/data-backup/copies/system.db/<copy>/people/<int:user_id>",
+        "person_bring_back",
+        people_copy_page.person_bring_back,
+        POST,
+        ADMINISTRATOR,
+    ),
+    (
+        "/settings/data-backup/people/<int:user_id>",
+        "first_person",
+        people_copy_page.first_person,
+        GET,
         ADMINISTRATOR,
     ),
     (

@@ -25,7 +25,6 @@ from portal.backup import GENERATIONS, BackupError
 from portal.backup.errors import UnprovenCopy
 from portal.backup.layout import copy_words, generation_label
 from portal.backup.safety import KEEP, KEEP_DAYS
-from portal.bring_back.kinds import KINDS
 from portal.data_backup import offsite_folder, records, restore_words, status
 from portal.data_backup_pages import (
     clock_mistake_page,
@@ -91,7 +90,7 @@ def render_index(offsite_form: OffsiteForm | None = None) -> str:
     return render_template(
         "data_backup/settings_page.html",
         files=files,
-        openable=KINDS,  # the data files whose copies open item by item (bring back)
+        openable=open_copy_page.OPENABLE,  # the data files whose copies have Open
         members_form=open_copy_page.members_form(),
         folder=folder,
         free=free,

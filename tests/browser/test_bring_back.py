@@ -44,6 +44,13 @@ def office(instance: Path) -> None:
         todo.add(todos, bob.id, "Written since", None, "", now())
 
 
+def data_backup_page(page, url: str) -> None:
+    """The administrator logs in and goes to System Settings > Data Backup."""
+    log_in(page, url, "admin", ADMIN_PASSWORD)
+    page.get_by_role("link", name="System Settings").click()
+    page.get_by_role("link", name="Data Backup", exact=True).click()
+
+
 @pytest.fixture
 def portal(tmp_path):
     instance = tmp_path / "office"
@@ -54,9 +61,7 @@ def portal(tmp_path):
 
 def test_open_a_copy_filter_tick_bring_back_and_confirm(chromium, portal):
     page = chromium.new_page()
-    log_in(page, portal, "admin", ADMIN_PASSWORD)
-    page.get_by_role("link", name="System Settings").click()
-    page.get_by_role("link", name="Data Backup", exact=True).click()
+    data_backup_page(page, portal)
     page.get_by_role("link", name="Open todo.db newest copy").click()
     expect(page.get_by_role("heading", name="The newest copy of todo.db")).to_be_visible()
     expect(page.get_by_text(re.compile("1 deleted since"))).to_be_visible()
@@ -115,9 +120,7 @@ def test_a_member_brings_back_their_own_from_recently_deleted(chromium, portal):
 
 def test_the_administrator_switches_recently_deleted_off(chromium, portal):
     page = chromium.new_page()
-    log_in(page, portal, "admin", ADMIN_PASSWORD)
-    page.get_by_role("link", name="System Settings").click()
-    page.get_by_role("link", name="Data Backup", exact=True).click()
+    data_backup_page(page, portal)
     switch = page.get_by_label("Members may bring back their own deleted to-dos and events")
     expect(switch).to_be_checked()
     switch.uncheck()
@@ -129,3 +132,36 @@ def test_the_administrator_switches_recently_deleted_off(chromium, portal):
     alice.get_by_role("link", name="To-Do List", exact=True).click()
     expect(alice.get_by_role("heading", name="To-Do List")).to_be_visible()
     expect(alice.get_by_role("link", name="Recently deleted")).to_have_count(0)
+
+
+@pytest.fixture
+def portal_without_bob(tmp_path):
+    """The office above, then bob removed after the backup (his to-dos with him)."""
+    from portal import people
+
+    instance = tmp_path / "office"
+    office(instance)
+    app = open_app({"INSTANCE_PATH": str(instance), "TIMEZONE": "UTC"})
+    people.remove(instance_of(app), "bob", instance_of(app).clock.now())
+    with serve(instance, env={"PORTAL_TIMEZONE": "UTC"}) as (url, _):
+        yield url
+
+
+def test_a_removed_colleague_is_brought_back_from_the_page(chromium, portal_without_bob):
+    page = chromium.new_page()
+    data_backup_page(page, portal_without_bob)
+    page.get_by_role("link", name="Open system.db newest copy").click()
+    expect(page.get_by_text(re.compile("1 removed since"))).to_be_visible()
+    assert_accessible(page, "a copy of system.db opened")
+    page.get_by_role("link", name="Bring back Bob Clark").click()
+    expect(page.get_by_role("heading", name="Bring back Bob Clark")).to_be_visible()
+    expect(page.get_by_text("Their to-dos and events come back")).to_be_visible()
+    expect(page.get_by_label("The password they had")).to_be_checked()
+    assert_accessible(page, "bringing a person back")
+    page.get_by_role("button", name="Bring back").click()
+    expect(page.get_by_text("Bob Clark (bob) is back in Sales.")).to_be_visible()
+    expect(page.get_by_text("1 to-do item from the newest copy of todo.db.")).to_be_visible()
+    bob = chromium.new_page()
+    log_in(bob, portal_without_bob, "bob")
+    bob.get_by_role("link", name="To-Do List", exact=True).click()
+    expect(bob.get_by_text("Call the supplier")).to_be_visible()
