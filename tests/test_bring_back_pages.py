@@ -117,3 +117,27 @@ def test_bad_input_is_a_clear_page_never_a_500(app, people, clock):
     assert "The copy has no to-do item with the id 999" in html.unescape(
         gone.get_data(as_text=True)
     )
+
+
+def test_a_long_copy_is_paged_with_show_more(app, people, clock):
+    """Paged like the other long lists: 50 at a time, newest first, each item once."""
+    import re
+
+    with app.app_context():
+        todos = get_db("todo.db")
+        for n in range(120):
+            clock.advance(minutes=1)
+            todo.add(todos, people["alice"].id, f"Item {n:03d}", None, "", clock())
+        data_backup_of(app).run_backup(None, "admin")
+        todos.execute("DELETE FROM todos")
+    admin = elevated(app)
+    seen, url, pages = [], OPEN + "?person=alice", 0
+    while url:
+        page = html.unescape(admin.get(url).get_data(as_text=True))
+        pages += 1
+        assert "120 deleted since" in page
+        seen += re.findall(r"Item \d{3}(?=</label>)", page)
+        more = re.search(r'href="([^"]+)">Show more<', page)
+        url = more and more.group(1)
+    assert pages == 3
+    assert seen == [f"Item {n:03d}" for n in reversed(range(120))]

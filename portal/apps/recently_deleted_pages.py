@@ -29,7 +29,7 @@ class Place:
 
 def available() -> bool:
     """Whether the administrator lets members bring back their own (the pages' link)."""
-    return web.recently_deleted().on()
+    return web.recently_deleted().on(web.get_db("system.db"))
 
 
 def add_routes(bp: Blueprint, place: Place) -> None:
@@ -39,7 +39,7 @@ def add_routes(bp: Blueprint, place: Place) -> None:
         """My own items deleted since the newest backup."""
         service = web.recently_deleted()
         found, problem = [], ""
-        if not service.on():
+        if not service.on(web.get_db("system.db")):
             problem = "Your administrator has switched Recently deleted off."
         else:
             try:
@@ -58,7 +58,7 @@ def add_routes(bp: Blueprint, place: Place) -> None:
         """Bring one of my deleted items back, as it was in the newest backup."""
         service = web.recently_deleted()
         back = url_for(f"{place.blueprint}.recently_deleted")
-        if not service.on():
+        if not service.on(web.get_db("system.db")):
             flash("Your administrator has switched Recently deleted off.", "error")
             return redirect(back)
         try:

@@ -2,9 +2,10 @@
 as a restore proves it, and never the copy itself: its bytes are copied aside into a new
 owner-only file in a folder of the portal's own (the backup folder's `copies-opened/`),
 and that file is hashed against the SHA-256 recorded when the copy was made, checked by
-SQLite and for the data file's kind, made read-only, read, and removed. The copy is not
-written to, not even its file time. What a killed process leaves is removed by the next
-one that opens a copy, once it is surely abandoned."""
+SQLite and for the data file's kind, made read-only, read, and removed (a proven one
+after some minutes unused: the pages that follow read it again, proven.py). The copy is
+not written to, not even its file time. What a killed process leaves is removed by the
+next one that opens a copy, once it is surely abandoned."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 from datetime import tzinfo
 from pathlib import Path
 
-from portal.backup import safety
+from portal.backup import proven, safety
 from portal.backup.errors import RestoreError
 from portal.backup.layout import Layout
 from portal.backup.restore import Candidate, prove
@@ -53,6 +54,12 @@ def opened(ops, source, candidate: Candidate, folder: Path, force: bool) -> Iter
     RestoreError for a damaged copy or one of another kind."""
     what = candidate.what
     folder.mkdir(mode=0o700, exist_ok=True)
+    if (kept := proven.take(folder, candidate)) is not None:  # proven minutes ago
+        try:
+            yield kept
+        finally:
+            proven.give_back(kept, _remove)
+        return
     tidy_abandoned(folder)
     private = folder / f".{source.name}.{secrets.token_hex(6)}{SUFFIX}"
     try:
@@ -60,11 +67,16 @@ def opened(ops, source, candidate: Candidate, folder: Path, force: bool) -> Iter
             ops.copy_file(candidate.path, private)
         except OSError as exc:
             raise RestoreError(f"{what} could not be read ({exc}); not opened.") from exc
-        prove(ops, source, candidate, private, force, "not opened")
+        if prove(ops, source, candidate, private, force, "not opened") is None:
+            proven.keep(folder, candidate, private, _remove)  # proven, not opened anyway
         private.chmod(stat.S_IRUSR)
+    except BaseException:
+        proven.give_back(private, _remove)
+        raise
+    try:
         yield private
     finally:
-        _remove(private)
+        proven.give_back(private, _remove)
 
 
 def _remove(path: Path) -> None:

@@ -30,6 +30,7 @@ class Candidate:
     sha256: str  # "" when nothing was written down (an unrecorded local copy)
     taken_at: datetime
     record: str = "backup.txt"  # where the SHA-256 was written down
+    work_file: bool = False  # `path` is a work file made for this opening (a sealed copy's)
 
 
 @dataclass(frozen=True)

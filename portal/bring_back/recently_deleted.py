@@ -9,6 +9,7 @@ a copy that cannot be proven is not forced for a member: the page says so."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +20,7 @@ from portal.bring_back.copies import CopyRef, opened
 from portal.bring_back.differences import DELETED, Item, compare, read
 from portal.bring_back.kinds import kind_of
 from portal.data_backup.service import DataBackup
-from portal.db import open_data_file
+from portal.db import open_data_file, open_unless_given
 from portal.instance import Instance
 from portal.unit_of_work import UnitOfWork
 
@@ -38,10 +39,11 @@ class Switch:
     since: str = ""
 
 
-def switch(instance: Instance) -> Switch:
-    """Whether members may bring back their own (on unless the administrator said off)."""
-    with open_data_file("system.db", instance) as conn:
-        value = settings_store.get_json(conn, settings_store.MEMBERS_BRING_BACK)
+def switch(instance: Instance, conn: sqlite3.Connection | None = None) -> Switch:
+    """Whether members may bring back their own (on unless the administrator said off);
+    read on `conn`, the caller's connection to system.db, when it has one (a page)."""
+    with open_unless_given(conn, "system.db", instance) as system:
+        value = settings_store.get_json(system, settings_store.MEMBERS_BRING_BACK)
     return Switch(value.get("on", True) is not False, value.get("by", ""), value.get("since", ""))
 
 
@@ -122,8 +124,8 @@ class RecentlyDeleted:
     instance: Instance
     service: DataBackup
 
-    def on(self) -> bool:
-        return switch(self.instance).on
+    def on(self, conn: sqlite3.Connection | None = None) -> bool:
+        return switch(self.instance, conn).on
 
     def items(self, name: str, owner_id: int, who: str) -> list[Item]:
         return items(self.instance, self.service, name, owner_id, who)

@@ -5,13 +5,14 @@ The live file is written with the write rules of every save."""
 
 from __future__ import annotations
 
+from portal.bring_back import listing
 from portal.bring_back.bring import BringBackError, Brought
 from portal.bring_back.bring import bring_back as bring
 from portal.bring_back.copies import CopyRef, opened
-from portal.bring_back.differences import Item, differences
+from portal.bring_back.differences import Item, compare, differences, read
 from portal.bring_back.kinds import kind_of
 from portal.data_backup.service import DataBackup
-from portal.db import open_data_file
+from portal.db import data_path, open_data_file
 from portal.instance import Instance
 from portal.unit_of_work import UnitOfWork
 
@@ -25,15 +26,41 @@ def items(
     ref: CopyRef,
     who: str,
     force: bool = False,
+    ids: list[int] | None = None,
 ) -> list[Item]:
-    """Every item of data file `name`'s copy `ref`, marked against the live data (deleted
-    since, changed since, unchanged), newest first. `force`: an unrecorded copy too."""
+    """Every item of data file `name`'s copy `ref` (or those of `ids` it holds, in that
+    order), marked against the live data (deleted since, changed since, unchanged),
+    newest first. `force`: an unrecorded copy too."""
     kind = kind_of(name)
     with (
         opened(instance, service, name, ref, who, force=force) as copy,
         open_data_file(name, instance) as live,
     ):
-        return differences(copy, live, kind)
+        if ids is None:
+            return differences(copy, live, kind)
+        in_copy, in_live = read(copy, kind, ids), read(live, kind, ids)
+        return [compare(kind, in_copy[i], in_live.get(i)) for i in ids if i in in_copy]
+
+
+def page(
+    instance: Instance,
+    service: DataBackup,
+    name: str,
+    ref: CopyRef,
+    who: str,
+    filters: listing.Filters,
+    force: bool = False,
+) -> listing.Page:
+    """One page of the copy's items as `filters` choose them, with the whole copy's
+    counts (listing.py: what differs found by one join in SQLite)."""
+    kind = kind_of(name)
+    with (
+        opened(instance, service, name, ref, who, force=force) as copy,
+        open_data_file(name, instance) as live,
+    ):
+        path = data_path(name, instance.data_dir)
+        listing.attach_live(copy, path, instance.busy_timeout_ms)
+        return listing.page(copy, live, kind, filters)
 
 
 def bring_back(

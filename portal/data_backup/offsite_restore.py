@@ -64,6 +64,7 @@ def restore_candidate(
         item.sha256,
         item.taken_at,
         record=f"the manifest of {day}",
+        work_file=item.sealed,
     )
 
 

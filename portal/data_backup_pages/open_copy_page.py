@@ -10,9 +10,9 @@ from flask_login import current_user
 
 from portal.backup import BackupError
 from portal.backup.errors import UnprovenCopy
-from portal.bring_back import recently_deleted, service
+from portal.bring_back import listing, recently_deleted, service
 from portal.bring_back.copies import CopyRef
-from portal.bring_back.differences import SHOW, Item, counts
+from portal.bring_back.differences import SHOW
 from portal.bring_back.kinds import KINDS
 from portal.data_backup_pages import people_copy_page
 from portal.data_backup_pages.forms import BringBackForm, MembersBringBackForm
@@ -20,7 +20,7 @@ from portal.users import Someone, people_by_id
 from portal.web import current_data_backup, current_instance, get_db, now
 
 MEMBERS_PREFIX = "members"  # its fields' ids, apart from the page's other forms
-SHOWN = 200  # rows a page shows; a narrower filter finds the rest
+SHOWN = 50  # items a page shows, as the To-Do List; Show more gives the next
 
 
 def _file(name: str) -> str:
@@ -44,13 +44,15 @@ def _people() -> dict[int, Someone]:
     return people_by_id(get_db("system.db"))
 
 
-def _items(name: str, ref: CopyRef) -> list[Item] | UnprovenCopy | None:
-    """The copy's items; the refusal itself for a copy that cannot be proven (the page
-    then asks "Open anyway"); None, said in a flash, for any other refusal."""
+def _items(name: str, ref: CopyRef, ids: list[int] | None = None, filters=None):
+    """The copy's items `ids`, or the page `filters` choose (a listing.Page); the refusal
+    itself for a copy that cannot be proven (the page then asks "Open anyway"); None,
+    said in a flash, for any other refusal."""
+    who, instance, data_backup = current_user.login, current_instance(), current_data_backup()
     try:
-        return service.items(
-            current_instance(), current_data_backup(), name, ref, current_user.login, _anyway()
-        )
+        if filters is not None:
+            return service.page(instance, data_backup, name, ref, who, filters, _anyway())
+        return service.items(instance, data_backup, name, ref, who, _anyway(), ids)
     except UnprovenCopy as exc:
         return exc
     except BackupError as exc:
@@ -82,26 +84,30 @@ def _open_people(ref: CopyRef):
 
 
 def open_copy(file: str, copy: str):
-    """The copy's items, as filtered; the ones ticked go to the confirmation."""
+    """A page of the copy's items, as filtered; the ones ticked go to the confirmation."""
     if file == people_copy_page.SYSTEM:
         return _open_people(_copy(copy))
     name, ref = _file(file), _copy(copy)
-    found = _items(name, ref)
+    people = _people()
+    show = request.args.get("show", "differences")
+    show = show if show in SHOW else "differences"
+    person = (request.args.get("person") or "").strip().casefold()
+    words = (request.args.get("q") or "").strip().casefold()
+    owners = {i for i, someone in people.items() if someone.login.casefold() == person}
+    filters = listing.Filters(
+        show,
+        frozenset(owners) if person else None,
+        words,
+        listing.parse_key(request.args.get("after")),
+        SHOWN,
+    )
+    found = _items(name, ref, filters=filters)
     if found is None:
         return redirect(url_for("data_backup.index"))
     if isinstance(found, UnprovenCopy):
         return _unproven(name, ref, found)
-    people = _people()
-    show = request.args.get("show", "differences")
-    person = (request.args.get("person") or "").strip().casefold()
-    words = (request.args.get("q") or "").strip().casefold()
-    chosen = [
-        item
-        for item in found
-        if item.state in SHOW.get(show, SHOW["differences"])
-        and (not person or people.get(item.owner_id, ("",))[0].casefold() == person)
-        and (not words or words in item.title.casefold())
-    ]
+    shown = {"show": show, "person": person, "q": request.args.get("q", "")[:200]}
+    anyway = {"anyway": "1"} if _anyway() else {}
     return render_template(
         "data_backup/open_copy.html",
         name=name,
@@ -109,12 +115,16 @@ def open_copy(file: str, copy: str):
         words=ref.words(name),
         anyway=_anyway(),
         kind=KINDS[name],
-        items=chosen[:SHOWN],
-        more=max(0, len(chosen) - SHOWN),
-        counts=counts(found),
+        items=found.items,
+        more=found.more
+        and url_for(
+            "data_backup.open_copy", file=name, copy=ref.token, after=found.more, **shown, **anyway
+        ),
+        continued=filters.after is not None,
+        counts=found.counts,
         people=people,
         logins=sorted({someone.login for someone in people.values()}),
-        filters={"show": show, "person": person, "q": request.args.get("q", "")},
+        filters=shown,
         form=BringBackForm(formdata=None, file=name, copy=ref.token, anyway=_flag()),
     )
 
@@ -146,13 +156,11 @@ def confirm(file: str, copy: str):
     if not ids:
         flash("Tick the items to bring back first.", "error")
         return redirect(back)
-    found = _items(name, ref)
-    if found is None:
+    chosen = _items(name, ref, ids)
+    if chosen is None:
         return redirect(url_for("data_backup.index"))
-    if isinstance(found, UnprovenCopy):
-        return _unproven(name, ref, found)
-    by_id = {item.id: item for item in found}
-    chosen = [by_id[i] for i in ids if i in by_id]
+    if isinstance(chosen, UnprovenCopy):
+        return _unproven(name, ref, chosen)
     return render_template(
         "data_backup/bring_back_confirm.html",
         name=name,
@@ -193,7 +201,7 @@ def bring_back():
 
 def members_form() -> MembersBringBackForm:
     """The switch of members' Recently deleted, as it stands (for the Data Backup page)."""
-    on = recently_deleted.switch(current_instance()).on
+    on = recently_deleted.switch(current_instance(), get_db("system.db")).on
     return MembersBringBackForm(formdata=None, on=on, prefix=MEMBERS_PREFIX)
 
 

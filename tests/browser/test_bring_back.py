@@ -104,6 +104,7 @@ def test_a_member_brings_back_their_own_from_recently_deleted(chromium, portal):
     alice.get_by_role("link", name="Recently deleted").click()
     expect(alice.get_by_role("heading", name=re.compile("Recently deleted"))).to_be_visible()
     expect(alice.get_by_role("row").filter(has_text="Call the supplier")).to_have_count(0)
+    screenshot(alice, "recently-deleted", docs=True)
     assert_accessible(alice, "a member's Recently deleted")
     alice.get_by_role("button", name="Bring back Friday meeting minutes").click()
     expect(
