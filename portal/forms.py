@@ -4,16 +4,30 @@ from datetime import date
 
 from flask import Flask
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import HiddenField
 from wtforms.validators import ValidationError
+from wtforms.widgets import HiddenInput
 
 
-class ConfirmForm(FlaskForm):
+class Form(FlaskForm):
+    """Every form of the portal. Its hidden fields (the CSRF token, which file, which
+    copy) are rendered without an id: a page holds many forms (the header's Log out,
+    one per row), and an id must be unique on a page (issue 24: the Nu HTML Checker
+    found `csrf_token` and `file` repeated). Nothing points at a hidden field by id."""
+
+    def hidden_tag(self, *fields) -> Markup:
+        chosen = [getattr(self, f) if isinstance(f, str) else f for f in fields] or self
+        # Each field renders itself as Markup, its value escaped (as FlaskForm's).
+        return Markup("\n").join(f(id=False) for f in chosen if isinstance(f.widget, HiddenInput))
+
+
+class ConfirmForm(Form):
     """A form with no fields: the CSRF token behind every POST-only button
     (Delete, Done, Log out, ...)."""
 
 
-class NextForm(FlaskForm):
+class NextForm(Form):
     """A POST-only button (Confirm, Skip) carrying the page the member wanted."""
 
     next = HiddenField()

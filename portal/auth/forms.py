@@ -1,11 +1,12 @@
 """Forms of the login page."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from portal.forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     """Pick your name (or type your login name) and type your password."""
 
     user = SelectField("Name", choices=[], validate_choice=False)

@@ -2,19 +2,20 @@
 
 from pathlib import PurePosixPath, PureWindowsPath
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
+from portal.forms import Form
 
-class FileForm(FlaskForm):
+
+class FileForm(Form):
     """Create, Update or Back up all: which data file (empty for all)."""
 
     file = HiddenField()
 
 
-class RestoreForm(FlaskForm):
+class RestoreForm(Form):
     """Restore: which data file, which generation; `force` ("1") only on the second
     confirmation, for a copy that cannot be proven to be the one that was made."""
 
@@ -24,7 +25,7 @@ class RestoreForm(FlaskForm):
     offsite = HiddenField()  # a day ("2026-11-27"): restore from that off-site copy
 
 
-class BringBackForm(FlaskForm):
+class BringBackForm(Form):
     """Bring back: from which data file's copy (a token: "0", "offsite-2026-12-06",
     portal/bring_back/copies.py); `anyway` ("1") for a copy the administrator opened
     although it cannot be proven. The items ticked come as the form's `item` values."""
@@ -34,14 +35,14 @@ class BringBackForm(FlaskForm):
     anyway = HiddenField()
 
 
-class MembersBringBackForm(FlaskForm):
+class MembersBringBackForm(Form):
     """The administrator's switch of members' Recently deleted (issue 23)."""
 
     on = BooleanField("Members may bring back their own deleted to-dos and events")
     save = SubmitField("Apply to Recently deleted")
 
 
-class PersonBackForm(FlaskForm):
+class PersonBackForm(Form):
     """Bring a removed person back: with the password they had, or a new one (typed
     twice); `anyway` ("1") for a copy opened although it cannot be proven."""
 
@@ -70,7 +71,7 @@ class PersonBackForm(FlaskForm):
         return None
 
 
-class OffsiteForm(FlaskForm):
+class OffsiteForm(Form):
     """The off-site folder on the Data Backup page: Save it, or Test it first."""
 
     folder = StringField(

@@ -2,7 +2,6 @@
 
 import re
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -24,8 +23,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from portal.forms import Form
 
-class ElevateForm(FlaskForm):
+
+class ElevateForm(Form):
     """The admin password prompt."""
 
     password = PasswordField(
@@ -34,7 +35,7 @@ class ElevateForm(FlaskForm):
     next = HiddenField()
 
 
-class ScheduleBackupForm(FlaskForm):
+class ScheduleBackupForm(Form):
     """Schedule Data Backup, the manual's steps: pick a group, click users, Add, tick the
     box, Save. The members being edited travel in `members` until Save stores them."""
 
@@ -71,7 +72,7 @@ def one_line(form, field) -> None:
         raise ValidationError("No line breaks: this must be one line.")
 
 
-class MailForm(FlaskForm):
+class MailForm(Form):
     """Mail for notices on the Schedule Data Backup page (Flask-Mail's settings). The
     password is never shown back: left empty, the stored one is kept."""
 

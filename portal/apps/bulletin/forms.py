@@ -1,11 +1,12 @@
 """Bulletin Board forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from portal.forms import Form
 
-class PostForm(FlaskForm):
+
+class PostForm(Form):
     """Write a new post."""
 
     title = StringField(
@@ -17,7 +18,7 @@ class PostForm(FlaskForm):
     submit = SubmitField("Post")
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     """Reply to a post."""
 
     body = TextAreaField("Reply", validators=[DataRequired("Write a reply."), Length(max=20000)])

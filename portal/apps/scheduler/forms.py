@@ -1,14 +1,13 @@
 """Scheduler forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, SubmitField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.apps.scheduler.store import EventData
-from portal.forms import calendar_date
+from portal.forms import Form, calendar_date
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     """Add or edit an event. No start time makes an all-day event."""
 
     day = DateField(

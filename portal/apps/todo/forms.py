@@ -1,13 +1,12 @@
 """To-Do List forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal.forms import calendar_date
+from portal.forms import Form, calendar_date
 
 
-class TodoForm(FlaskForm):
+class TodoForm(Form):
     """Add or edit a to-do."""
 
     title = StringField(
