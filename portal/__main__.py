@@ -17,8 +17,12 @@ _ADDRESS_IN_USE = {errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", errno.EADDR
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line of `python -m portal`."""
     parser = argparse.ArgumentParser(prog="python -m portal", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=8000, help="port to listen on")
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8000, help="port to listen on (default: %(default)s)"
+    )
     parser.add_argument(
         "--instance",
         type=Path,
@@ -27,7 +31,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--demo", action="store_true", help="load the sample organisation into an empty instance"
     )
-    parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=8,
+        help="waitress worker threads (default: %(default)s)",
+    )
     return parser.parse_args(argv)
 
 

@@ -79,7 +79,8 @@ def test_restore_asks_first(runner, app, instance_path):
     declined = runner.invoke(
         args=["backup", "restore", "todo.db", "--generation", "0"], input="n\n"
     )
-    assert declined.exit_code == 1
+    # No is the operator's answer, not a failure (issue 24): said, and status 0.
+    assert declined.exit_code == 0 and "Nothing was restored." in declined.output
     assert not (instance_path / "backup" / "pre-restore").exists()
     done = runner.invoke(args=["backup", "restore", "todo.db", "--generation", "0"], input="y\n")
     assert done.exit_code == 0, done.output

@@ -186,9 +186,9 @@ def test_the_commands_take_an_off_site_day(app, office, instance_path):
         instance_path, "backup", "items", "todo.db", "-g", "0", "--offsite", DAY, env=env
     )
     neither = run_flask(instance_path, "backup", "items", "todo.db", env=env)
-    for answer in (both, neither):
-        assert answer.returncode == 2
-        assert "Name the copy: --generation 0-7, or --offsite YYYY-MM-DD." in answer.stderr
+    assert both.returncode == neither.returncode == 2
+    assert "Give --generation or --offsite, not both" in both.stderr
+    assert "Name the copy: --generation 0-7, or --offsite YYYY-MM-DD." in neither.stderr
 
 
 def test_an_unrecorded_copy_opens_only_when_asked(app, office, instance_path):

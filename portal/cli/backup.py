@@ -11,7 +11,7 @@ from portal.backup import BackupBusy, BackupError
 from portal.backup.errors import UnprovenCopy
 from portal.backup.layout import copy_name, copy_words, generation_rank
 from portal.cli import bring_back, offsite_kit  # offsite_kit adds kit, new-key, rebuild
-from portal.cli.common import ACTOR
+from portal.cli.common import ACTOR, confirm_or_stop, one_copy
 from portal.cli.offsite import offsite_group, status_lines
 from portal.clock import format_datetime
 from portal.data_backup import clock_mistake, offsite_folder, restore_words
@@ -242,17 +242,16 @@ def restore_command(
         return offsite_kit.restore_all(file, generation, offsite_day, yes, force)
     if file is None:
         raise click.UsageError("Name the data file to restore, or --all --offsite YYYY-MM-DD.")
-    if (generation is None) == (offsite_day is None):
-        raise click.UsageError("Name the copy: --generation 0-7, or --offsite YYYY-MM-DD.")
+    one_copy(generation, offsite_day)
     if offsite_day is not None and force:
         raise click.UsageError("--force is for local copies; an off-site copy is always proven.")
     day = offsite_day.date() if offsite_day else None
     words = f"the off-site copy of {day}" if day else copy_words(generation)
     if not yes:
-        click.confirm(
+        confirm_or_stop(
             f"Replace the live {file} with {words}? "
             "A safety copy of the current data is kept first.",
-            abort=True,
+            "Nothing was restored.",
         )
     try:
         result = current_data_backup().restore(

@@ -12,7 +12,7 @@ from portal.bring_back import service
 from portal.bring_back.copies import CopyRef
 from portal.bring_back.differences import CHANGED, DELETED, SHOW, UNCHANGED, Item, counts
 from portal.bring_back.kinds import KINDS
-from portal.cli.common import ACTOR
+from portal.cli.common import ACTOR, confirm_or_stop, one_copy
 from portal.users import people_by_id
 from portal.web import current_data_backup, current_instance, get_db
 
@@ -49,8 +49,7 @@ def copy_options(command):
 
 def copy_ref(generation: int | None, offsite_day) -> CopyRef:
     """The copy the options name; a usage error unless exactly one names it."""
-    if (generation is None) == (offsite_day is None):
-        raise click.UsageError("Name the copy: --generation 0-7, or --offsite YYYY-MM-DD.")
+    one_copy(generation, offsite_day)
     if offsite_day is not None:
         return CopyRef(offsite=offsite_day.date())
     return CopyRef(generation=generation)
@@ -134,7 +133,7 @@ def bring_back_command(
             item = by_id.get(item_id)
             said = f"{item.state}: {item.title}" if item else "not in the copy"
             click.echo(f"  {item_id}: {said}")
-        click.confirm(f"Bring these back from {ref.words(file)}?", abort=True)
+        confirm_or_stop(f"Bring these back from {ref.words(file)}?", "Nothing was brought back.")
     try:
         done = service.bring_back(
             current_instance(), current_data_backup(), file, ref, list(ids), ACTOR, force=force

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from portal.backup import BackupError
-from portal.cli.common import ACTOR
+from portal.cli.common import ACTOR, confirm_or_stop
 from portal.cli.offsite import offsite_group
 from portal.data_backup import offsite_keys, rebuild, recovery_kit, restore_words
 from portal.offsite import OffsiteError
@@ -93,10 +93,10 @@ def restore_all(file, generation, offsite_day, yes: bool, force: bool) -> None:
         )
     day = offsite_day.date()
     if not yes:
-        click.confirm(
+        confirm_or_stop(
             f"Replace every live data file with the off-site copy of {day}? A safety copy "
             "of each is kept first.",
-            abort=True,
+            "Nothing was restored.",
         )
     try:
         done = rebuild.restore_all(current_instance(), current_data_backup(), day, ACTOR)

@@ -8,7 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 from portal import people, web
 from portal.backup import BackupError
 from portal.backup.layout import copy_words
-from portal.cli.common import ACTOR, read_password
+from portal.cli.common import ACTOR, confirm_or_stop, read_password
 from portal.filters import count
 from portal.passwords import hash_password, set_password
 from portal.users import UserError, add_user, ensure_admin, list_users
@@ -101,10 +101,10 @@ def bring_back_command(
     from portal.bring_back.person import bring_back_person
 
     if not yes:
-        click.confirm(
+        confirm_or_stop(
             f"Bring {login} back from {copy_words(generation)} of system.db, with their "
             "to-dos and events from the newest copies that hold them?",
-            abort=True,
+            "Nobody was brought back.",
         )
     digest = None
     if password_stdin or new_password:

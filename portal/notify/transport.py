@@ -10,7 +10,7 @@ import smtplib
 import ssl
 import urllib.request
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 
 from portal.notify.settings import MailSettings
 
@@ -22,6 +22,8 @@ def send_mail(settings: MailSettings, subject: str, body: str) -> None:
     message["From"] = settings.sender or settings.username or "office-portal@localhost"
     message["To"] = ", ".join(settings.recipients)
     message["Message-ID"] = make_msgid(domain="office-portal")
+    # Some mail servers and filters refuse or rank down a mail without a Date (issue 24).
+    message["Date"] = formatdate(localtime=True)
     message.set_content(body)
     context = ssl.create_default_context()
     if settings.use_ssl:

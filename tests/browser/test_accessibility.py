@@ -82,6 +82,18 @@ class Audit:
         self.found: list[str] = []
         self.documents: dict[str, str] = {}
 
+    def watch(self, page) -> None:
+        """Every error the browser's console shows (a /favicon.ico answered 404 was one on
+        every page: issue 24), named with the page it came on; not the status of a page
+        itself, where the walk asks for an error page or a form with errors."""
+
+        def seen(message) -> None:
+            where = message.location.get("url")
+            if message.type == "error" and where != page.url:
+                self.found.append(f"{page.url}: the console says {message.text} ({where})")
+
+        page.on("console", seen)
+
     def __call__(self, page, what: str, served: str | None = None) -> None:
         self.found += violations(page, what)
         self.documents[what] = served if served is not None else page.content()
@@ -100,6 +112,7 @@ def test_every_page_has_no_serious_accessibility_violation(chromium, office_url)
     audit = Audit()
     context = chromium.new_context()
     page = context.new_page()
+    audit.watch(page)
     audit.visit(page, office_url, "/login", "login")
     pick_group(page, "Sales")
     expect(page.get_by_label("Name", exact=True)).to_be_visible()
@@ -143,6 +156,7 @@ def test_every_page_has_no_serious_accessibility_violation(chromium, office_url)
 
     context = chromium.new_context()
     page = context.new_page()
+    audit.watch(page)
     log_in(page, office_url, "admin", ADMIN_PASSWORD)
     for path, what in [
         ("/settings/", "System Settings"),
