@@ -65,6 +65,12 @@ def format_datetime(moment: datetime, zone: tzinfo) -> str:
     return moment.astimezone(zone).strftime(DATETIME_FORMAT)
 
 
+def written(moment: datetime) -> str:
+    """A time written the portal's way in the zone it carries (a copy's time stamp, read
+    in the portal's zone): '27 Nov 2026 14:05'."""
+    return moment.strftime(DATETIME_FORMAT)
+
+
 def to_db(moment: datetime) -> str:
     """A timestamp as stored in the data files: UTC, ISO 8601, sortable as text."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -5,9 +5,9 @@ from datetime import date
 from flask import Flask
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from wtforms import HiddenField
+from wtforms import HiddenField, TimeField
 from wtforms.validators import ValidationError
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import HiddenInput, TextInput
 
 
 class Form(FlaskForm):
@@ -20,6 +20,37 @@ class Form(FlaskForm):
         chosen = [getattr(self, f) if isinstance(f, str) else f for f in fields] or self
         # Each field renders itself as Markup, its value escaped (as FlaskForm's).
         return Markup("\n").join(f(id=False) for f in chosen if isinstance(f.widget, HiddenInput))
+
+
+class Time24Field(TimeField):
+    """A time of day, typed and shown as HH:MM in 24 hours (issue 24). A browser's own
+    time field shows "06:00 PM" by its locale, where the hints and the command line say
+    18:00: this is a text field with a numeric keyboard and the pattern as a hint."""
+
+    widget = TextInput()
+    MESSAGE = "Give the time as HH:MM in 24 hours, e.g. 09:30 or 18:00."
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        shown = {
+            "inputmode": "numeric",
+            "pattern": TIME_PATTERN,
+            "placeholder": "HH:MM",
+            "maxlength": 5,
+            "autocomplete": "off",
+            "class": "hhmm",
+            **kwargs.pop("render_kw", {}),
+        }
+        super().__init__(label, validators, format="%H:%M", render_kw=shown, **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.MESSAGE) from None
+
+
+# 9:30, 09:30 and 18:00 are times; 24:00 and 7pm are not.
+TIME_PATTERN = "([01]?[0-9]|2[0-3]):[0-5][0-9]"
 
 
 class ConfirmForm(Form):

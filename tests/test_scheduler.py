@@ -51,7 +51,7 @@ def test_bad_input_is_explained_and_kept(alice):
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Not a valid date value." in page
-    assert "Not a valid time value." in page
+    assert "Give the time as HH:MM in 24 hours, e.g. 09:30 or 18:00." in page
     assert "Give the event a title." in page
     assert 'value="2026-13-01"' in page and "m!" in page
 

@@ -93,7 +93,7 @@ def test_remove_and_switch_off(app, people, clock):
     ("start", "end", "message"),
     [
         ("18:00", "12:00", "The reminder must end after it starts."),
-        ("25:00", "18:00", "Not a valid time value."),
+        ("25:00", "18:00", "Give the time as HH:MM in 24 hours, e.g. 09:30 or 18:00."),
         ("", "18:00", "Give the time the reminder starts."),
     ],
 )

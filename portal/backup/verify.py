@@ -9,6 +9,7 @@ from datetime import UTC
 
 from portal.backup.layout import Layout, copy_label, taken_at
 from portal.backup.ledger import Entry
+from portal.clock import written
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ def verify(state, layout: Layout, ops) -> VerifyReport:
     for entry in state.unmatched:
         if entry.generation == "new":
             report.notes.append(
-                f"{entry.name}: a copy taken {entry.taken_at:%Y-%m-%d %H:%M} never reached "
+                f"{entry.name}: a copy taken {written(entry.taken_at)} never reached "
                 "its place (the run was interrupted); earlier copies are not affected"
             )
         elif (entry.name, int(entry.taken_at.timestamp())) in leftovers:

@@ -11,7 +11,6 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
-    TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
@@ -23,7 +22,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.forms import Form
+from portal.forms import Form, Time24Field
 
 
 class ElevateForm(Form):
@@ -44,11 +43,11 @@ class ScheduleBackupForm(Form):
     members = HiddenField()
     selected_members = SelectMultipleField("Data Backup Group", choices=[], validate_choice=False)
     enabled = BooleanField("Schedule Data Backup")
-    start = TimeField("From", validators=[InputRequired("Give the time the reminder starts.")])
-    end = TimeField("Until", validators=[InputRequired("Give the time the reminder ends.")])
+    start = Time24Field("From", validators=[InputRequired("Give the time the reminder starts.")])
+    end = Time24Field("Until", validators=[InputRequired("Give the time the reminder ends.")])
 
     automatic = BooleanField("Back up automatically every day")
-    automatic_at = TimeField("at", validators=[Optional()])
+    automatic_at = Time24Field("at", validators=[Optional()])
 
     def validate_automatic_at(self, field) -> None:
         if self.automatic.data and field.data is None and not field.errors:

@@ -1,10 +1,10 @@
 """Scheduler forms."""
 
-from wtforms import DateField, StringField, SubmitField, TextAreaField, TimeField
+from wtforms import DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.apps.scheduler.store import EventData
-from portal.forms import Form, calendar_date
+from portal.forms import Form, Time24Field, calendar_date
 
 
 class EventForm(Form):
@@ -13,8 +13,8 @@ class EventForm(Form):
     day = DateField(
         "Date", validators=[InputRequired("Give the date, as YYYY-MM-DD."), calendar_date]
     )
-    start_time = TimeField("Start", validators=[Optional()])
-    end_time = TimeField("End", validators=[Optional()])
+    start_time = Time24Field("Start", validators=[Optional()])
+    end_time = Time24Field("End", validators=[Optional()])
     title = StringField(
         "Title", validators=[DataRequired("Give the event a title."), Length(max=200)]
     )
