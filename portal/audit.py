@@ -69,7 +69,11 @@ KINDS: tuple[Kind, ...] = (
             "off-site copy failed",
         ),
     ),
-    Kind("restores", "Restores", ("restore completed", "restore failed")),
+    Kind(
+        "restores",
+        "Restores and bring-backs",
+        ("restore completed", "restore failed", "items brought back", "person brought back"),
+    ),
     Kind("notices", "Notices sent", ("notice sent", "notice not sent")),
     Kind("reminders", "Reminders and skips", ("backup skipped",)),
     Kind(
@@ -99,6 +103,7 @@ KINDS: tuple[Kind, ...] = (
             "admin password set",
             "user added",
             "user removed",
+            "recently deleted switched",
             "demo loaded",
         ),
     ),

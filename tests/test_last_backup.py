@@ -58,3 +58,45 @@ def test_a_missing_ledger_and_missing_copies_are_seen(app):
         for name in list(engine.sources):
             os.remove(engine.layout.slot(name, 0))
         assert status.last_backup(data_backup_of(app)) is None
+
+
+def test_the_backup_page_says_what_was_backed_up_when(app, people, clock):
+    """Issue 24, item 7: after only todo.db was backed up, "Last backup: ... by Bob
+    Clark" overstated it: the page says which files that backup copied, the others'
+    older copies, and the files never backed up."""
+    import html
+
+    from tests.helpers import PASSWORD, login
+
+    with app.app_context():
+        engine = data_backup_of(app).engine()
+        engine.run(["schedule.db"], who="alice")
+        clock.advance(days=1)
+        engine.run(["todo.db"], who="bob")
+        last = status.last_backup(data_backup_of(app))
+    assert (last.taken_by, last.files, last.never) == (
+        "bob",
+        ("todo.db",),
+        (
+            "system.db",
+            "bulletin.db",
+        ),
+    ) or (last.files == ("todo.db",) and set(last.never) == {"system.db", "bulletin.db"})
+    assert [name for name, _at in last.earlier] == ["schedule.db"]
+    from portal.reminder import store as reminder
+    from portal.web import get_db
+
+    with app.app_context():
+        reminder.add_members(get_db("system.db"), [people["alice"].id], clock())
+    member = app.test_client()
+    login(member, "alice", PASSWORD)
+    page = " ".join(html.unescape(member.get("/backup/").get_data(as_text=True)).split())
+    assert "by Bob Clark, of todo.db only." in page
+    assert "Before that: schedule.db 27 Nov 2026" in page
+    assert "Never backed up:" in page and "system.db" in page and "bulletin.db" in page
+    with app.app_context():
+        clock.advance(hours=1)
+        engine.run(who="bob")
+        assert status.last_backup(data_backup_of(app)).every_file
+    page = " ".join(html.unescape(member.get("/backup/").get_data(as_text=True)).split())
+    assert "by Bob Clark, every data file." in page and "Never backed up" not in page

@@ -12,6 +12,7 @@ import pytest
 from portal.reminder import store
 from portal.web import get_db
 from tests.helpers import PASSWORD, login, submit, utc
+from tests.serving import ROOT
 from tests.settings_helpers import elevated
 
 
@@ -293,3 +294,20 @@ def test_history_newest_first_and_paged(app, people, clock):
     assert "Older" not in second and "Back to the newest" in second
     newer = re.search(r'<a href="([^"]+)">← Newer', second).group(1).replace("&amp;", "&")
     assert admin.get(newer).get_data(as_text=True).count("run ") == first.count("run ")
+
+
+def test_history_says_what_its_default_hides_and_shows_everything_in_one_click(app, people):
+    """Issue 24, item 8: the docs say the Backup history lists elevations, group changes
+    and settings; by default they were hidden without a word. The default says what it
+    does not show, and Show everything shows every kind."""
+    import html
+
+    admin = elevated(app)  # alice's elevation is an entry of its own (sign-ins)
+    page = " ".join(html.unescape(admin.get("/settings/history").get_data(as_text=True)).split())
+    assert "By default this shows backups, restores and bring-backs, reminders and skips." in page
+    assert "Not shown: notices sent, sign-ins, settings and people." in page
+    everything = re.search(r'<a href="([^"]+)">Show everything</a>', page).group(1)
+    shown = " ".join(html.unescape(admin.get(everything).get_data(as_text=True)).split())
+    assert "elevation granted" in shown and "Not shown" not in shown
+    said = (ROOT / "docs" / "data-backup.md").read_text(encoding="utf-8")
+    assert "**Show everything**" in said

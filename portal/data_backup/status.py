@@ -22,8 +22,18 @@ ESTIMATE_BYTES_PER_SECOND = 50 * 1000 * 1000
 
 @dataclass(frozen=True)
 class LastBackup:
+    """The last backup, and what it copied (issue 24: after only todo.db was backed up
+    the Backup page said "Last backup: ... by Bob Clark" of all four)."""
+
     taken_at: datetime
     taken_by: str
+    files: tuple[str, ...] = ()  # the data files it copied
+    earlier: tuple[tuple[str, datetime], ...] = ()  # the others' newest copies, older
+    never: tuple[str, ...] = ()  # data files that have no copy at all
+
+    @property
+    def every_file(self) -> bool:
+        return not self.earlier and not self.never
 
 
 @dataclass(frozen=True)
@@ -40,6 +50,7 @@ class TodayStatus:
         return self.automatic is not None and self.automatic.outcome == "failed"
 
 
+SAME_BACKUP_SECONDS = 60
 # The last backup as last read, by backup folder: (the folder's signature, what was found).
 _last_read: dict[Path, tuple[tuple, LastBackup | None]] = {}
 
@@ -79,11 +90,26 @@ def _read_last_backup(service: DataBackup) -> LastBackup | None:
         copies = service.engine().generations()
     except BackupError:
         return None
-    newest = [e for e in copies if e.generation == "newest"]
+    newest = {e.name: e for e in copies if e.generation == "newest"}
     if not newest:
         return None
-    latest = max(newest, key=lambda e: e.taken_at)
-    return LastBackup(latest.taken_at, latest.taken_by)
+    latest = max(newest.values(), key=lambda e: e.taken_at)
+    # One backup copies its files one after another: a file copied by the same person
+    # within a minute before the latest copy is part of it.
+    same = [
+        spec.name
+        for spec in DATA_FILES
+        if (e := newest.get(spec.name)) is not None
+        and e.taken_by == latest.taken_by
+        and (latest.taken_at - e.taken_at).total_seconds() <= SAME_BACKUP_SECONDS
+    ]
+    earlier = tuple(
+        (spec.name, newest[spec.name].taken_at)
+        for spec in DATA_FILES
+        if spec.name in newest and spec.name not in same
+    )
+    never = tuple(spec.name for spec in DATA_FILES if spec.name not in newest)
+    return LastBackup(latest.taken_at, latest.taken_by, tuple(same), earlier, never)
 
 
 def problems(service: DataBackup) -> tuple[str, ...]:

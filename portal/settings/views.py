@@ -63,6 +63,7 @@ def history():
     """The audit log, newest first, a page at a time (keyset paging), of the kinds chosen."""
     # Unknown kinds are ignored; none chosen shows the backup-related kinds.
     kinds = tuple(k for k in audit.KIND_KEYS if k in request.args.getlist("kind"))
+    default = not kinds
     kinds = kinds or audit.DEFAULT_KINDS
     conn = get_db("system.db")
     page = paging.newest_first(
@@ -73,7 +74,14 @@ def history():
         before=request.args.get("before"),
         after=request.args.get("after"),
     )
-    return render_template("settings/history.html", page=page, kinds=audit.KINDS, chosen=kinds)
+    return render_template(
+        "settings/history.html",
+        page=page,
+        kinds=audit.KINDS,
+        chosen=kinds,
+        hidden=[kind.label for kind in audit.KINDS if kind.key not in kinds],
+        default=default,
+    )
 
 
 def leave():
