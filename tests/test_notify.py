@@ -354,3 +354,33 @@ def test_a_notice_whose_outcome_cannot_be_recorded_is_sent_and_logged(
     assert len(inbox.messages) == 1
     assert "audit entry 'notice sent'" in caplog.text
     assert "database or disk is full" in caplog.text
+
+
+def test_a_failed_test_mail_is_no_alarm_and_a_sent_notice_ends_the_alarm(
+    app, people, instance_path, clock
+):
+    """Issue 24, item 9: a failed test email stayed a red alarm on the Data Backup page for
+    days, after later tests succeeded. A test's result belongs where it was sent; a real
+    notice that failed stays until a real one is sent."""
+    from tests.settings_helpers import elevated
+
+    admin = elevated(app, "admin")
+    alarm = "A notice could not be sent"
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), NOTIFY_EMAILS="it@x.example")
+    with app.app_context():
+        assert notices.send_test(instance_of(app))  # refused: the server is dead
+    assert alarm not in admin.get("/settings/data-backup").get_data(as_text=True)
+    _break_the_backup_folder(app, instance_path)
+    with app.app_context(), pytest.raises(BackupError):
+        data_backup_of(app).run_backup(None, "alice")  # a real notice, not sent
+    assert alarm in admin.get("/settings/data-backup").get_data(as_text=True)
+    with smtp_server() as (inbox, port):
+        app.config["MAIL_PORT"] = port
+        with app.app_context():
+            assert notices.send_test(instance_of(app)) == []  # a test: the alarm stays
+        assert alarm in admin.get("/settings/data-backup").get_data(as_text=True)
+        clock.advance(hours=2)
+        with app.app_context(), pytest.raises(BackupError):
+            data_backup_of(app).run_backup(None, "alice")  # a real notice, sent
+        assert any("failed" in s.lower() for s in inbox.subjects())
+    assert alarm not in admin.get("/settings/data-backup").get_data(as_text=True)

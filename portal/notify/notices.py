@@ -37,6 +37,7 @@ KINDS = {
 # {"sent": {kind: {"at": iso, "events": [...]}}, "held": {kind: {"items": [...], "more": n}},
 #  "error": {...}}
 STATE_KEY = settings_store.NOTIFY_STATE
+TEST = "test"  # the kind of the Send test email button's and `notify test`'s mail
 PER_KIND = timedelta(hours=1)
 REMEMBERED_EVENTS = 50
 # Held events whose text is kept for the next notice; past it they are counted, so a
@@ -126,8 +127,20 @@ def _held_section(claim: Claim, zone) -> str:
     return "\n".join(lines)
 
 
+class Failure(str):
+    """One channel's failure, in words (a str), and the channel: "mail", "webhook", or
+    "settings" (nothing is set up), so a page can say it at the field it concerns."""
+
+    channel: str
+
+    def __new__(cls, text: str, channel: str) -> Failure:
+        failure = super().__new__(cls, text)
+        failure.channel = channel
+        return failure
+
+
 def _send(mail: settings_mod.MailSettings, kind: str, subject: str, body: str, facts: dict):
-    """Send by every channel that is set; the errors, in words (empty when all went)."""
+    """Send by every channel that is set; the failures, in words (empty when all went)."""
     errors = []
     if mail.mail_on:
         try:
@@ -136,15 +149,19 @@ def _send(mail: settings_mod.MailSettings, kind: str, subject: str, body: str, f
         # them, from the configuration): the notice is not sent, said, never raised.
         except (OSError, smtplib.SMTPException, ValueError) as exc:
             errors.append(
-                f"mail to {', '.join(mail.recipients)} via {mail.server}:{mail.port}: "
-                f"{failures.kind(exc)}"
+                Failure(
+                    f"mail to {', '.join(mail.recipients)} via {mail.server}:{mail.port}: "
+                    f"{failures.kind(exc)}",
+                    "mail",
+                )
             )
     if mail.webhook_url:
         payload = {"kind": kind, "subject": subject, "text": body, **facts}
         try:
             transport.post_webhook(mail.webhook_url, payload, mail.timeout)
         except (OSError, ValueError, http.client.HTTPException) as exc:
-            errors.append(f"webhook {failures.where(mail.webhook_url)}: {failures.kind(exc)}")
+            words = f"webhook {failures.where(mail.webhook_url)}: {failures.kind(exc)}"
+            errors.append(Failure(words, "webhook"))
     return errors
 
 
@@ -224,10 +241,17 @@ def _record(instance: Instance, now: datetime, kind: str, subject: str, errors: 
         state["error"] = {"at": now.isoformat(), "kind": kind, "message": detail}
         _write_state(conn, state)
 
+    def end_error(conn: sqlite3.Connection) -> None:
+        state = _read_state(conn)
+        if state.pop("error", None) is not None:
+            _write_state(conn, state)
+
     with UnitOfWork.of(instance) as unit, unit.together("the notice's outcome"):
         unit.audit(action, "portal", detail)
-        if errors:
-            unit.write("the notice's error", keep_error)
+        # The Data Backup page's alarm is a real notice that failed, until one is sent
+        # (issue 24): a test's outcome is said where it was sent, and is no alarm.
+        if kind != TEST:
+            unit.write("the notice's outcome", keep_error if errors else end_error)
 
 
 def last_error(conn: sqlite3.Connection) -> dict:
@@ -235,21 +259,26 @@ def last_error(conn: sqlite3.Connection) -> dict:
     return get_json(conn, STATE_KEY).get("error") or {}
 
 
-def send_test(instance: Instance, mail: settings_mod.MailSettings | None = None) -> list[str]:
+def send_test(instance: Instance, mail: settings_mod.MailSettings | None = None) -> list[Failure]:
     """The Send test email button and `notify test`: one mail (and webhook POST) now,
     outside the once-an-hour rule, with `mail` (default: the settings in force). The
-    errors, in words (empty: sent)."""
+    failures, in words, each with its channel (empty: sent)."""
     if mail is None:
         with open_data_file("system.db", instance) as conn:
             mail = settings_mod.load(conn, instance)
     if not mail.on:
-        return ["No mail server and address (MAIL_SERVER, NOTIFY_EMAILS) and no webhook are set."]
+        return [
+            Failure(
+                "No mail server and address (MAIL_SERVER, NOTIFY_EMAILS) and no webhook are set.",
+                "settings",
+            )
+        ]
     subject = f"[{instance.config['PORTAL_NAME']}] Test notice"
     body = (
         "This is a test from the Office Portal's Data Backup. Notices like this one come "
         "when a backup fails or is missed, when the off-site copy fails for a day, and "
         "when verify finds a damaged copy."
     )
-    errors = _send(mail, "test", subject, body, {"event": "test"})
-    _record(instance, instance.clock.now(), "test", subject, errors)
+    errors = _send(mail, TEST, subject, body, {"event": "test"})
+    _record(instance, instance.clock.now(), TEST, subject, errors)
     return errors

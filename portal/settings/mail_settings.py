@@ -59,3 +59,23 @@ def typed(form: MailForm, conn) -> tuple[notify_settings.MailSettings, bool]:
     )
     retype = bool(username and stored.password and not settings.password)
     return settings, retype
+
+
+def missing(mail: notify_settings.MailSettings) -> dict[str, str]:
+    """What a test cannot go without, by the form's field, in the page's words (issue 24:
+    the page said "MAIL_SERVER, NOTIFY_EMAILS", the settings' names)."""
+    found = {}
+    if mail.recipients and not mail.server:
+        found["server"] = "Give the mail server that sends the notices."
+    if mail.server and not mail.recipients:
+        found["recipients"] = "Give at least one address to send notices to."
+    if not (mail.server or mail.recipients or mail.webhook_url):
+        found["server"] = "Give the mail server that sends the notices, or a webhook URL."
+        found["recipients"] = "Give at least one address to send notices to."
+    return found
+
+
+def failure_field(form: MailForm, channel: str):
+    """The field a failed test is said at: the webhook's at Webhook URL, the mail's at
+    Mail server (where the server and its port are typed)."""
+    return form.webhook_url if channel == "webhook" else form.server

@@ -129,9 +129,15 @@ def schedule_backup_mail():
         form.password.errors = [mail_settings.RETYPE]
         return show(mail_form=form), 400
     if form.send_test.data:
-        errors = send_test(current_instance(), typed)
-        if errors:
-            form.recipients.errors = ["The test was not sent: " + "; ".join(errors)]
+        if missing := mail_settings.missing(typed):  # said at each field
+            for name, words in missing.items():
+                getattr(form, name).errors = [words]
+            return show(mail_form=form), 400
+        failed = send_test(current_instance(), typed)
+        for failure in failed:  # each at the field it concerns
+            field = mail_settings.failure_field(form, failure.channel)
+            field.errors = [*field.errors, f"The test was not sent: {failure}"]
+        if failed:
             return show(mail_form=form), 400
         flash(
             f"A test email was sent to {', '.join(typed.recipients) or 'the webhook'}. "
