@@ -90,3 +90,19 @@ def test_one_way_to_write_a_date_and_time():
         if re.search(r"%[dY][^\"'}]*%H", line)  # a date and a time in one format
     ]
     assert own == [], own
+
+
+def test_a_missing_backup_txt_is_said_on_the_page_as_on_the_command_line(
+    app, people, instance_path
+):
+    """Issue 24, item 6: a missing backup.txt was a note of `backup verify` and nothing on
+    the Data Backup page; both say it, in one wording."""
+    from tests.serving import run_flask
+
+    with app.app_context():
+        data_backup_of(app).run_backup(None, "admin")
+    (instance_path / "backup" / "backup.txt").unlink()
+    note = "backup.txt is missing: every copy is unrecorded until it leaves the rotation"
+    page = html.unescape(_page(elevated(app, "admin"), "/settings/data-backup"))
+    assert note in page
+    assert f"Note: {note}" in run_flask(instance_path, "backup", "verify").stdout

@@ -82,6 +82,16 @@ def after_backup(
     return State(replace(state.ledger, latest_day=days), copies, [])
 
 
+def ledger_notes(state: State) -> list[str]:
+    """What the ledger as found means for the copies now, said the same by `backup
+    verify` and the Data Backup page (issue 24: the page said nothing)."""
+    if state.ledger.missing:
+        if not state.copies:
+            return []
+        return ["backup.txt is missing: every copy is unrecorded until it leaves the rotation"]
+    return list(state.ledger.notes)
+
+
 def notes(state: State) -> list[str]:
     """What a run says about the ledger it found."""
     ledger, said = state.ledger, []

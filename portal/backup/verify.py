@@ -9,6 +9,7 @@ from datetime import UTC
 
 from portal.backup.layout import Layout, copy_label, taken_at
 from portal.backup.ledger import Entry
+from portal.backup.state import ledger_notes
 from portal.clock import written
 
 
@@ -72,11 +73,7 @@ UNRECORDED_MESSAGE = (
 def verify(state, layout: Layout, ops) -> VerifyReport:
     """Check every copy on disk against SQLite and its record; read-only."""
     report = VerifyReport(ledger_problems=list(state.ledger.damage))
-    if state.ledger.missing and state.copies:
-        report.notes.append(
-            "backup.txt is missing: every copy is unrecorded until it leaves the rotation"
-        )
-    report.notes.extend(state.ledger.notes if not state.ledger.missing else [])
+    report.notes.extend(ledger_notes(state))
 
     for copy in state.copies:
         disk, record, label = copy.disk, copy.record, copy.label

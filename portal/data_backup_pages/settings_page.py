@@ -25,6 +25,7 @@ from portal.backup import GENERATIONS, BackupError
 from portal.backup.errors import UnprovenCopy
 from portal.backup.layout import copy_words, generation_label
 from portal.backup.safety import KEEP, KEEP_DAYS
+from portal.backup.state import ledger_notes
 from portal.data_backup import offsite_folder, records, restore_words, status
 from portal.data_backup_pages import (
     clock_mistake_page,
@@ -95,7 +96,10 @@ def render_index(offsite_form: OffsiteForm | None = None) -> str:
         folder=folder,
         free=free,
         problems=problems,
-        warnings=current_data_backup().folder_warnings(),
+        warnings=[
+            *current_data_backup().folder_warnings(),
+            *(ledger_notes(state) if state is not None else []),
+        ],
         safety=safety,
         safety_keep=KEEP,
         safety_days=KEEP_DAYS,
