@@ -106,3 +106,16 @@ def test_a_missing_backup_txt_is_said_on_the_page_as_on_the_command_line(
     page = html.unescape(_page(elevated(app, "admin"), "/settings/data-backup"))
     assert note in page
     assert f"Note: {note}" in run_flask(instance_path, "backup", "verify").stdout
+
+
+def test_the_portlet_says_the_off_site_copy_once(app, people, tmp_path):
+    """Issue 24, item 4: "the last one 06 Dec 2026 03:06 (the copy of 2026-12-06)" said
+    the day twice; the day is said only when it is not the day the copy was sent."""
+    from tests.offsite_helpers import use_share
+
+    use_share(app, tmp_path / "nas")
+    with app.app_context():
+        data_backup_of(app).run_backup(None, "admin")
+    page = " ".join(html.unescape(_page(elevated(app, "admin"), "/")).split())
+    assert "Off-site copy: last sent 27 Nov 2026 09:00" in page
+    assert "(the copy of" not in page and "(the backup of" not in page

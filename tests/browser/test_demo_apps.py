@@ -59,6 +59,10 @@ def test_bulletin_board(page, demo_url):
     page.get_by_role("button", name="Reply").click()
     expect(page.get_by_text("Your reply is posted.")).to_be_visible()
     expect(page.locator(".replies")).to_contain_text("Happy to be here.")
+    # Issue 24: the Reply label stood jammed under the last reply's Delete button.
+    delete = page.locator(".reply").last.get_by_role("button", name="Delete").bounding_box()
+    label = page.locator("label", has_text="Reply").bounding_box()
+    assert label["y"] >= delete["y"] + delete["height"] + 12, (delete, label)
     page.get_by_role("link", name="Bulletin Board", exact=True).first.click()
     page.get_by_role("link", name="Write a post").click()
     page.get_by_label("Title").fill("Parking next week")
