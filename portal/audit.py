@@ -72,7 +72,13 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "restores",
         "Restores and bring-backs",
-        ("restore completed", "restore failed", "items brought back", "person brought back"),
+        (
+            "restore completed",
+            "restore failed",
+            "items brought back",
+            "person brought back",
+            "group brought back",
+        ),
     ),
     Kind("notices", "Notices sent", ("notice sent", "notice not sent")),
     Kind("reminders", "Reminders and skips", ("backup skipped",)),

@@ -7,6 +7,7 @@ live."""
 from __future__ import annotations
 
 import html
+import re
 from datetime import date, time
 
 import pytest
@@ -189,3 +190,28 @@ def test_an_item_of_someone_removed_leads_to_bringing_them_back_first(app, peopl
     assert admin.post(confirm, data={"password": "old"}).status_code == 400  # no CSRF token
     with app.app_context():
         assert find_user(get_db("system.db"), "bob") is None
+
+
+def test_a_deleted_group_comes_back_before_its_people(app, people, clock):
+    """A group deleted since comes back (empty, by its name), then its people into it."""
+    admin = elevated(app, "admin")
+    with app.app_context():
+        data_backup_of(app).run_backup(None, "admin")
+    people_mod.remove(instance_of(app), "carol", clock())
+    with app.app_context():
+        system = get_db("system.db")
+        system.execute("DELETE FROM groups WHERE name = 'Accounting'")
+    listing = _page(admin.get("/settings/data-backup/copies/system.db/0"))
+    assert "<td>Accounting</td><td>deleted since</td>" in listing
+    carol = people["carol"].id
+    confirm = f"/settings/data-backup/copies/system.db/0/people/{carol}"
+    assert "in no group: the group Accounting has been deleted since" in _page(admin.get(confirm))
+    page = "/settings/data-backup/copies/system.db/0"
+    html_page = admin.get(page).get_data(as_text=True)
+    action = re.search(r'action="(/settings/data-backup/copies/system.db/0/groups/\d+)"', html_page)
+    done = submit(admin, page, action.group(1), follow_redirects=True)
+    assert "The group Accounting is back" in _page(done)
+    again = submit(admin, page, action.group(1), follow_redirects=True)
+    assert "A group named 'Accounting' exists now" in _page(again)
+    back = submit(admin, confirm, data={"password": "old"}, follow_redirects=True)
+    assert "Carol Diaz (carol) is back in Accounting." in _page(back)

@@ -1,7 +1,8 @@
 """What a copy of system.db holds against now (issue 23, item 2): its people and groups,
 each removed since (in the copy, not live), changed since (the fields that differ: login,
 name, group, Data Backup Group membership) or unchanged. A person removed since is
-brought back on their own (person.py); the passwords are never shown nor compared
+brought back on their own (person.py), a group deleted since here (`bring_back_group`,
+before its people: they come back into it); the passwords are never shown nor compared
 as text, only whether one was changed."""
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field, replace
 
+from portal.bring_back.bring import BringBackError
 from portal.bring_back.copies import CopyRef, opened
 from portal.bring_back.differences import CHANGED, UNCHANGED
 from portal.data_backup.service import DataBackup
-from portal.db import open_data_file
+from portal.db import open_data_file, transaction
 from portal.instance import Instance
+from portal.unit_of_work import UnitOfWork
 
 REMOVED = "removed since"
 STATES = (REMOVED, CHANGED, UNCHANGED)
@@ -85,3 +88,34 @@ def _without_hash(person: Entry) -> Entry:
     values = {**person.values, "password": ""}
     live = None if person.live is None else {**person.live, "password": ""}
     return replace(person, values=values, live=live)
+
+
+def bring_back_group(
+    instance: Instance,
+    service: DataBackup,
+    ref: CopyRef,
+    group_id: int,
+    who: str,
+    force: bool = False,
+) -> str:
+    """Bring back the group `group_id` of the copy, deleted since: its name, under its
+    old id if free (else a new one). Nobody is put in it here: its people come back into
+    it when they are brought back. A BringBackError when the copy has no such group, it
+    is live, or another group has its name now. What was done, in a sentence."""
+    with opened(instance, service, "system.db", ref, who, force=force) as copy:
+        found = copy.execute(GROUPS + " WHERE id = ?", (group_id,)).fetchone()
+    if found is None:
+        raise BringBackError("The copy has no such group; nothing was brought back.")
+    _id, created_at, name = found
+    with open_data_file("system.db", instance) as live, transaction(live):
+        if live.execute("SELECT 1 FROM groups WHERE name = ?", (name,)).fetchone():
+            raise BringBackError(f"A group named {name!r} exists now; nothing was brought back.")
+        free = live.execute("SELECT 1 FROM groups WHERE id = ?", (group_id,)).fetchone() is None
+        live.execute(
+            "INSERT INTO groups (id, name, created_at) VALUES (?, ?, ?)",
+            (group_id if free else None, name, created_at),
+        )
+    said = f"The group {name} is back; its people come back into it when they are brought back."
+    with UnitOfWork.of(instance) as unit:
+        unit.audit("group brought back", who, f"from {ref.words('system.db')}: {said}")
+    return said

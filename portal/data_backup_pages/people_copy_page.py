@@ -134,3 +134,17 @@ def first_person(user_id: int):
         )
         return redirect(url_for("data_backup.index"))
     return redirect(url_for("data_backup.person_confirm", copy=ref.token, user_id=user_id))
+
+
+def group_bring_back(copy: str, group_id: int):
+    """Bring back a group deleted since (a POST; CSRFProtect has checked its token)."""
+    ref = CopyRef.parse(copy) or abort(404)
+    try:
+        said = system_copy.bring_back_group(
+            current_instance(), current_data_backup(), ref, group_id, current_user.login, _anyway()
+        )
+    except (BackupError, BringBackError) as exc:
+        flash(str(exc), "error")
+    else:
+        flash(said, "success")
+    return redirect(_copy_page(ref))

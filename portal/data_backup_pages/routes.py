@@ -86,6 +86,13 @@ ROUTES = [
         ADMINISTRATOR,
     ),
     (
+        "/settings/data-backup/copies/system.db/<copy>/groups/<int:group_id>",
+        "group_bring_back",
+        people_copy_page.group_bring_back,
+        POST,
+        ADMINISTRATOR,
+    ),
+    (
         "/settings/data-backup/people/<int:user_id>",
         "first_person",
         people_copy_page.first_person,
