@@ -158,3 +158,22 @@ def test_no_backup_yet_and_a_damaged_copy_are_said_in_a_members_words(app, peopl
     assert "cannot be read from the newest backup just now" in refused
     with app.app_context():
         assert todo.get(get_db("todo.db"), ids["report"], people["alice"].id) is None
+
+
+def test_a_live_file_held_by_another_writer_is_said_not_a_500(app, people, clock):
+    """Bad moments get a clear message: the live todo.db held past the busy timeout."""
+    ids, _ = _office(app, people, clock)
+    app.config["SQLITE_BUSY_TIMEOUT_MS"] = 100
+    live = instance_of(app).data_dir / "todo.db"
+    holder = sqlite3.connect(live, timeout=1, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        alice = _member(app, "alice")
+        answer = submit(alice, "/todo/", f"{LIST}/{ids['report']}", follow_redirects=True)
+        assert answer.status_code == 200
+        assert "Your to-dos cannot be written just now. Try again in a minute." in _text(answer)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with app.app_context():
+        assert todo.get(get_db("todo.db"), ids["report"], people["alice"].id) is None

@@ -6,6 +6,7 @@ recently_deleted.py), reached through portal/web.py."""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -46,6 +47,8 @@ def add_routes(bp: Blueprint, place: Place) -> None:
                 found = service.items(place.file, current_user.id, current_user.login)
             except BackupError as exc:
                 problem = _in_words(place, exc)
+            except sqlite3.Error:  # the live file busy past the timeout, or unreadable
+                problem = f"Your {place.items} cannot be read just now. Try again in a minute."
         return render_template(
             "recently_deleted.html",
             place=place,
@@ -65,6 +68,9 @@ def add_routes(bp: Blueprint, place: Place) -> None:
             done = service.bring_back(place.file, current_user.id, item_id, current_user.login)
         except BackupError as exc:
             flash(_in_words(place, exc), "error")
+            return redirect(back)
+        except sqlite3.Error:
+            flash(f"Your {place.items} cannot be written just now. Try again in a minute.", "error")
             return redirect(back)
         except ValueError as exc:  # a BringBackError: not theirs, not there, already back
             flash(str(exc), "error")

@@ -5,6 +5,8 @@ each. The copy is proven first, as a restore proves it (portal/bring_back/)."""
 
 from __future__ import annotations
 
+import sqlite3
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -57,6 +59,9 @@ def _items(name: str, ref: CopyRef, ids: list[int] | None = None, filters=None):
         return exc
     except BackupError as exc:
         flash(str(exc), "error")
+        return None
+    except sqlite3.Error as exc:  # the live file, busy past the timeout or unreadable
+        flash(f"The live {name} cannot be read just now ({exc}); try again.", "error")
         return None
 
 
