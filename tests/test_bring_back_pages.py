@@ -141,3 +141,32 @@ def test_a_long_copy_is_paged_with_show_more(app, people, clock):
         url = more and more.group(1)
     assert pages == 3
     assert seen == [f"Item {n:03d}" for n in reversed(range(120))]
+
+
+def test_what_differs_is_never_shown_stale(app, people, clock):
+    """What differs is kept between pages while neither side changes (listing.py): a save
+    by anyone, through any connection, or a new backup, is seen on the next page."""
+    import re
+
+    from portal.db import open_data_file
+    from portal.web import instance_of
+
+    ids = _office(app, people, clock)  # 2 deleted since, 1 changed since
+    admin = elevated(app)
+
+    def counts() -> tuple[int, int]:
+        page = " ".join(html.unescape(admin.get(OPEN).get_data(as_text=True)).split())
+        found = re.search(r"(\d+) deleted since</strong>, <strong>(\d+) changed since", page)
+        return int(found[1]), int(found[2])
+
+    assert counts() == (2, 1)
+    assert counts() == (2, 1)  # kept: the same answer
+    with open_data_file("todo.db", instance_of(app)) as other:  # another connection saves
+        other.execute("UPDATE todos SET title = 'Order paper' WHERE id = ?", (ids[2],))
+    assert counts() == (2, 0)
+    with app.app_context():  # a save through the pages' own connection (this thread's)
+        todo.delete(get_db("todo.db"), ids[2], people["bob"].id)
+    assert counts() == (3, 0)
+    with app.app_context():  # a new backup: another copy, proven anew
+        data_backup_of(app).run_backup(None, "admin")
+    assert counts() == (0, 0)

@@ -85,3 +85,21 @@ def test_a_proof_unused_for_minutes_is_removed(engine, proofs):
     with engine.open_copy("todo.db", 0, "admin"):
         pass
     assert len(proofs) == 2
+
+
+def test_a_kept_proof_is_read_without_waiting_for_a_backup_and_never_after_one(engine, proofs, app):
+    """The kept proof of a generation is found without the backup lock (its file's
+    identity says it is the same copy); a backup that rotates the copies makes it
+    another file, proven anew."""
+    with engine.open_copy("todo.db", 0, "admin") as first:
+        pass
+    with (
+        engine.locked("bob", engine.now(), 0),  # a backup holds the lock
+        engine.open_copy("todo.db", 0, "admin") as again,
+    ):
+        assert again == first
+    assert len(proofs) == 1
+    engine.run(who="bob")  # the newest copy is another file now (same day: replaced)
+    with engine.open_copy("todo.db", 0, "admin") as after:
+        assert after != first
+    assert len(proofs) == 2

@@ -19,7 +19,7 @@ from portal.backup.errors import BackupError, NoCopy, RestoreError
 from portal.backup.fileops import FileOps
 from portal.backup.layout import GENERATIONS, Layout, copy_words, taken_at
 from portal.backup.ledger import Entry
-from portal.backup.restore import Candidate, RestoreResult, local_candidate
+from portal.backup.restore import Candidate, RestoreResult, local_candidate, size_on_disk
 from portal.backup.restore import restore as restore_copy
 from portal.backup.run import FileResult, Run, RunProgress, RunResult
 from portal.backup.state import State
@@ -243,6 +243,10 @@ class BackupEngine:
         unrecorded one), opened read-only in a private file for the block (open_copy.py)."""
         found = self._local(name, copy) if isinstance(copy, int) else copy
         folder, files = self.layout.in_folder(open_copy.OPENED_FOLDER), contextlib.ExitStack()
+        if isinstance(copy, int) and (kept := open_copy.kept_proof(folder, found)):
+            with open_copy.given_back(kept):  # the same file, proven minutes ago
+                yield kept
+            return
         with self.locked(who, self.now(), wait):  # no run moves the copy meanwhile
             found = open_copy.opened(self.ops, self.source(name), found(), folder, force)
             private = files.enter_context(found)
@@ -265,7 +269,7 @@ class BackupEngine:
         now = self.now()
         with self.locked(who, now, wait):
             chosen = candidate()
-            self.check_space(_size_on_disk(chosen.path) + self.live_size(name), "the restore")
+            self.check_space(size_on_disk(chosen.path) + self.live_size(name), "the restore")
             result = restore_copy(self.layout, self.ops, source, chosen, words, now, force)
             with contextlib.suppress(OSError):
                 safety.prune(self.layout, self.ops, name, now)
@@ -289,11 +293,3 @@ class BackupEngine:
             return taken_at(newest.stat(), self.clock().tzinfo)
         except (FileNotFoundError, NotADirectoryError):
             return None
-
-
-def _size_on_disk(path: Path) -> int:
-    """A copy's size on disk (0 when it cannot be read: the restore then says why)."""
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0

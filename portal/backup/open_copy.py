@@ -14,12 +14,12 @@ import os
 import secrets
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import tzinfo
 from pathlib import Path
 
 from portal.backup import proven, safety
-from portal.backup.errors import RestoreError
+from portal.backup.errors import BackupError, RestoreError
 from portal.backup.layout import Layout
 from portal.backup.restore import Candidate, prove
 
@@ -47,6 +47,26 @@ def safety_candidate(layout: Layout, name: str, file_name: str, zone: tzinfo) ->
     )
 
 
+def kept_proof(folder: Path, candidate: Callable[[], Candidate]) -> Path | None:
+    """The kept proof of the local copy `candidate()` names (proven.py), found without
+    the backup lock: the copy's record and its file's inode, size and time say whether
+    it is the file that was proven, and a run that moves it changes them. Taken for use
+    (`given_back` ends it); None: open the copy the locked way."""
+    try:
+        return proven.take(folder, candidate())
+    except (BackupError, OSError):
+        return None
+
+
+@contextlib.contextmanager
+def given_back(private: Path) -> Iterator[Path]:
+    """Use a kept proof for the block."""
+    try:
+        yield private
+    finally:
+        proven.give_back(private, _remove)
+
+
 @contextlib.contextmanager
 def opened(ops, source, candidate: Candidate, folder: Path, force: bool) -> Iterator[Path]:
     """`candidate`, a copy of `source`'s data file, proven and opened read-only for the
@@ -55,10 +75,8 @@ def opened(ops, source, candidate: Candidate, folder: Path, force: bool) -> Iter
     what = candidate.what
     folder.mkdir(mode=0o700, exist_ok=True)
     if (kept := proven.take(folder, candidate)) is not None:  # proven minutes ago
-        try:
+        with given_back(kept):
             yield kept
-        finally:
-            proven.give_back(kept, _remove)
         return
     tidy_abandoned(folder)
     private = folder / f".{source.name}.{secrets.token_hex(6)}{SUFFIX}"

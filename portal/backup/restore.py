@@ -148,3 +148,11 @@ def _safety_copy(layout: Layout, ops, live: Path, name: str, now: datetime) -> P
             f"The safety copy of the live {name} could not be made ({exc}); not restored."
         ) from exc
     return target
+
+
+def size_on_disk(path: Path) -> int:
+    """A copy's size on disk (0 when it cannot be read: the restore then says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -10,6 +10,9 @@ creation time are). Only the page shown is read whole and compared field by fiel
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,14 +89,57 @@ def parse_key(text: str | None) -> tuple[str, int] | None:
     return created[:40], int(row_id)
 
 
-def page(both: sqlite3.Connection, live: sqlite3.Connection, kind: Kind, filters: Filters) -> Page:
+# What differs, kept per live connection while neither side has changed: the join over
+# 10,000 items is most of an Open, and Show more, the filters and the confirmation read
+# the same copy against the same live data. The copy is the private file of its proof
+# (a new proof, a new file); the live data is unchanged while the live connection's
+# data_version (others' commits) and total_changes (its own) are. The pages' live
+# connection is the thread's kept one (portal/db.py), so the entry is per thread; each
+# entry holds its connection, so its id is never another's while the entry lives.
+_kept: OrderedDict[int, tuple[sqlite3.Connection, tuple, int, list]] = OrderedDict()
+_kept_lock = threading.Lock()
+KEPT = 32
+
+
+def differing(
+    copy: sqlite3.Connection, live: sqlite3.Connection, kind: Kind, attach: Callable[[], None]
+) -> tuple[int, list[tuple]]:
+    """How many items the copy holds, and those deleted or changed since (_differing),
+    from the join, or as kept while neither side has changed; `attach` attaches the live
+    file to `copy` when the join must run."""
+    copy_file = copy.execute("PRAGMA database_list").fetchone()[2]
+    (version,) = live.execute("PRAGMA data_version").fetchone()
+    key = (copy_file, kind.table, version, live.total_changes)
+    with _kept_lock:
+        kept = _kept.get(id(live))
+        if kept is not None and kept[0] is live and kept[1] == key:
+            _kept.move_to_end(id(live))
+            return kept[2], kept[3]
+    attach()
+    (total,) = copy.execute(f"SELECT count(*) FROM main.{kind.table}").fetchone()  # noqa: S608  # nosec B608
+    rows = _differing(copy, kind)
+    with _kept_lock:  # the key read before the join: a commit meanwhile makes it stale
+        _kept[id(live)] = (live, key, total, rows)
+        _kept.move_to_end(id(live))
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return total, rows
+
+
+def page(
+    both: sqlite3.Connection,
+    live: sqlite3.Connection,
+    kind: Kind,
+    filters: Filters,
+    attach: Callable[[], None] = lambda: None,
+) -> Page:
     """The page of the copy's items that `filters` choose, with the whole copy's counts;
-    `both` is the copy's connection with the live file attached, `live` the live file's."""
+    `both` is the copy's connection (the live file attached to it by `attach`, when what
+    differs must be found again), `live` the live file's."""
     states = SHOW.get(filters.show, SHOW["differences"])
     owners, words, after, size = filters.owners, filters.words, filters.after, filters.size
-    (total,) = both.execute(f"SELECT count(*) FROM main.{kind.table}").fetchone()  # noqa: S608  # nosec B608
-    differing = _differing(both, kind)
-    counts = {state: sum(row[4] == state for row in differing) for state in (DELETED, CHANGED)}
+    total, found = differing(both, live, kind, attach)
+    counts = {state: sum(row[4] == state for row in found) for state in (DELETED, CHANGED)}
     counts[UNCHANGED] = total - counts[DELETED] - counts[CHANGED]
     if UNCHANGED in states:  # every item: read in order from the copy, a page at a time
         keys = _in_order(both, kind, owners, words, after, size + 1)
@@ -101,7 +147,7 @@ def page(both: sqlite3.Connection, live: sqlite3.Connection, kind: Kind, filters
         keys = sorted(
             (
                 (row[0], row[1])
-                for row in differing
+                for row in found
                 if row[4] in states
                 and (owners is None or row[2] in owners)
                 and (not words or words in str(row[3]).casefold())

@@ -5,6 +5,9 @@ The live file is written with the write rules of every save."""
 
 from __future__ import annotations
 
+import sqlite3
+from functools import partial
+
 from portal.bring_back import listing
 from portal.bring_back.bring import BringBackError, Brought
 from portal.bring_back.bring import bring_back as bring
@@ -12,7 +15,7 @@ from portal.bring_back.copies import CopyRef, opened
 from portal.bring_back.differences import Item, compare, differences, read
 from portal.bring_back.kinds import kind_of
 from portal.data_backup.service import DataBackup
-from portal.db import data_path, open_data_file
+from portal.db import data_path, open_data_file, open_unless_given
 from portal.instance import Instance
 from portal.unit_of_work import UnitOfWork
 
@@ -50,17 +53,19 @@ def page(
     who: str,
     filters: listing.Filters,
     force: bool = False,
+    live: sqlite3.Connection | None = None,
 ) -> listing.Page:
     """One page of the copy's items as `filters` choose them, with the whole copy's
-    counts (listing.py: what differs found by one join in SQLite)."""
+    counts (listing.py: what differs found by one join in SQLite, kept while neither
+    side changes). `live`: the caller's connection to the live file (a page's own)."""
     kind = kind_of(name)
+    path = data_path(name, instance.data_dir)
     with (
         opened(instance, service, name, ref, who, force=force) as copy,
-        open_data_file(name, instance) as live,
+        open_unless_given(live, name, instance) as live_conn,
     ):
-        path = data_path(name, instance.data_dir)
-        listing.attach_live(copy, path, instance.busy_timeout_ms)
-        return listing.page(copy, live, kind, filters)
+        attach = partial(listing.attach_live, copy, path, instance.busy_timeout_ms)
+        return listing.page(copy, live_conn, kind, filters, attach)
 
 
 def bring_back(

@@ -53,7 +53,8 @@ def _items(name: str, ref: CopyRef, ids: list[int] | None = None, filters=None):
     who, instance, data_backup = current_user.login, current_instance(), current_data_backup()
     try:
         if filters is not None:
-            return service.page(instance, data_backup, name, ref, who, filters, _anyway())
+            live = get_db(name)  # the thread's kept connection: what differs is kept by it
+            return service.page(instance, data_backup, name, ref, who, filters, _anyway(), live)
         return service.items(instance, data_backup, name, ref, who, _anyway(), ids)
     except UnprovenCopy as exc:
         return exc
@@ -121,6 +122,7 @@ def open_copy(file: str, copy: str):
         anyway=_anyway(),
         kind=KINDS[name],
         items=found.items,
+        whose=_whose(found.items, people),
         more=found.more
         and url_for(
             "data_backup.open_copy", file=name, copy=ref.token, after=found.more, **shown, **anyway
@@ -132,6 +134,17 @@ def open_copy(file: str, copy: str):
         filters=shown,
         form=BringBackForm(formdata=None, file=name, copy=ref.token, anyway=_flag()),
     )
+
+
+def _whose(items, people: dict[int, Someone]) -> dict[int, tuple[str, bool]]:
+    """Each shown item's owner, by name, and whether they are gone (removed, or never
+    known): the page offers to bring them back first."""
+    whose = {}
+    for item in items:
+        someone = people.get(item.owner_id)
+        gone = someone is None or someone.removed
+        whose[item.owner_id] = (someone.name if someone else f"user {item.owner_id}", gone)
+    return whose
 
 
 def _flag() -> str:
