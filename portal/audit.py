@@ -77,6 +77,7 @@ KINDS: tuple[Kind, ...] = (
             "restore failed",
             "items brought back",
             "person brought back",
+            "person set back",
             "group brought back",
         ),
     ),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 
@@ -215,3 +215,78 @@ def test_a_deleted_group_comes_back_before_its_people(app, people, clock):
     assert "A group named 'Accounting' exists now" in _page(again)
     back = submit(admin, confirm, data={"password": "old"}, follow_redirects=True)
     assert "Carol Diaz (carol) is back in Accounting." in _page(back)
+
+
+def test_a_changed_colleague_is_set_back_only_when_chosen(app, people, clock):
+    """A person changed since (renamed, moved out of the Data Backup Group, a new
+    password) is set back to the copy only when the administrator chooses it, in one
+    step that ends their sessions when the password goes back; never the Administrator,
+    never onto a login someone else has."""
+    from portal.auth import sessions
+    from portal.passwords import set_password
+
+    bob = people["bob"]
+    with app.app_context():
+        system = get_db("system.db")
+        reminder.add_members(system, [bob.id], clock())
+        data_backup_of(app).run_backup(None, "admin")
+        system.execute("UPDATE users SET name = 'Robert Clark' WHERE id = ?", (bob.id,))
+        reminder.remove_members(system, [bob.id])
+        set_password(system, bob.id, hash_password("a new password"))
+        sessions.start(system, bob.id, clock(), timedelta(hours=8))
+    admin = elevated(app, "admin")
+    listing = _page(admin.get("/settings/data-backup/copies/system.db/0"))
+    assert "changed since: name, in Data Backup Group, password" in listing
+    assert "a new password" not in listing and "scrypt" not in listing  # no hash shown
+    confirm = f"/settings/data-backup/copies/system.db/0/people/{bob.id}/set-back"
+    asked = _page(admin.get(confirm))
+    assert "Name: now “Robert Clark”, back to “Bob Clark”." in asked
+    assert "They are put back in the Data Backup Group." in asked
+    assert "every session of theirs ends" in asked
+    with app.app_context():  # asking changed nothing
+        assert find_user(get_db("system.db"), "bob").name == "Robert Clark"
+    done = submit(admin, confirm, follow_redirects=True)
+    assert "Bob Clark (bob) is set back to the newest copy of system.db" in _page(done)
+    with app.app_context():
+        system = get_db("system.db")
+        assert find_user(system, "bob").name == "Bob Clark"
+        assert reminder.is_member(system, bob.id)
+        assert (
+            system.execute("SELECT count(*) FROM sessions WHERE user_id = ?", (bob.id,)).fetchone()[
+                0
+            ]
+            == 0
+        )
+    member = app.test_client()
+    assert login(member, "bob", PASSWORD).status_code == 302  # the password he had
+    nothing = submit(admin, "/settings/data-backup", confirm, follow_redirects=True)
+    assert "not changed since the copy; nothing was set back" in _page(nothing)
+    with app.app_context():  # the Administrator's account changed since: not set back
+        get_db("system.db").execute(
+            "UPDATE users SET name = 'The Boss' WHERE id = ?", (people["admin"].id,)
+        )
+    own = f"/settings/data-backup/copies/system.db/0/people/{people['admin'].id}/set-back"
+    refused = submit(admin, "/settings/data-backup", own, follow_redirects=True)
+    assert "The Administrator's account is not set back from a copy" in _page(refused)
+
+
+def test_a_login_someone_has_now_or_a_deleted_group_is_never_set_back(app, people, clock):
+    bob, carol = people["bob"], people["carol"]
+    with app.app_context():
+        data_backup_of(app).run_backup(None, "admin")
+        system = get_db("system.db")
+        system.execute("UPDATE users SET login = 'robert' WHERE id = ?", (bob.id,))
+        system.execute("UPDATE users SET login = 'bob' WHERE id = ?", (carol.id,))
+    admin = elevated(app, "admin")
+    confirm = f"/settings/data-backup/copies/system.db/0/people/{bob.id}/set-back"
+    refused = submit(admin, confirm, follow_redirects=True)
+    assert "Someone else has the login 'bob' now; nothing was set back." in _page(refused)
+    with app.app_context():
+        system = get_db("system.db")
+        assert find_user(system, "robert").id == bob.id
+        system.execute("UPDATE users SET login = 'carol' WHERE id = ?", (carol.id,))
+        system.execute("DELETE FROM groups WHERE name = 'Sales'")  # bob's group then
+    refused = submit(admin, confirm, follow_redirects=True)
+    assert "The group Sales was deleted since: bring it back first." in _page(refused)
+    with app.app_context():
+        assert find_user(get_db("system.db"), "robert").id == bob.id

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from portal.backup import BackupError
 from portal.bring_back import person, system_copy
+from portal.bring_back import person_set_back as person_set_back_mod
 from portal.bring_back.bring import BringBackError
 from portal.bring_back.copies import CopyRef
 from portal.bring_back.differences import CHANGED
@@ -117,6 +118,45 @@ def person_bring_back(copy: str, user_id: int):
         return redirect(_copy_page(ref))
     for sentence in back.sentences():  # the Backup history has it too
         flash(sentence, "success")
+    return redirect(_copy_page(ref))
+
+
+def _changed(ref: CopyRef, user_id: int):
+    """The person changed since, as the copy holds them (404 for anyone else)."""
+    people, _groups = listing(ref)
+    found = next((p for p in people if p.id == user_id), None)
+    return found if found is not None and found.state == CHANGED else abort(404)
+
+
+def set_back_confirm(copy: str, user_id: int):
+    """What setting the person back to the copy will change, and the button."""
+    ref = CopyRef.parse(copy) or abort(404)
+    try:
+        found = _changed(ref, user_id)
+    except BackupError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("data_backup.index"))
+    return render_template(
+        "data_backup/set_back_person.html",
+        person=found,
+        words=ref.words(SYSTEM),
+        back=_copy_page(ref),
+        anyway=_anyway(),
+        action=url_for("data_backup.person_set_back", copy=ref.token, user_id=user_id),
+    )
+
+
+def person_set_back(copy: str, user_id: int):
+    """Confirmed (a POST; CSRFProtect has checked its token): set the person back."""
+    ref = CopyRef.parse(copy) or abort(404)
+    try:
+        said = person_set_back_mod.set_back_person(
+            current_instance(), current_data_backup(), ref, user_id, current_user.login, _anyway()
+        )
+    except (BackupError, BringBackError) as exc:
+        flash(str(exc), "error")
+    else:
+        flash(said, "success")
     return redirect(_copy_page(ref))
 
 

@@ -86,6 +86,20 @@ ROUTES = [
         ADMINISTRATOR,
     ),
     (
+        "/settings/data-backup/copies/system.db/<copy>/people/<int:user_id>/set-back",
+        "set_back_confirm",
+        people_copy_page.set_back_confirm,
+        GET,
+        ADMINISTRATOR,
+    ),
+    (
+        "/settings/data-backup/copies/system.db/<copy>/people/<int:user_id>/set-back",
+        "person_set_back",
+        people_copy_page.person_set_back,
+        POST,
+        ADMINISTRATOR,
+    ),
+    (
         "/settings/data-backup/copies/system.db/<copy>/groups/<int:group_id>",
         "group_bring_back",
         people_copy_page.group_bring_back,
