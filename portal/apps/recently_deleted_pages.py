@@ -40,7 +40,7 @@ def add_routes(bp: Blueprint, place: Place) -> None:
         """My own items deleted since the newest backup."""
         service = web.recently_deleted()
         found, problem = [], ""
-        if not service.on(web.get_db("system.db")):
+        if not available():
             problem = "Your administrator has switched Recently deleted off."
         else:
             try:
@@ -61,7 +61,7 @@ def add_routes(bp: Blueprint, place: Place) -> None:
         """Bring one of my deleted items back, as it was in the newest backup."""
         service = web.recently_deleted()
         back = url_for(f"{place.blueprint}.recently_deleted")
-        if not service.on(web.get_db("system.db")):
+        if not available():
             flash("Your administrator has switched Recently deleted off.", "error")
             return redirect(back)
         try:

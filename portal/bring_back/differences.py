@@ -97,6 +97,15 @@ def counts(items: list[Item]) -> dict[str, int]:
     return {state: sum(item.state == state for item in items) for state in SHOW["all"]}
 
 
+def compared(
+    copy: sqlite3.Connection, live: sqlite3.Connection, kind: Kind, ids: list[int]
+) -> list[Item]:
+    """The copy's items `ids` (those it holds, in that order), each against the live row
+    with its id: the items of a page, or of a confirmation."""
+    in_copy, in_live = read(copy, kind, ids), read(live, kind, ids)
+    return [compare(kind, in_copy[i], in_live.get(i)) for i in ids if i in in_copy]
+
+
 def differences(copy: sqlite3.Connection, live: sqlite3.Connection, kind: Kind) -> list[Item]:
     """Every item of the copy, marked against the live data; newest first."""
     in_copy = read(copy, kind)

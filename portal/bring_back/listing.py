@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from portal.bring_back.differences import CHANGED, DELETED, SHOW, UNCHANGED, Item, compare, read
+from portal.bring_back.differences import CHANGED, DELETED, SHOW, UNCHANGED, Item, compared
 from portal.bring_back.kinds import Kind
 
 LIVE = "live"  # the schema name of the live file, attached to the copy's connection
@@ -156,8 +156,7 @@ def page(
             reverse=True,
         )[: size + 1]
     ids = [row_id for _created, row_id in keys[:size]]
-    in_copy, in_live = read(both, kind, ids), read(live, kind, ids)
-    items = [compare(kind, in_copy[i], in_live.get(i)) for i in ids]
+    items = compared(both, live, kind, ids)
     more = f"{keys[size - 1][0]}|{keys[size - 1][1]}" if len(keys) > size else None
     return Page(items, counts, more)
 

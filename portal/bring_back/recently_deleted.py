@@ -32,19 +32,13 @@ NEWEST = CopyRef(generation=0)
 WAIT_SECONDS = 5.0
 
 
-@dataclass(frozen=True)
-class Switch:
-    on: bool
-    by: str = ""
-    since: str = ""
-
-
-def switch(instance: Instance, conn: sqlite3.Connection | None = None) -> Switch:
+def members_may(instance: Instance, conn: sqlite3.Connection | None = None) -> bool:
     """Whether members may bring back their own (on unless the administrator said off);
-    read on `conn`, the caller's connection to system.db, when it has one (a page)."""
+    read on `conn`, the caller's connection to system.db, when it has one (a page). Who
+    switched it and when is stored beside it, and said in the Backup history."""
     with open_unless_given(conn, "system.db", instance) as system:
         value = settings_store.get_json(system, settings_store.MEMBERS_BRING_BACK)
-    return Switch(value.get("on", True) is not False, value.get("by", ""), value.get("since", ""))
+    return value.get("on", True) is not False
 
 
 def set_switch(instance: Instance, on: bool, who: str, now: datetime) -> None:
@@ -125,7 +119,7 @@ class RecentlyDeleted:
     service: DataBackup
 
     def on(self, conn: sqlite3.Connection | None = None) -> bool:
-        return switch(self.instance, conn).on
+        return members_may(self.instance, conn)
 
     def items(self, name: str, owner_id: int, who: str) -> list[Item]:
         return items(self.instance, self.service, name, owner_id, who)

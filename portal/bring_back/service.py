@@ -12,7 +12,7 @@ from portal.bring_back import listing
 from portal.bring_back.bring import BringBackError, Brought
 from portal.bring_back.bring import bring_back as bring
 from portal.bring_back.copies import CopyRef, opened
-from portal.bring_back.differences import Item, compare, differences, read
+from portal.bring_back.differences import Item, compared, differences
 from portal.bring_back.kinds import kind_of
 from portal.data_backup.service import DataBackup
 from portal.db import data_path, open_data_file, open_unless_given
@@ -39,10 +39,7 @@ def items(
         opened(instance, service, name, ref, who, force=force) as copy,
         open_data_file(name, instance) as live,
     ):
-        if ids is None:
-            return differences(copy, live, kind)
-        in_copy, in_live = read(copy, kind, ids), read(live, kind, ids)
-        return [compare(kind, in_copy[i], in_live.get(i)) for i in ids if i in in_copy]
+        return differences(copy, live, kind) if ids is None else compared(copy, live, kind, ids)
 
 
 def page(

@@ -17,6 +17,12 @@ from portal.bring_back.copies import CopyRef
 from portal.bring_back.differences import SHOW
 from portal.bring_back.kinds import KINDS
 from portal.data_backup_pages import people_copy_page
+from portal.data_backup_pages.copy_pages import (
+    anyway_args,
+    anyway_field,
+    copy_ref,
+    opened_anyway,
+)
 from portal.data_backup_pages.forms import BringBackForm, MembersBringBackForm
 from portal.users import Someone, people_by_id
 from portal.web import current_data_backup, current_instance, get_db, now
@@ -33,15 +39,6 @@ def _file(name: str) -> str:
 OPENABLE = (*KINDS, people_copy_page.SYSTEM)
 
 
-def _copy(token: str) -> CopyRef:
-    return CopyRef.parse(token) or abort(404)
-
-
-def _anyway() -> bool:
-    """Opened anyway: the administrator confirmed a copy that cannot be proven."""
-    return (request.values.get("anyway") or "") == "1"
-
-
 def _people() -> dict[int, Someone]:
     return people_by_id(get_db("system.db"))
 
@@ -54,8 +51,10 @@ def _items(name: str, ref: CopyRef, ids: list[int] | None = None, filters=None):
     try:
         if filters is not None:
             live = get_db(name)  # the thread's kept connection: what differs is kept by it
-            return service.page(instance, data_backup, name, ref, who, filters, _anyway(), live)
-        return service.items(instance, data_backup, name, ref, who, _anyway(), ids)
+            return service.page(
+                instance, data_backup, name, ref, who, filters, opened_anyway(), live
+            )
+        return service.items(instance, data_backup, name, ref, who, opened_anyway(), ids)
     except UnprovenCopy as exc:
         return exc
     except BackupError as exc:
@@ -92,8 +91,8 @@ def _open_people(ref: CopyRef):
 def open_copy(file: str, copy: str):
     """A page of the copy's items, as filtered; the ones ticked go to the confirmation."""
     if file == people_copy_page.SYSTEM:
-        return _open_people(_copy(copy))
-    name, ref = _file(file), _copy(copy)
+        return _open_people(copy_ref(copy))
+    name, ref = _file(file), copy_ref(copy)
     people = _people()
     show = request.args.get("show", "differences")
     show = show if show in SHOW else "differences"
@@ -113,26 +112,30 @@ def open_copy(file: str, copy: str):
     if isinstance(found, UnprovenCopy):
         return _unproven(name, ref, found)
     shown = {"show": show, "person": person, "q": request.args.get("q", "")[:200]}
-    anyway = {"anyway": "1"} if _anyway() else {}
     return render_template(
         "data_backup/open_copy.html",
         name=name,
         ref=ref,
         words=ref.words(name),
-        anyway=_anyway(),
+        anyway=opened_anyway(),
         kind=KINDS[name],
         items=found.items,
         whose=_whose(found.items, people),
         more=found.more
         and url_for(
-            "data_backup.open_copy", file=name, copy=ref.token, after=found.more, **shown, **anyway
+            "data_backup.open_copy",
+            file=name,
+            copy=ref.token,
+            after=found.more,
+            **shown,
+            **anyway_args(),
         ),
         continued=filters.after is not None,
         counts=found.counts,
         people=people,
         logins=sorted({someone.login for someone in people.values()}),
         filters=shown,
-        form=BringBackForm(formdata=None, file=name, copy=ref.token, anyway=_flag()),
+        form=BringBackForm(formdata=None, file=name, copy=ref.token, anyway=anyway_field()),
     )
 
 
@@ -147,10 +150,6 @@ def _whose(items, people: dict[int, Someone]) -> dict[int, tuple[str, bool]]:
     return whose
 
 
-def _flag() -> str:
-    return "1" if _anyway() else ""
-
-
 def _ticked() -> list[int]:
     ids = []
     for value in request.form.getlist("item"):
@@ -162,13 +161,12 @@ def _ticked() -> list[int]:
 
 def _back(name: str, ref: CopyRef) -> str:
     """The opened copy's page (opened anyway again, when it was)."""
-    anyway = {"anyway": "1"} if _anyway() else {}
-    return url_for("data_backup.open_copy", file=name, copy=ref.token, **anyway)
+    return url_for("data_backup.open_copy", file=name, copy=ref.token, **anyway_args())
 
 
 def confirm(file: str, copy: str):
     """What will happen to each item ticked, and the button that does it."""
-    name, ref = _file(file), _copy(copy)
+    name, ref = _file(file), copy_ref(copy)
     ids = _ticked()
     back = _back(name, ref)
     if not ids:
@@ -183,12 +181,12 @@ def confirm(file: str, copy: str):
         "data_backup/bring_back_confirm.html",
         name=name,
         words=ref.words(name),
-        anyway=_anyway(),
+        anyway=opened_anyway(),
         kind=KINDS[name],
         items=chosen,
         people=(people := _people()),
         live_owners={user_id for user_id, someone in people.items() if not someone.removed},
-        form=BringBackForm(formdata=None, file=name, copy=ref.token, anyway=_flag()),
+        form=BringBackForm(formdata=None, file=name, copy=ref.token, anyway=anyway_field()),
         back=back,
     )
 
@@ -196,7 +194,7 @@ def confirm(file: str, copy: str):
 def bring_back():
     """Confirmed: bring the items back, all or none; each named in the flash."""
     form = BringBackForm()  # CSRFProtect has checked the token of every POST
-    name, ref = _file(form.file.data or ""), _copy(form.copy.data or "")
+    name, ref = _file(form.file.data or ""), copy_ref(form.copy.data or "")
     ids = _ticked()
     back = _back(name, ref)
     try:
@@ -207,7 +205,7 @@ def bring_back():
             ref,
             ids,
             current_user.login,
-            force=_anyway(),
+            force=opened_anyway(),
         )
     except (BackupError, service.BringBackError) as exc:
         flash(str(exc), "error")
@@ -219,15 +217,14 @@ def bring_back():
 
 def members_form() -> MembersBringBackForm:
     """The switch of members' Recently deleted, as it stands (for the Data Backup page)."""
-    on = recently_deleted.switch(current_instance(), get_db("system.db")).on
+    on = recently_deleted.members_may(current_instance(), get_db("system.db"))
     return MembersBringBackForm(formdata=None, on=on, prefix=MEMBERS_PREFIX)
 
 
 def members_switch():
     """Save the switch of members' Recently deleted (the Backup history records it)."""
-    form = MembersBringBackForm(
-        prefix=MEMBERS_PREFIX
-    )  # CSRFProtect has checked the token of every POST
+    # CSRFProtect has checked the token of every POST.
+    form = MembersBringBackForm(prefix=MEMBERS_PREFIX)
     on = bool(form.on.data)
     recently_deleted.set_switch(current_instance(), on, current_user.login, now())
     flash(

@@ -16,6 +16,12 @@ from portal.bring_back import person_set_back as person_set_back_mod
 from portal.bring_back.bring import BringBackError
 from portal.bring_back.copies import CopyRef
 from portal.bring_back.differences import CHANGED
+from portal.data_backup_pages.copy_pages import (
+    anyway_args,
+    anyway_field,
+    copy_ref,
+    opened_anyway,
+)
 from portal.data_backup_pages.forms import PersonBackForm
 from portal.passwords import hash_password
 from portal.web import current_data_backup, current_instance, form_status, get_db
@@ -23,18 +29,13 @@ from portal.web import current_data_backup, current_instance, form_status, get_d
 SYSTEM = "system.db"
 
 
-def _anyway() -> bool:
-    return (request.values.get("anyway") or "") == "1"
-
-
 def _copy_page(ref: CopyRef) -> str:
-    anyway = {"anyway": "1"} if _anyway() else {}
-    return url_for("data_backup.open_copy", file=SYSTEM, copy=ref.token, **anyway)
+    return url_for("data_backup.open_copy", file=SYSTEM, copy=ref.token, **anyway_args())
 
 
 def listing(ref: CopyRef):
     return system_copy.people_and_groups(
-        current_instance(), current_data_backup(), ref, current_user.login, _anyway()
+        current_instance(), current_data_backup(), ref, current_user.login, opened_anyway()
     )
 
 
@@ -47,7 +48,7 @@ def open_people(ref: CopyRef, people, groups):
         name=SYSTEM,
         ref=ref,
         words=ref.words(SYSTEM),
-        anyway=_anyway(),
+        anyway=opened_anyway(),
         people=[p for p in people if show_all or p.state != "unchanged"],
         groups=[g for g in groups if show_all or g.state != "unchanged"],
         counts=counts,
@@ -56,25 +57,24 @@ def open_people(ref: CopyRef, people, groups):
     )
 
 
-def _removed(ref: CopyRef, user_id: int):
-    """The person removed since, as the copy holds them (404 for anyone else)."""
-    people, groups = listing(ref)
+def _person(ref: CopyRef, user_id: int, state: str):
+    """The person of the copy in `state` against now (removed since, changed since);
+    404 for anyone else."""
+    people, _groups = listing(ref)
     found = next((p for p in people if p.id == user_id), None)
-    if found is None or found.state != system_copy.REMOVED:
-        abort(404)
-    live_groups = {g[0].casefold() for g in get_db(SYSTEM).execute("SELECT name FROM groups")}
-    return found, live_groups
+    return found if found is not None and found.state == state else abort(404)
 
 
 def person_confirm(copy: str, user_id: int, form: PersonBackForm | None = None):
     """Everything that bringing the person back will do, and the button that does it."""
-    ref = CopyRef.parse(copy) or abort(404)
+    ref = copy_ref(copy)
     try:
-        found, live_groups = _removed(ref, user_id)
+        found = _person(ref, user_id, system_copy.REMOVED)
     except BackupError as exc:
         flash(str(exc), "error")
         return redirect(url_for("data_backup.index"))
-    form = form or PersonBackForm(formdata=None, anyway="1" if _anyway() else "")
+    live_groups = {g[0].casefold() for g in get_db(SYSTEM).execute("SELECT name FROM groups")}
+    form = form or PersonBackForm(formdata=None, anyway=anyway_field())
     posts = (
         get_db("bulletin.db")
         .execute("SELECT count(*) FROM posts WHERE author_id = ?", (user_id,))
@@ -95,14 +95,14 @@ def person_confirm(copy: str, user_id: int, form: PersonBackForm | None = None):
 
 def person_bring_back(copy: str, user_id: int):
     """Confirmed: bring the person back; each thing done said in a flash."""
-    ref = CopyRef.parse(copy) or abort(404)
+    ref = copy_ref(copy)
     form = PersonBackForm()  # CSRFProtect has checked the token of every POST
     min_length = current_instance().config["PASSWORD_MIN_LENGTH"]
     if problem := form.new_password_problem(min_length):
         form.new_password.errors = [problem]  # shown at the field; the choice is kept
         return person_confirm(copy, user_id, form)
     try:
-        found, _ = _removed(ref, user_id)
+        found = _person(ref, user_id, system_copy.REMOVED)
         digest = hash_password(form.new_password.data) if form.password.data == "new" else None
         back = person.bring_back_person(
             current_instance(),
@@ -111,7 +111,7 @@ def person_bring_back(copy: str, user_id: int):
             ref,
             current_user.login,
             digest,
-            force=_anyway(),
+            force=opened_anyway(),
         )
     except (BackupError, BringBackError) as exc:
         flash(str(exc), "error")
@@ -121,18 +121,11 @@ def person_bring_back(copy: str, user_id: int):
     return redirect(_copy_page(ref))
 
 
-def _changed(ref: CopyRef, user_id: int):
-    """The person changed since, as the copy holds them (404 for anyone else)."""
-    people, _groups = listing(ref)
-    found = next((p for p in people if p.id == user_id), None)
-    return found if found is not None and found.state == CHANGED else abort(404)
-
-
 def set_back_confirm(copy: str, user_id: int):
     """What setting the person back to the copy will change, and the button."""
-    ref = CopyRef.parse(copy) or abort(404)
+    ref = copy_ref(copy)
     try:
-        found = _changed(ref, user_id)
+        found = _person(ref, user_id, CHANGED)
     except BackupError as exc:
         flash(str(exc), "error")
         return redirect(url_for("data_backup.index"))
@@ -141,17 +134,22 @@ def set_back_confirm(copy: str, user_id: int):
         person=found,
         words=ref.words(SYSTEM),
         back=_copy_page(ref),
-        anyway=_anyway(),
+        anyway=opened_anyway(),
         action=url_for("data_backup.person_set_back", copy=ref.token, user_id=user_id),
     )
 
 
 def person_set_back(copy: str, user_id: int):
     """Confirmed (a POST; CSRFProtect has checked its token): set the person back."""
-    ref = CopyRef.parse(copy) or abort(404)
+    ref = copy_ref(copy)
     try:
         said = person_set_back_mod.set_back_person(
-            current_instance(), current_data_backup(), ref, user_id, current_user.login, _anyway()
+            current_instance(),
+            current_data_backup(),
+            ref,
+            user_id,
+            current_user.login,
+            opened_anyway(),
         )
     except (BackupError, BringBackError) as exc:
         flash(str(exc), "error")
@@ -178,10 +176,15 @@ def first_person(user_id: int):
 
 def group_bring_back(copy: str, group_id: int):
     """Bring back a group deleted since (a POST; CSRFProtect has checked its token)."""
-    ref = CopyRef.parse(copy) or abort(404)
+    ref = copy_ref(copy)
     try:
         said = system_copy.bring_back_group(
-            current_instance(), current_data_backup(), ref, group_id, current_user.login, _anyway()
+            current_instance(),
+            current_data_backup(),
+            ref,
+            group_id,
+            current_user.login,
+            opened_anyway(),
         )
     except (BackupError, BringBackError) as exc:
         flash(str(exc), "error")
