@@ -141,21 +141,7 @@ def set_back_confirm(copy: str, user_id: int):
 
 def person_set_back(copy: str, user_id: int):
     """Confirmed (a POST; CSRFProtect has checked its token): set the person back."""
-    ref = copy_ref(copy)
-    try:
-        said = person_set_back_mod.set_back_person(
-            current_instance(),
-            current_data_backup(),
-            ref,
-            user_id,
-            current_user.login,
-            opened_anyway(),
-        )
-    except (BackupError, BringBackError) as exc:
-        flash(str(exc), "error")
-    else:
-        flash(said, "success")
-    return redirect(_copy_page(ref))
+    return _carried_out(copy, user_id, person_set_back_mod.set_back_person)
 
 
 def first_person(user_id: int):
@@ -176,13 +162,19 @@ def first_person(user_id: int):
 
 def group_bring_back(copy: str, group_id: int):
     """Bring back a group deleted since (a POST; CSRFProtect has checked its token)."""
+    return _carried_out(copy, group_id, system_copy.bring_back_group)
+
+
+def _carried_out(copy: str, row_id: int, action):
+    """`action(instance, service, copy, id, who, force)` on the copy's person or group:
+    what it says, or why nothing was done, in a flash, back on the copy's page."""
     ref = copy_ref(copy)
     try:
-        said = system_copy.bring_back_group(
+        said = action(
             current_instance(),
             current_data_backup(),
             ref,
-            group_id,
+            row_id,
             current_user.login,
             opened_anyway(),
         )
